@@ -1,0 +1,40 @@
+# Grant Panel: two commands for a newcomer.
+#   make run   - set up .venv, migrate, add the demo on first run, serve http://127.0.0.1:5000
+#   make test  - lint, type-check the scoring engine, and run every test
+# TEST_DATABASE_URL=postgresql+psycopg://... make test  runs the same suite on PostgreSQL.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app panel
+
+.PHONY: run test lint serve clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict criteria/
+
+test: lint
+	$(BIN)/pytest
+
+clean-venv:
+	rm -rf $(VENV)
