@@ -1,0 +1,65 @@
+"""Grant Panel's scoring engine: framework-free, pure functions over frozen dataclasses.
+
+The method is SCORING.md: sheet scores, panel aggregates, calibration, disagreement, agreement,
+ranking with a seeded lottery for ties, and a suggested allocation within the budget.
+"""
+
+from criteria.aggregate import aggregate, flag_disagreement
+from criteria.agreement import agreement_reading, krippendorff_alpha
+from criteria.allocation import allocate, pounds
+from criteria.analysis import analyse_round, moderation_agenda
+from criteria.calibrate import calibrate
+from criteria.errors import ScoringError
+from criteria.model import (
+    DEFAULT_SETTINGS,
+    Agreement,
+    Allocation,
+    AllocationLine,
+    Application,
+    ApplicationResult,
+    Calibration,
+    Criterion,
+    PanellistStats,
+    Recusal,
+    Review,
+    RoundResult,
+    Scale,
+    Settings,
+    Summary,
+)
+from criteria.ranking import lottery_key, lottery_order, lottery_tie_break, rank
+from criteria.sheet import percent, sheet_score
+
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "Agreement",
+    "Allocation",
+    "AllocationLine",
+    "Application",
+    "ApplicationResult",
+    "Calibration",
+    "Criterion",
+    "PanellistStats",
+    "Recusal",
+    "Review",
+    "RoundResult",
+    "Scale",
+    "ScoringError",
+    "Settings",
+    "Summary",
+    "aggregate",
+    "agreement_reading",
+    "allocate",
+    "analyse_round",
+    "calibrate",
+    "flag_disagreement",
+    "krippendorff_alpha",
+    "lottery_key",
+    "lottery_order",
+    "lottery_tie_break",
+    "moderation_agenda",
+    "percent",
+    "pounds",
+    "rank",
+    "sheet_score",
+]

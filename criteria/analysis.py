@@ -1,0 +1,194 @@
+"""One entry point that analyses a whole round, fast enough for a results page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import mul
+
+from criteria.aggregate import FlagLimits, summarise
+from criteria.agreement import alpha_from_integer_sums, alpha_from_moments
+from criteria.calibrate import calibrate_grouped
+from criteria.errors import ScoringError
+from criteria.model import (
+    DEFAULT_SETTINGS,
+    Application,
+    ApplicationResult,
+    Criterion,
+    Recusal,
+    Review,
+    RoundResult,
+    Scale,
+    Settings,
+    Summary,
+)
+from criteria.ranking import rank
+from criteria.sheet import compile_rules, percent
+
+
+def _check_applications(applications: Sequence[Application]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for position, application in enumerate(applications):
+        if not isinstance(application, Application):
+            raise ScoringError(f"Expected an Application, not {application!r}.")
+        if application.reference in index:
+            raise ScoringError(
+                f"Application '{application.reference}' appears more than once in the round."
+            )
+        index[application.reference] = position
+    return index
+
+
+def _recusal_pairs(recusals: Iterable[Recusal], index: dict[str, int]) -> dict[str, set[str]]:
+    recused: dict[str, set[str]] = defaultdict(set)
+    for recusal in recusals:
+        if recusal.application not in index:
+            raise ScoringError(
+                f"Panellist '{recusal.panellist}' declared a conflict on application "
+                f"'{recusal.application}', which is not in this round."
+            )
+        recused[recusal.application].add(recusal.panellist)
+    return recused
+
+
+def analyse_round(
+    *,
+    scale: Scale,
+    criteria: Sequence[Criterion],
+    applications: Sequence[Application],
+    reviews: Iterable[Review],
+    recusals: Iterable[Recusal] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+) -> RoundResult:
+    """Every SCORING.md figure over submitted, non-recused reviews; ranked by settings.rank_by."""
+    rules = compile_rules(criteria, scale)
+    index = _check_applications(applications)
+    recused = _recusal_pairs(recusals, index)
+    count = len(applications)
+    rows: list[list[tuple[int, ...]]] = [[] for _ in range(count)]
+    sheets: list[list[float]] = [[] for _ in range(count)]
+    reviewers: list[set[str]] = [set() for _ in range(count)]
+    by_panellist: dict[str, list[tuple[str, float]]] = defaultdict(list)
+
+    # The hot loop: one pass, a handful of C-level calls per review, no per-score objects.
+    getter, int_types, allowed = rules.getter, rules.int_types, rules.allowed
+    weights, weight_total, width = rules.weights, rules.weight_total, len(rules.keys)
+    for review in reviews:
+        application, panellist, scores = review.application, review.panellist, review.scores
+        position = index.get(application)
+        if position is None:
+            raise ScoringError(
+                f"The review by panellist '{panellist}' is for application '{application}', "
+                "which is not in this round."
+            )
+        seen = reviewers[position]
+        if panellist in seen:
+            raise ScoringError(
+                f"Panellist '{panellist}' has more than one submitted review "
+                f"of application '{application}'."
+            )
+        seen.add(panellist)
+        try:
+            values = getter(scores)
+        except (KeyError, TypeError):
+            raise rules.key_error(scores, application=application, panellist=panellist) from None
+        if len(scores) != width:
+            raise rules.key_error(scores, application=application, panellist=panellist)
+        if tuple(map(type, values)) != int_types or not allowed.issuperset(values):
+            raise rules.score_error(values, application=application, panellist=panellist)
+        sheet = sum(map(mul, weights, values)) / weight_total
+        rows[position].append(values)
+        sheets[position].append(sheet)
+        by_panellist[panellist].append((application, sheet))
+
+    for reference, conflicted in recused.items():
+        clash = reviewers[index[reference]] & conflicted
+        if clash:
+            raise ScoringError(
+                f"Panellist '{min(clash)}' declared a conflict on application '{reference}' "
+                "but also submitted a review of it."
+            )
+
+    calibration = calibrate_grouped(by_panellist, list(chain.from_iterable(sheets)))
+    show_calibrated = settings.calibrate or settings.rank_by == "calibrated"
+    limits = FlagLimits.of(scale, settings.sd_flag, settings.range_flag)
+
+    keys = rules.keys
+    criterion_units: list[list[tuple[int, int, int]]] = [[] for _ in keys]
+    sheet_units: list[tuple[int, float, float]] = []
+    summaries: list[tuple[Summary, list[float], dict[str, float | None], float | None]] = []
+    figures: dict[str, float | None] = {}
+    for entry, own_rows, own_sheets in zip(applications, rows, sheets, strict=True):
+        summary, found, ordered = summarise(own_sheets)
+        n = summary.n
+        means: dict[str, float | None] = dict.fromkeys(keys)
+        if n:
+            sheet_units.append(found)
+            for key, units, column in zip(
+                keys, criterion_units, zip(*own_rows, strict=True), strict=True
+            ):
+                total = sum(column)
+                means[key] = total / n
+                units.append((n, total, sum(map(mul, column, column))))
+        calibrated = calibration.calibrated.get(entry.reference) if show_calibrated else None
+        if settings.rank_by == "mean":
+            figures[entry.reference] = summary.mean
+        elif settings.rank_by == "median":
+            figures[entry.reference] = summary.median
+        else:
+            figures[entry.reference] = calibrated
+        summaries.append((summary, ordered, means, calibrated))
+
+    ranks = rank(figures)
+    results: list[ApplicationResult] = []
+    for reference, place in ranks.items():
+        position = index[reference]
+        entry = applications[position]
+        summary, ordered, means, calibrated = summaries[position]
+        reasons = limits.reasons(summary)
+        results.append(
+            ApplicationResult(
+                reference=reference,
+                n=summary.n,
+                mean=summary.mean,
+                median=summary.median,
+                sd=summary.sd,
+                range=summary.range,
+                minimum=summary.minimum,
+                maximum=summary.maximum,
+                se=summary.se,
+                percent=percent(summary.mean, scale) if summary.mean is not None else None,
+                calibrated=calibrated,
+                criterion_means=means,
+                sheet_scores=tuple(ordered),
+                meets_quorum=summary.n >= settings.quorum,
+                flagged=bool(reasons),
+                flag_reasons=reasons,
+                rank=place,
+                figure=figures[reference],
+                recusals=len(recused.get(reference, ())),
+                eligible=entry.eligible,
+                amount_requested=entry.amount_requested,
+            )
+        )
+    agreement = alpha_from_moments(sheet_units)
+    return RoundResult(
+        applications=tuple(results),
+        panellists=calibration.panellists,
+        agreement=agreement,
+        criterion_agreement={
+            key: alpha_from_integer_sums(units)
+            for key, units in zip(keys, criterion_units, strict=True)
+        },
+        grand_mean=calibration.grand_mean,
+        grand_sd=calibration.grand_sd,
+        scale=scale,
+        settings=settings,
+    )
+
+
+def moderation_agenda(result: RoundResult) -> tuple[ApplicationResult, ...]:
+    """Flagged applications for discussion, largest SD first, then by reference."""
+    flagged = [app for app in result.applications if app.flagged]
+    return tuple(sorted(flagged, key=lambda a: (-(a.sd or 0.0), a.reference)))
