@@ -1,0 +1,45 @@
+"""Grant Panel: residents and staff of a housing association run a community grant fund together."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from panel.config import configure
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI. No tables, seeding or network here."""
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        instance_relative_config=True,
+        template_folder=str(root / "templates"),
+    )
+    configure(app, test_config)
+
+    from panel import web
+    from panel.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    with app.app_context():
+        from panel.database import tune_engine
+
+        tune_engine(db.engine)
+
+    from panel import auth, rounds
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(rounds.bp)
+
+    web.init_app(app)
+
+    from panel.cli import register_commands
+
+    register_commands(app)
+    return app

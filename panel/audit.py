@@ -1,0 +1,36 @@
+"""Writing the audit log. Services call `record` inside the same transaction as the change."""
+
+from typing import Any
+
+from panel.extensions import db
+from panel.models import AuditEvent, User
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    round_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add one audit row to the session; it commits (or rolls back) with the change it describes."""
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        round_id=round_id,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        before=before,
+        after=after,
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep only the keys whose values differ, for a compact before/after pair."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}

@@ -1,0 +1,208 @@
+"""Accounts, sign-in with throttling, and single-use password links."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_
+
+from panel.audit import record
+from panel.auth.passwords import hash_password, verify_password
+from panel.extensions import db
+from panel.models import LoginFailure, PasswordLink, Role, User
+from panel.models.types import utcnow
+
+
+class AccountError(ValueError):
+    """A refusal with a message fit to show to the person."""
+
+
+class TooManyAttempts(AccountError):
+    def __init__(self, minutes: int) -> None:
+        plural = "minute" if minutes == 1 else "minutes"
+        super().__init__(
+            f"Too many attempts to sign in. Wait {minutes} {plural} and try again, "
+            "or ask a member of staff for a new sign-in link."
+        )
+        self.minutes = minutes
+
+
+class LinkInvalid(AccountError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored lower-cased and trimmed."""
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    """The account with this email (any case), or None."""
+    return db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(*, email: str, display_name: str, role: Role, actor: User | None) -> User:
+    """Create an account with no password yet; refuse an email that is already used."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError("There is already an account with that email address")
+    user = User(email=email, display_name=display_name.strip(), role=role)
+    db.session.add(user)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="account.created",
+        object_type="user",
+        object_id=user.id,
+        after={"email": email, "display_name": user.display_name, "role": str(role)},
+    )
+    return user
+
+
+def authenticate(*, email: str, password: str, address: str) -> User:
+    """Sign-in check. Unknown email and wrong password fail identically; repeated failures wait."""
+    email = normalise_email(email)
+    _refuse_if_throttled(email=email, address=address)
+    user = find_user(email)
+    ok, new_hash = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        db.session.add(LoginFailure(email=email[:254], address=address[:64]))
+        current_app.logger.warning("failed sign-in for %r from %s", email[:254], address)
+        raise AccountError("Enter a correct email address and password")
+    if new_hash is not None:
+        user.password_hash = new_hash  # parameters were raised since this hash was made
+    return user
+
+
+def _refuse_if_throttled(*, email: str, address: str) -> None:
+    cfg = current_app.config
+    window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    since = utcnow() - window
+    limit = cfg["LOGIN_MAX_FAILURES"]
+    by_email = db.session.execute(
+        db.select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.email == email, LoginFailure.at >= since
+        )
+    ).one()
+    # An address gets more room: several residents may share a library or community centre.
+    by_address = db.session.execute(
+        db.select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.address == address, LoginFailure.at >= since
+        )
+    ).one()
+    for (count, oldest), cap in ((by_email, limit), (by_address, limit * 4)):
+        if count >= cap and oldest is not None:
+            wait = oldest + window - utcnow()
+            raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
+
+
+def clear_failures(*, email: str) -> None:
+    """Forget an account's failed attempts after a successful sign-in or a new password."""
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
+
+
+def prune_failures() -> None:
+    """Drop failure rows older than the throttling window."""
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.at < utcnow() - window))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    url: str
+    token: str
+    link: PasswordLink
+
+
+def issue_link(*, user: User, purpose: str, actor: User | None) -> IssuedLink:
+    """Make a single-use password link (7 days); earlier unused links for the user stop working."""
+    now = utcnow()
+    db.session.execute(
+        db.update(PasswordLink)
+        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    link = PasswordLink(
+        user_id=user.id,
+        token_hash=_hash_token(token),
+        purpose=purpose,
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITE_DAYS"]),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(link)
+    db.session.flush()
+    record(
+        actor=actor,
+        action=f"account.{purpose}_link_issued",
+        object_type="user",
+        object_id=user.id,
+        after={"expires_at": link.expires_at.isoformat()},
+    )
+    base = current_app.config["PANEL_BASE_URL"].rstrip("/")
+    return IssuedLink(url=f"{base}/set-password/{token}", token=token, link=link)
+
+
+def link_for_token(token: str) -> PasswordLink:
+    """The live link for a token, or LinkInvalid (unknown, used or expired look the same)."""
+    link = db.session.execute(
+        db.select(PasswordLink).where(PasswordLink.token_hash == _hash_token(token))
+    ).scalar_one_or_none()
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        raise LinkInvalid(
+            "This link has expired or has already been used. Ask a member of staff for a new one."
+        )
+    if not link.user.active:
+        raise LinkInvalid("This account has been closed. Ask a member of staff if this is wrong.")
+    return link
+
+
+def set_password(*, user: User, password: str, link: PasswordLink | None = None) -> None:
+    """Store a new password hash; end every other session; use up the link if one was given."""
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    if link is not None:
+        link.used_at = utcnow()
+    clear_failures(email=user.email)
+    record(actor=user, action="account.password_set", object_type="user", object_id=user.id)
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of the user, on every device (checked on each request)."""
+    user.session_version += 1
+
+
+def set_active(*, user: User, active: bool, actor: User) -> None:
+    """Deactivate or reactivate an account; never delete it (its scores and history stay)."""
+    if user.id == actor.id and not active:
+        raise AccountError("You cannot deactivate your own account")
+    if user.active == active:
+        return
+    user.active = active
+    end_sessions(user)
+    record(
+        actor=actor,
+        action="account.activated" if active else "account.deactivated",
+        object_type="user",
+        object_id=user.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+
+
+def search_people(text: str = "") -> list[User]:
+    """Every account, staff first then by name; optionally matching name or email."""
+    query = db.select(User).order_by(User.role.desc(), func.lower(User.display_name))
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(User.display_name).like(like), User.email.like(like)))
+    return list(db.session.execute(query).scalars())

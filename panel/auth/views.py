@@ -1,0 +1,189 @@
+"""Sign-in, sign-out, password links, and the staff's people pages."""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from panel.access import policy
+from panel.auth import bp
+from panel.auth import services as accounts
+from panel.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PersonForm,
+    SearchForm,
+    SetPasswordForm,
+)
+from panel.auth.passwords import verify_password
+from panel.extensions import db
+from panel.forms import ConfirmForm
+from panel.models import Role, User
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept only a local path for `next=`: "/x", never "//host", "/\\host" or a scheme."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@policy("anonymous")
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("rounds.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                email=form.email.data, password=form.password.data, address=client_address()
+            )
+        except accounts.AccountError as exc:
+            db.session.commit()  # keep the failure row that throttling counts
+            error = str(exc)
+        else:
+            accounts.clear_failures(email=user.email)
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("rounds.home"))
+    status = 400 if (form.errors or error) else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@policy("signed_in")
+def logout() -> Any:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.end_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        flash("You have signed out.", "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("rounds.home"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@policy("public")
+def set_password(token: str) -> Any:
+    try:
+        link = accounts.link_for_token(token)
+    except accounts.LinkInvalid as exc:
+        return render_template("auth/link_invalid.html", message=str(exc)), 410
+    user = link.user
+    form = SetPasswordForm(email=user.email, name=user.display_name)
+    if form.validate_on_submit():
+        accounts.set_password(user=user, password=form.password.data, link=link)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash("Your password is set. You are signed in.", "success")
+        return redirect(url_for("rounds.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/set_password.html", form=form, user=user, link=link), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@policy("signed_in")
+def change_password() -> Any:
+    form = ChangePasswordForm(email=current_user.email, name=current_user.display_name)
+    if form.validate_on_submit():
+        ok, _ = verify_password(current_user.password_hash, form.current.data)
+        if not ok:
+            form.current.errors = ["Your current password is not right"]
+        else:
+            accounts.set_password(user=current_user, password=form.password.data)
+            db.session.commit()
+            login_user(current_user)  # this device stays signed in with the new version
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("rounds.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/people")
+@policy("staff")
+def people() -> Any:
+    search = SearchForm(request.args)
+    found = accounts.search_people(search.q.data or "")
+    return render_template("auth/people.html", people=found, search=search)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@policy("staff")
+def new_person() -> Any:
+    form = PersonForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                actor=current_user,
+            )
+        except accounts.AccountError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            issued = accounts.issue_link(user=user, purpose="invite", actor=current_user)
+            db.session.commit()
+            return render_template("auth/link_issued.html", person=user, url=issued.url, new=True)
+    status = 400 if form.errors else 200
+    return render_template("auth/new_person.html", form=form), status
+
+
+def _person_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/people/<int:user_id>")
+@policy("staff")
+def person(user_id: int) -> Any:
+    user = _person_or_404(user_id)
+    return render_template("auth/person.html", person=user, form=ConfirmForm())
+
+
+@bp.route("/people/<int:user_id>/link", methods=["POST"])
+@policy("staff")
+def reissue_link(user_id: int) -> Any:
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or not user.active:
+        flash("No link was made. Reload the page and try again.", "info")
+        return redirect(url_for("auth.person", user_id=user.id))
+    purpose = "reset" if user.password_hash else "invite"
+    issued = accounts.issue_link(user=user, purpose=purpose, actor=current_user)
+    db.session.commit()
+    return render_template("auth/link_issued.html", person=user, url=issued.url, new=False)
+
+
+@bp.route("/people/<int:user_id>/active", methods=["POST"])
+@policy("staff")
+def set_active(user_id: int) -> Any:
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        make_active = request.args.get("to") == "on"
+        try:
+            accounts.set_active(user=user, active=make_active, actor=current_user)
+        except accounts.AccountError as exc:
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            word = "reactivated" if make_active else "deactivated"
+            flash(f"{user.display_name}'s account has been {word}.", "success")
+    return redirect(url_for("auth.person", user_id=user.id))

@@ -1,0 +1,72 @@
+"""Configuration: safe defaults, then instance/config.py, then PANEL_* environment variables.
+
+Tests pass a dict to `create_app` instead of the middle two.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "PANEL_ENV": "development",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": False,
+    # The CSRF token lives as long as the session: a slow resident never loses a form to it.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Uploads (spreadsheet imports) are small; anything bigger is refused with 413.
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "PANEL_BASE_URL": "http://127.0.0.1:5000",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "INVITE_DAYS": 7,
+    "PASSWORD_HASH_PARAMS": None,
+}
+
+# Environment variables read as config; PANEL_X sets X unless the key is itself PANEL_-prefixed.
+ENV_KEYS = {
+    "PANEL_SECRET_KEY": "SECRET_KEY",
+    "PANEL_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "PANEL_BASE_URL": "PANEL_BASE_URL",
+    "PANEL_ENV": "PANEL_ENV",
+}
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply defaults, then instance config and environment (or the test dict), then derived."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for env_key, config_key in ENV_KEYS.items():
+            if os.environ.get(env_key):
+                app.config[config_key] = os.environ[env_key]
+    else:
+        app.config.from_mapping(test_config)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "panel.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read instance/secret_key, creating it (mode 0600) with a fresh random key on first run."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key

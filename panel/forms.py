@@ -1,0 +1,52 @@
+"""Form fields shared by several areas."""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, StringField
+from wtforms.validators import ValidationError
+
+from panel.money import NotAnAmount, parse_pounds, pence_to_input
+
+
+class PoundsField(StringField):
+    """An amount typed in pounds ("£1,250.50"), held as integer pence in `.data`."""
+
+    def __init__(self, *args: Any, required_message: str = "Enter an amount", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.required_message = required_message
+        self.raw = ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if not self.raw.strip():
+            return
+        try:
+            self.data = parse_pounds(self.raw)
+        except NotAnAmount as exc:
+            self.data = None
+            raise ValueError(str(exc)) from exc
+
+    def _value(self) -> str:
+        if self.raw:
+            return str(self.raw)
+        return pence_to_input(self.data) if isinstance(self.data, int) else ""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.process_errors and self.flags.required:
+            raise ValidationError(self.required_message)
+
+
+def strip(value: Any) -> Any:
+    """A filter that trims surrounding spaces from typed text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: it carries the CSRF token for a simple action."""
+
+
+def choices(*pairs: tuple[Any, str]) -> list[SelectChoice]:
+    """Choices for a select or radio field, as (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,0 +1,329 @@
+"""Creating and editing funding rounds, moving them through their stages, and managing panels."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+
+from panel.audit import changes, record
+from panel.extensions import db
+from panel.models import FundingRound, PanelRole, Role, RoundMember, Stage, User
+from panel.models.types import utcnow
+
+
+class RoundError(ValueError):
+    """A refusal with a message fit to show to staff."""
+
+
+class StageRefused(RoundError):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+# Checks that must pass before a round may enter a stage. Each returns a reason to refuse, or None.
+# The other areas register their own (co-design: adopted criteria; applications: eligible ones).
+StageCheck = Callable[[FundingRound], str | None]
+STAGE_CHECKS: dict[Stage, list[StageCheck]] = {stage: [] for stage in Stage}
+
+
+def stage_check(stage: Stage) -> Callable[[StageCheck], StageCheck]:
+    """Register a check that must pass before a round enters `stage`."""
+
+    def register(check: StageCheck) -> StageCheck:
+        STAGE_CHECKS[stage].append(check)
+        return check
+
+    return register
+
+
+EDITABLE = (
+    "name",
+    "description",
+    "fund_name",
+    "reference_prefix",
+    "budget_pence",
+    "min_award_pence",
+    "max_award_pence",
+    "scale_min",
+    "scale_max",
+    "quorum",
+    "applications_open_on",
+    "applications_close_on",
+    "scoring_deadline",
+    "blind_scoring",
+)
+
+
+@dataclass(frozen=True)
+class RoundDetails:
+    name: str
+    description: str
+    fund_name: str
+    budget_pence: int
+    min_award_pence: int
+    max_award_pence: int
+    scale_min: int = 0
+    scale_max: int = 5
+    quorum: int = 3
+    applications_open_on: date | None = None
+    applications_close_on: date | None = None
+    scoring_deadline: datetime | None = None
+    blind_scoring: bool = True
+    reference_prefix: str = ""
+
+
+def _snapshot(round_: FundingRound) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in EDITABLE:
+        value = getattr(round_, key)
+        out[key] = value.isoformat() if isinstance(value, date | datetime) else value
+    return out
+
+
+def _check_details(details: RoundDetails) -> None:
+    if details.max_award_pence < details.min_award_pence:
+        raise RoundError("The largest award must be the same as or more than the smallest award")
+    if details.max_award_pence > details.budget_pence:
+        raise RoundError("The largest award cannot be more than the whole budget")
+    if (
+        details.applications_open_on
+        and details.applications_close_on
+        and details.applications_close_on < details.applications_open_on
+    ):
+        raise RoundError("Applications must close on or after the day they open")
+
+
+def slugify(text: str) -> str:
+    """A short, readable, URL-safe name: "Spring 2026 round" -> "spring-2026-round"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:50] or "round"
+
+
+def _unique_slug(base: str) -> str:
+    slug, n = base, 1
+    while db.session.execute(db.select(FundingRound.id).where(FundingRound.slug == slug)).first():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def default_prefix(fund_name: str, when: date) -> str:
+    """Reference prefix from the fund's initials and the year: Community Fund, 2025 -> CF25."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", fund_name)).upper()[:4] or "GP"
+    return f"{initials}{when:%y}"
+
+
+def create_round(*, details: RoundDetails, actor: User, slug: str | None = None) -> FundingRound:
+    """Create a round in the Co-design stage; the slug comes from the name unless given."""
+    _check_details(details)
+    values = {k: getattr(details, k) for k in EDITABLE}
+    values["reference_prefix"] = details.reference_prefix or default_prefix(
+        details.fund_name, utcnow().date()
+    )
+    round_ = FundingRound(
+        slug=_unique_slug(slug or slugify(details.name)),
+        stage=Stage.CODESIGN,
+        created_by_id=actor.id,
+        **values,
+    )
+    db.session.add(round_)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="round.created",
+        object_type="round",
+        object_id=round_.id,
+        round_id=round_.id,
+        after=_snapshot(round_),
+    )
+    return round_
+
+
+def update_round(*, round_: FundingRound, details: RoundDetails, actor: User) -> None:
+    """Change a round's settings; the scale is fixed once the round leaves Co-design."""
+    _check_details(details)
+    if round_.current_stage is not Stage.CODESIGN and (
+        (details.scale_min, details.scale_max) != (round_.scale_min, round_.scale_max)
+    ):
+        raise RoundError(
+            "The scoring scale can only change during Co-design: the criteria's level "
+            "descriptions were written for this scale"
+        )
+    if round_.current_stage in (Stage.PANEL, Stage.DECIDED) and (
+        details.blind_scoring != round_.blind_scoring or details.quorum != round_.quorum
+    ):
+        raise RoundError("Blind scoring and the quorum cannot change after scoring has closed")
+    before = _snapshot(round_)
+    for key in EDITABLE:
+        value = getattr(details, key)
+        if key == "reference_prefix" and not value:
+            continue
+        setattr(round_, key, value)
+    after = _snapshot(round_)
+    old, new = changes(before, after)
+    if new:
+        record(
+            actor=actor,
+            action="round.updated",
+            object_type="round",
+            object_id=round_.id,
+            round_id=round_.id,
+            before=old,
+            after=new,
+        )
+
+
+def stage_problems(round_: FundingRound, target: Stage) -> list[str]:
+    """Every reason the round cannot enter `target` now (empty when it can)."""
+    problems = []
+    for check in STAGE_CHECKS[target]:
+        reason = check(round_)
+        if reason:
+            problems.append(reason)
+    return problems
+
+
+def advance_stage(*, round_: FundingRound, actor: User, expected: Stage) -> Stage:
+    """Move the round to the next stage, if it is still at `expected` and every check passes."""
+    current = round_.current_stage
+    if current is not expected:
+        raise RoundError(
+            f"This round has already moved to {current.label}. Check the page and try again."
+        )
+    target = current.next()
+    if target is None:
+        raise RoundError("This round is decided. It has no further stage.")
+    problems = stage_problems(round_, target)
+    if problems:
+        raise StageRefused(problems)
+    round_.stage = target
+    record(
+        actor=actor,
+        action="round.stage_changed",
+        object_type="round",
+        object_id=round_.id,
+        round_id=round_.id,
+        before={"stage": current.value},
+        after={"stage": target.value},
+    )
+    return target
+
+
+def current_members(round_: FundingRound) -> list[RoundMember]:
+    """The round's panel as it stands, chairs first, then by name."""
+    return list(
+        db.session.execute(
+            db.select(RoundMember)
+            .join(User, RoundMember.user_id == User.id)
+            .where(RoundMember.round_id == round_.id, RoundMember.removed_at.is_(None))
+            .order_by(RoundMember.role, func.lower(User.display_name))
+        ).scalars()
+    )
+
+
+def add_member(*, round_: FundingRound, user: User, role: PanelRole, actor: User) -> RoundMember:
+    """Put a resident on the round's panel (again, if they were removed before)."""
+    if user.role != Role.RESIDENT:
+        raise RoundError("Only residents sit on the panel. Staff can already see every round.")
+    if not user.active:
+        raise RoundError(f"{user.display_name}'s account is deactivated")
+    member = db.session.execute(
+        db.select(RoundMember).where(
+            RoundMember.round_id == round_.id, RoundMember.user_id == user.id
+        )
+    ).scalar_one_or_none()
+    if member is not None and member.removed_at is None:
+        raise RoundError(f"{user.display_name} is already on this panel")
+    if member is None:
+        member = RoundMember(round_id=round_.id, user_id=user.id, role=role)
+        db.session.add(member)
+    else:
+        member.removed_at = None
+        member.role = role
+    db.session.flush()
+    record(
+        actor=actor,
+        action="panel.member_added",
+        object_type="round_member",
+        object_id=member.id,
+        round_id=round_.id,
+        after={"user_id": user.id, "name": user.display_name, "role": str(role)},
+    )
+    return member
+
+
+def remove_member(*, member: RoundMember, actor: User) -> None:
+    """Take a resident off the panel; their past work stays, their access ends at once."""
+    if member.removed_at is not None:
+        return
+    member.removed_at = utcnow()
+    record(
+        actor=actor,
+        action="panel.member_removed",
+        object_type="round_member",
+        object_id=member.id,
+        round_id=member.round_id,
+        before={"user_id": member.user_id, "role": member.role},
+    )
+
+
+@stage_check(Stage.SCORING)
+def _panel_large_enough(round_: FundingRound) -> str | None:
+    count = len(current_members(round_))
+    if count == 0:
+        return "Add residents to the panel before scoring opens."
+    if count < round_.quorum:
+        return (
+            f"The panel has {count} {'member' if count == 1 else 'members'} but each "
+            f"application needs {round_.quorum} scores (the quorum). Add panellists or lower "
+            "the quorum."
+        )
+    return None
+
+
+@stage_check(Stage.SCORING)
+def _deadline_set(round_: FundingRound) -> str | None:
+    if round_.scoring_deadline is None:
+        return "Set a scoring deadline before scoring opens."
+    if round_.scoring_deadline <= utcnow():
+        return "The scoring deadline has passed. Set a later deadline before scoring opens."
+    return None
+
+
+def rounds_for(user: User) -> list[FundingRound]:
+    """The rounds a person sees on their home page: all for staff, their panels for residents."""
+    query = db.select(FundingRound).order_by(FundingRound.created_at.desc(), FundingRound.id.desc())
+    if not user.is_staff:
+        query = query.join(RoundMember).where(
+            RoundMember.user_id == user.id, RoundMember.removed_at.is_(None)
+        )
+    return list(db.session.execute(query).scalars())
+
+
+def residents_not_on_panel(round_: FundingRound) -> list[User]:
+    """Active residents who could be added to the round's panel."""
+    on_panel = db.select(RoundMember.user_id).where(
+        RoundMember.round_id == round_.id, RoundMember.removed_at.is_(None)
+    )
+    return list(
+        db.session.execute(
+            db.select(User)
+            .where(User.role == Role.RESIDENT, User.active.is_(True), User.id.not_in(on_panel))
+            .order_by(func.lower(User.display_name))
+        ).scalars()
+    )
+
+
+def find_round(ident: str) -> FundingRound | None:
+    """A round by its id or its slug (the CLI's ROUND argument)."""
+    if ident.isdigit():
+        found = db.session.get(FundingRound, int(ident))
+        if found is not None:
+            return found
+    return db.session.execute(
+        db.select(FundingRound).where(FundingRound.slug == ident)
+    ).scalar_one_or_none()

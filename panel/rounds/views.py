@@ -1,0 +1,199 @@
+"""Home page, round set-up, stages, panel membership and the audit log."""
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panel.access import membership, policy, round_for_member
+from panel.extensions import db
+from panel.forms import ConfirmForm, choices
+from panel.models import AuditEvent, FundingRound, PanelRole, RoundMember, Stage, User
+from panel.rounds import bp, services
+from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
+
+UK = ZoneInfo("Europe/London")
+
+
+def _end_of_uk_day(day: date | None) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UK).astimezone(UTC)
+
+
+def _details(form: RoundForm) -> services.RoundDetails:
+    low, high = form.scale_bounds()
+    return services.RoundDetails(
+        name=form.name.data,
+        description=form.description.data or "",
+        fund_name=form.fund_name.data,
+        budget_pence=form.budget.data,
+        min_award_pence=form.min_award.data,
+        max_award_pence=form.max_award.data,
+        scale_min=low,
+        scale_max=high,
+        quorum=form.quorum.data,
+        applications_open_on=form.applications_open_on.data,
+        applications_close_on=form.applications_close_on.data,
+        scoring_deadline=_end_of_uk_day(form.scoring_deadline.data),
+        blind_scoring=bool(form.blind_scoring.data),
+        reference_prefix=form.reference_prefix.data or "",
+    )
+
+
+@bp.route("/")
+@policy("signed_in")
+def home() -> Any:
+    rounds = services.rounds_for(current_user)
+    return render_template("rounds/home.html", rounds=rounds)
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@policy("staff")
+def new_round() -> Any:
+    form = RoundForm()
+    if form.validate_on_submit():
+        try:
+            round_ = services.create_round(details=_details(form), actor=current_user)
+        except services.RoundError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"The round “{round_.name}” has been created.", "success")
+            return redirect(url_for("rounds.detail", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template("rounds/edit.html", form=form, round=None), status
+
+
+@bp.route("/rounds/<int:round_id>")
+@policy("member")
+def detail(round_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    target = round_.current_stage.next()
+    problems = services.stage_problems(round_, target) if target and current_user.is_staff else []
+    return render_template(
+        "rounds/detail.html",
+        round=round_,
+        members=services.current_members(round_),
+        my_membership=membership(round_, current_user),
+        next_stage=target,
+        problems=problems,
+        stage_form=StageForm(expected=round_.stage),
+        stages=list(Stage),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@policy("staff")
+def edit_round(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    defaults = round_form_defaults(round_)
+    if round_.scoring_deadline is not None:
+        defaults["scoring_deadline"] = round_.scoring_deadline.astimezone(UK).date()
+    form = RoundForm(data=None if request.method == "POST" else defaults)
+    if form.validate_on_submit():
+        try:
+            services.update_round(round_=round_, details=_details(form), actor=current_user)
+        except services.RoundError as exc:
+            form.scale.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash("Your changes have been saved.", "success")
+            return redirect(url_for("rounds.detail", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template("rounds/edit.html", form=form, round=round_), status
+
+
+@bp.route("/rounds/<int:round_id>/stage", methods=["POST"])
+@policy("staff")
+def advance_stage(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    form = StageForm()
+    if form.validate_on_submit():
+        try:
+            expected = Stage(form.expected.data)
+        except ValueError:
+            abort(400)
+        try:
+            stage = services.advance_stage(round_=round_, actor=current_user, expected=expected)
+        except services.RoundError as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(f"The round is now at the stage: {stage.label}.", "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/panel", methods=["GET", "POST"])
+@policy("staff")
+def panel(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    form = AddMemberForm()
+    candidates = services.residents_not_on_panel(round_)
+    form.user_id.choices = choices(
+        (0, "Choose a resident"), *((u.id, f"{u.display_name} ({u.email})") for u in candidates)
+    )
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data)
+        if user is None:
+            abort(404)
+        try:
+            services.add_member(
+                round_=round_, user=user, role=PanelRole(form.role.data), actor=current_user
+            )
+        except services.RoundError as exc:
+            form.user_id.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} has been added to the panel.", "success")
+            return redirect(url_for("rounds.panel", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rounds/panel.html",
+        round=round_,
+        form=form,
+        members=services.current_members(round_),
+        remove_form=ConfirmForm(),
+        has_candidates=bool(candidates),
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/panel/<int:member_id>/remove", methods=["POST"])
+@policy("staff")
+def remove_member(round_id: int, member_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    member = db.session.get(RoundMember, member_id)
+    if member is None or member.round_id != round_.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.remove_member(member=member, actor=current_user)
+        db.session.commit()
+        flash(f"{member.user.display_name} has been taken off the panel.", "success")
+    return redirect(url_for("rounds.panel", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/log")
+@policy("staff")
+def audit_log(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = 50
+    events = db.paginate(
+        db.select(AuditEvent)
+        .where(AuditEvent.round_id == round_.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        page=max(page, 1),
+        per_page=per_page,
+        error_out=False,
+    )
+    return render_template("rounds/log.html", round=round_, events=events)
+
+
+def _round_or_404(round_id: int) -> FundingRound:
+    round_ = db.session.get(FundingRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_

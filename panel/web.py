@@ -1,0 +1,161 @@
+"""App-wide web behaviour: access enforcement, sign-in, headers, errors, template helpers."""
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from panel.access import enforce_policy
+from panel.extensions import db, login_manager
+from panel.money import format_pence
+
+UK = ZoneInfo("Europe/London")
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+ERROR_TEXT = {
+    400: ("There is a problem with that request", "Go back and try again."),
+    403: ("You cannot do that", "Your account does not have access to this."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("You cannot do that here", "Go back and use the buttons on the page."),
+    409: ("Someone else changed this", "Go back, reload the page and try again."),
+    413: ("That file is too big", "Files must be smaller than 5 MB."),
+    429: ("Too many attempts", "Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Wire the request hooks, error pages and template filters into `app`."""
+    app.before_request(enforce_policy)
+    app.after_request(security_headers)
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    app.jinja_env.filters["money"] = format_pence
+    app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.filters["uk_datetime"] = uk_datetime
+    app.jinja_env.globals["stage_labels"] = _stage_labels()
+    app.jinja_env.autoescape = True
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Any:
+    """Load the signed-in user; refuse cookies of an older session version or a closed account."""
+    from panel.models import User
+
+    ident, _, version = user_id.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+def security_headers(response: Response) -> Response:
+    """Add the security headers to every response; exports add their own download headers."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("PANEL_ENV") == "production":
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
+        )
+    if current_user.is_authenticated and response.mimetype == "text/html":
+        # Pages with people's data are not kept by shared caches or the back button after sign-out.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def csrf_failed(error: CSRFError) -> Any:
+    """Re-show the form the person sent, with what they typed, instead of a bare error page.
+
+    The view runs again; its form fails its own CSRF check, so it changes nothing and renders
+    the form with the error summary ("This page had expired ...").
+    """
+    refused = enforce_policy()  # CSRF is checked before access: never run a view it would refuse.
+    if refused is not None:
+        return refused
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and request.method == "POST":
+        db.session.rollback()
+        result = view(**(request.view_args or {}))
+        response = current_app.make_response(result)
+        if response.status_code < 400:
+            # The view did not re-render a form; never let it pass as a success.
+            return render_error(400), 400
+        return response
+    return render_error(400), 400
+
+
+def render_error(code: int) -> str:
+    """The plain error page for an HTTP status, with no technical detail."""
+    title, advice = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    return render_template("errors/error.html", code=code, title=title, advice=advice)
+
+
+def http_error(error: HTTPException) -> Any:
+    """Plain pages for HTTP errors; redirects and the like pass through untouched."""
+    code = error.code or 500
+    if code < 400:
+        return error
+    return render_error(code), code
+
+
+def unexpected_error(error: Exception) -> Any:
+    """Log the traceback and show a plain page; never show a traceback to the person."""
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    current_app.logger.exception("unhandled error on %s", request.path)
+    db.session.rollback()
+    if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
+        raise error
+    return render_error(500), 500
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """A date as people in the UK write it: 5 March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """A moment in UK time: 5 March 2026 at 2:05pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _stage_labels() -> dict[str, str]:
+    from panel.models.funding_round import STAGE_LABELS
+
+    return {stage.value: label for stage, label in STAGE_LABELS.items()}

@@ -1,0 +1,227 @@
+"""Shared fixtures: a real database per test (SQLite file, or PostgreSQL with TEST_DATABASE_URL).
+
+SQLite: the migrations run once into a template file, and every test gets its own copy.
+PostgreSQL: the migrations run once into a fresh database made for this test session, and
+every table is emptied after each test. Either way, tests never see each other's rows.
+"""
+
+import contextvars
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+
+from panel import create_app
+from panel.extensions import db
+from panel.models import FundingRound, PanelRole, Role, RoundMember, User
+
+PASSWORD = "correct horse battery"
+LIGHT_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_PARAMS": LIGHT_HASHING,
+        "PANEL_BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return config
+
+
+def _migrate(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database for this session: a SQLite template file, or a fresh PostgreSQL db."""
+    if not POSTGRES_URL:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _migrate(f"sqlite:///{path}")
+        yield str(path)
+        return
+    server = sa.make_url(POSTGRES_URL)
+    name = f"panel_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    """This test's own database URL, empty apart from the schema."""
+    if not POSTGRES_URL:
+        path = tmp_path / "panel.sqlite3"
+        shutil.copyfile(database_template, path)
+        yield f"sqlite:///{path}"
+        return
+    yield database_template
+    engine = sa.create_engine(database_template)
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        conn.exec_driver_sql(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    """The test config; a test may change it before asking for `app`."""
+    return base_config(database_url)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run like real ones: in their own app context and session.
+
+    The test's own session commits first (ending its transaction, so SQLite's write lock is
+    free) and sees fresh rows afterwards.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if not has_app_context():  # a redirect being followed, already isolated
+            return super().open(*args, **kwargs)
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One hash of PASSWORD, computed once for every test user (hashing is slow on purpose)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(**LIGHT_HASHING).hash(PASSWORD)
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(
+        role: str = Role.RESIDENT,
+        name: str | None = None,
+        email: str | None = None,
+        active: bool = True,
+        with_password: bool = True,
+    ) -> User:
+        counter["n"] += 1
+        n = counter["n"]
+        user = User(
+            email=email or f"person{n}@example.org",
+            display_name=name or f"Person {n}",
+            role=role,
+            active=active,
+            password_hash=password_hash if with_password else None,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., User]) -> User:
+    return make_user(Role.STAFF, name="Sam Staff", email="sam.staff@example.org")
+
+
+@pytest.fixture
+def resident(make_user: Callable[..., User]) -> User:
+    return make_user(Role.RESIDENT, name="Rita Resident", email="rita@example.org")
+
+
+@pytest.fixture
+def make_round(app: Flask, staff: User) -> Callable[..., FundingRound]:
+    counter = {"n": 0}
+
+    def make(members: tuple[User, ...] = (), **values: Any) -> FundingRound:
+        counter["n"] += 1
+        n = counter["n"]
+        fields: dict[str, Any] = {
+            "slug": f"round-{n}",
+            "name": f"Round {n}",
+            "fund_name": "Community Fund",
+            "reference_prefix": "CF26",
+            "budget_pence": 10_000_00,
+            "min_award_pence": 250_00,
+            "max_award_pence": 5_000_00,
+            "scoring_deadline": datetime.now(UTC) + timedelta(days=14),
+            "created_by_id": staff.id,
+        }
+        fields.update(values)
+        round_ = FundingRound(**fields)
+        db.session.add(round_)
+        db.session.flush()
+        for user in members:
+            db.session.add(
+                RoundMember(round_id=round_.id, user_id=user.id, role=PanelRole.PANELLIST)
+            )
+        db.session.commit()
+        return round_
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, user: User | str, password: str = PASSWORD) -> Any:
+        email = user if isinstance(user, str) else user.email
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

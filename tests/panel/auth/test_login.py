@@ -1,0 +1,154 @@
+"""Signing in and out: throttling, identical failures, safe redirects, sessions that really end."""
+
+from collections.abc import Callable
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+
+from panel.auth.views import safe_next
+from panel.extensions import db
+from panel.models import LoginFailure, Role, User
+from tests.conftest import PASSWORD, AuthActions
+
+
+def test_a_resident_signs_in_with_any_case_of_their_email(
+    client: FlaskClient, resident: User
+) -> None:
+    response = AuthActions(client).login(resident.email.upper())
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Rita Resident" in home.get_data(as_text=True)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(
+    client: FlaskClient, resident: User
+) -> None:
+    wrong_password = AuthActions(client).login(resident, password="not the password")
+    unknown = AuthActions(client).login("nobody@example.org", password="not the password")
+    assert wrong_password.status_code == unknown.status_code == 400
+    message = "Enter a correct email address and password"
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+
+
+def test_repeated_failures_are_slowed_with_a_clear_message(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        AuthActions(client).login(resident, password="wrong guess")
+    # Even the right password waits now: the attacker learns nothing from it.
+    response = AuthActions(client).login(resident)
+    assert response.status_code == 400
+    assert "Too many attempts to sign in. Wait 15 minutes" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_emails_are_throttled_like_real_ones(app: Flask, client: FlaskClient) -> None:
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        AuthActions(client).login("ghost@example.org", password="wrong guess")
+    response = AuthActions(client).login("ghost@example.org", password="wrong guess")
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_a_successful_sign_in_clears_earlier_failures(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    AuthActions(client).login(resident, password="wrong guess")
+    AuthActions(client).login(resident)
+    count = db.session.execute(
+        db.select(db.func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email == resident.email)
+    ).scalar_one()
+    assert count == 0
+
+
+def test_a_deactivated_account_cannot_sign_in(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    closed = make_user(Role.RESIDENT, active=False)
+    response = AuthActions(client).login(closed)
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_a_replayed_cookie_after_sign_out_is_refused(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    AuthActions(client).login(resident)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    AuthActions(client).logout()
+    other = app.test_client()
+    other.set_cookie("session", cookie.value)
+    response = other.get("/")
+    assert response.status_code == 302
+    assert response.location.startswith("/login")
+
+
+def test_deactivation_ends_the_session_on_the_next_request(
+    client: FlaskClient, resident: User
+) -> None:
+    AuthActions(client).login(resident)
+    assert client.get("/").status_code == 200
+    resident.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_an_old_password_hash_is_upgraded_at_the_next_sign_in(
+    client: FlaskClient, resident: User
+) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
+    resident.password_hash = weak.hash(PASSWORD)
+    db.session.commit()
+    old = resident.password_hash
+    AuthActions(client).login(resident)
+    db.session.refresh(resident)
+    assert resident.password_hash != old
+    assert "m=1024" in resident.password_hash
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/rounds/1", "/rounds/1"),
+        ("/rounds/1?page=2", "/rounds/1?page=2"),
+        ("//evil.example", None),
+        ("/\\evil.example", None),
+        ("https://evil.example/", None),
+        ("javascript:alert(1)", None),
+        ("/%0d%0aLocation:x", "/%0d%0aLocation:x"),
+        ("/\tx", None),
+        ("", None),
+    ],
+)
+def test_next_accepts_only_local_paths(target: str, expected: str | None) -> None:
+    assert safe_next(target) == expected
+
+
+def test_sign_in_follows_a_local_next_and_ignores_an_outside_one(
+    client: FlaskClient, resident: User
+) -> None:
+    response = client.post(
+        "/login?next=//evil.example/", data={"email": resident.email, "password": PASSWORD}
+    )
+    assert response.location == "/"
+    AuthActions(client).logout()
+    response = client.post(
+        "/login?next=/account/password", data={"email": resident.email, "password": PASSWORD}
+    )
+    assert response.location == "/account/password"
+
+
+def test_an_empty_sign_in_form_names_each_missing_field(client: FlaskClient) -> None:
+    page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "There is a problem" in page
+    assert 'href="#email"' in page and "Enter your email address" in page
+    assert 'href="#password"' in page and "Enter your password" in page
+
+
+def test_the_staff_role_is_shown_the_staff_home(client: FlaskClient, staff: User) -> None:
+    AuthActions(client).login(staff)
+    assert "Set up a new round" in client.get("/").get_data(as_text=True)
