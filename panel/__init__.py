@@ -32,10 +32,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         tune_engine(db.engine)
 
-    from panel import auth, rounds
+    from panel import applications, auth, codesign, rounds, scoring
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(rounds.bp)
+    for area in (auth, rounds, codesign, applications, scoring):
+        app.register_blueprint(area.bp)
 
     web.init_app(app)
 

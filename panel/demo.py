@@ -1,6 +1,6 @@
 """The demo: a housing association's Community Fund with staff, residents and two rounds.
 
-Later areas add to `seed` through `DEMO_STEPS` (criteria, applications, scores), so the demo
+Later areas add to `seed` through `demo_steps` (criteria, applications, scores), so the demo
 always shows every part of the product that exists.
 """
 
@@ -33,9 +33,17 @@ class DemoExists(RuntimeError):
     pass
 
 
-# Each step receives the demo's people and rounds and adds its area's data.
+# Each area adds its part of the demo, in the order a real round goes through them.
 DemoStep = Callable[["Demo"], None]
-DEMO_STEPS: list[DemoStep] = []
+
+
+def demo_steps() -> list[DemoStep]:
+    """The areas' demo steps in order: co-design, then applications, then scoring."""
+    from panel.applications.demo import add_demo as applications
+    from panel.codesign.demo import add_demo as codesign
+    from panel.scoring.demo import add_demo as scoring
+
+    return [codesign, applications, scoring]
 
 
 class Demo:
@@ -110,7 +118,7 @@ def seed() -> list[tuple[str, str, str]]:
         rounds.add_member(round_=autumn, user=resident, role=PanelRole.PANELLIST, actor=officer)
 
     demo = Demo(staff=staff, residents=residents, spring=spring, autumn=autumn)
-    for step in DEMO_STEPS:
+    for step in demo_steps():
         step(demo)
     if autumn.current_stage is Stage.CODESIGN:
         rounds.advance_stage(round_=autumn, actor=officer, expected=Stage.CODESIGN)

@@ -1,8 +1,9 @@
 """Shared fixtures: a real database per test (SQLite file, or PostgreSQL with TEST_DATABASE_URL).
 
-SQLite: the migrations run once into a template file, and every test gets its own copy.
-PostgreSQL: the migrations run once into a fresh database made for this test session, and
-every table is emptied after each test. Either way, tests never see each other's rows.
+SQLite: the schema is made once into a template file, and every test gets its own copy.
+PostgreSQL: the schema is made once in a fresh database for this test session, and every
+table is emptied after each test. Either way, tests never see each other's rows. The schema
+comes from the models; tests/test_migrations.py proves the migrations build the same one.
 """
 
 import contextvars
@@ -41,12 +42,10 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
     return config
 
 
-def _migrate(database_url: str) -> None:
-    from flask_migrate import upgrade
-
+def _create_schema(database_url: str) -> None:
     app = create_app(base_config(database_url))
     with app.app_context():
-        upgrade()
+        db.create_all()
         db.engine.dispose()
 
 
@@ -55,7 +54,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     """A migrated database for this session: a SQLite template file, or a fresh PostgreSQL db."""
     if not POSTGRES_URL:
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-        _migrate(f"sqlite:///{path}")
+        _create_schema(f"sqlite:///{path}")
         yield str(path)
         return
     server = sa.make_url(POSTGRES_URL)
@@ -65,7 +64,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        _migrate(url)
+        _create_schema(url)
         yield url
     finally:
         with admin.connect() as conn:

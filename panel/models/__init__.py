@@ -1,7 +1,24 @@
 """Typed SQLAlchemy models, one module per concept. Importing this registers them all."""
 
+from panel.models.application import (
+    ORGANISATION_TYPE_LABELS,
+    Application,
+    ApplicationStatus,
+    EligibilityCheck,
+    OrganisationType,
+)
 from panel.models.audit import AuditEvent
 from panel.models.auth_token import PasswordLink
+from panel.models.conflict import CONFLICT_KIND_LABELS, Conflict, ConflictKind
+from panel.models.criterion import (
+    Boundary,
+    Criterion,
+    CriterionComment,
+    CriterionKind,
+    CriterionSupport,
+    CriterionVersion,
+    WeightShare,
+)
 from panel.models.funding_round import (
     STAGE_ORDER,
     FundingRound,
@@ -10,17 +27,39 @@ from panel.models.funding_round import (
     Stage,
 )
 from panel.models.login_attempt import LoginFailure
+from panel.models.review import Review, ReviewStatus, Score
+from panel.models.rubric import Rubric, RubricCriterion
 from panel.models.user import Role, User
 
 __all__ = [
+    "CONFLICT_KIND_LABELS",
+    "ORGANISATION_TYPE_LABELS",
     "STAGE_ORDER",
+    "Application",
+    "ApplicationStatus",
     "AuditEvent",
+    "Boundary",
+    "Conflict",
+    "ConflictKind",
+    "Criterion",
+    "CriterionComment",
+    "CriterionKind",
+    "CriterionSupport",
+    "CriterionVersion",
+    "EligibilityCheck",
     "FundingRound",
     "LoginFailure",
+    "OrganisationType",
     "PanelRole",
     "PasswordLink",
+    "Review",
+    "ReviewStatus",
     "Role",
     "RoundMember",
+    "Rubric",
+    "RubricCriterion",
+    "Score",
     "Stage",
     "User",
+    "WeightShare",
 ]

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db
@@ -29,3 +29,29 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     actor: Mapped[User | None] = relationship()
+
+
+# The log is append-only in the database itself, not only in the app. Migration 0001 creates the
+# same triggers; this covers schemas made with create_all (tests and fresh installs' checks).
+_SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+_POSTGRES_TRIGGERS = [
+    "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$",
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+]
+for _sql in _SQLITE_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+for _sql in _POSTGRES_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+event.listen(
+    AuditEvent.__table__,
+    "before_drop",
+    DDL("DROP FUNCTION IF EXISTS audit_event_append_only() CASCADE").execute_if(
+        dialect="postgresql"
+    ),
+)

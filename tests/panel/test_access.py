@@ -1,5 +1,6 @@
 """Every route declares who may use it, and each kind of person gets what that policy says."""
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,10 @@ from panel.models import FundingRound, Role, RoundMember, User
 
 # Endpoints that are served without a view policy of their own.
 EXEMPT = {"static"}
+
+# Each area's tests/panel/<area>/access_world.py has `extras(world) -> {url argument: value}`,
+# creating in `world["round"]` the objects its routes take (an application, a criterion, ...).
+AREAS = ("codesign", "applications", "scoring")
 
 
 def test_every_route_declares_an_access_policy(app: Flask) -> None:
@@ -55,13 +60,18 @@ def world(
 
 def url_arguments(world: dict[str, Any]) -> dict[str, Any]:
     """A value for every URL argument used by any route; a new argument must be added here."""
-    return {
+    values = {
         "round_id": world["round"].id,
         "user_id": world["panellist"].id,
         "member_id": world["member"].id,
         "token": "not-a-real-token",
         "filename": "css/panel.css",
     }
+    # Each area adds the objects its routes take (see the areas' conftest `world_extras`).
+    for area in AREAS:
+        module = importlib.import_module(f"tests.panel.{area}.access_world")
+        values.update(module.extras(world))
+    return values
 
 
 def all_routes(app: Flask, world: dict[str, Any]) -> list[tuple[str, str, str]]:

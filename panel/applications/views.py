@@ -1,0 +1,3 @@
+"""Views of the applications area."""
+
+from panel.applications import bp  # noqa: F401

@@ -1,0 +1,7 @@
+"""Demo data for the codesign area: see panel.demo.DEMO_STEPS."""
+
+from panel.demo import Demo
+
+
+def add_demo(demo: Demo) -> None:
+    """Add this area's part of the demo."""

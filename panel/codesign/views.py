@@ -1,0 +1,3 @@
+"""Views of the codesign area."""
+
+from panel.codesign import bp  # noqa: F401

@@ -1,0 +1,116 @@
+"""Applications from community groups, and staff's eligibility checks of them."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db
+from panel.models.types import UTCDateTime, utcnow
+from panel.models.user import User
+
+
+class ApplicationStatus(StrEnum):
+    RECEIVED = "received"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+class OrganisationType(StrEnum):
+    COMMUNITY_GROUP = "community_group"
+    CHARITY = "charity"
+    CIO = "cio"
+    CIC = "cic"
+    CLG = "clg"
+    OTHER = "other"
+
+
+ORGANISATION_TYPE_LABELS = {
+    OrganisationType.COMMUNITY_GROUP: "Constituted community group",
+    OrganisationType.CHARITY: "Registered charity",
+    OrganisationType.CIO: "Charitable incorporated organisation (CIO)",
+    OrganisationType.CIC: "Community interest company (CIC)",
+    OrganisationType.CLG: "Company limited by guarantee",
+    OrganisationType.OTHER: "Other",
+}
+
+
+def _in(values: type[StrEnum]) -> str:
+    return ", ".join(f"'{v.value}'" for v in values)
+
+
+class Application(db.Model):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("round_id", "number"),
+        CheckConstraint(f"status IN ({_in(ApplicationStatus)})", name="status_known"),
+        CheckConstraint(f"organisation_type IN ({_in(OrganisationType)})", name="org_type_known"),
+        CheckConstraint("source IN ('online', 'import', 'staff')", name="source_known"),
+        CheckConstraint("amount_requested_pence >= 0", name="amount_not_negative"),
+        CheckConstraint("beneficiaries IS NULL OR beneficiaries >= 0", name="beneficiaries"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    organisation_type: Mapped[str] = mapped_column(String(30))
+    charity_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    company_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    # Personal data: staff only; erasable on request (then None and personal_data_erased_at set).
+    contact_name: Mapped[str | None] = mapped_column(String(120), default=None)
+    contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
+    contact_phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    postcode: Mapped[str | None] = mapped_column(String(10), default=None)
+    project_title: Mapped[str] = mapped_column(String(140))
+    summary: Mapped[str] = mapped_column(Text)
+    spend_on: Mapped[str] = mapped_column(Text, default="")
+    amount_requested_pence: Mapped[int] = mapped_column(BigInteger)
+    beneficiaries: Mapped[int | None] = mapped_column(default=None)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.RECEIVED)
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    # A one-time key from the form: pressing submit twice creates one application.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    version: Mapped[int] = mapped_column(default=1)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    checks: Mapped[list["EligibilityCheck"]] = relationship(back_populates="application")
+
+    @property
+    def organisation_type_label(self) -> str:
+        return ORGANISATION_TYPE_LABELS[OrganisationType(self.organisation_type)]
+
+
+class EligibilityCheck(db.Model):
+    """Staff's pass or fail of one application against one adopted eligibility criterion."""
+
+    __tablename__ = "eligibility_check"
+    __table_args__ = (
+        UniqueConstraint("application_id", "rubric_criterion_id"),
+        CheckConstraint("passed OR (note IS NOT NULL AND note <> '')", name="fail_has_note"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    rubric_criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("rubric_criterion.id", ondelete="RESTRICT")
+    )
+    passed: Mapped[bool] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="checks")
+    checked_by: Mapped[User] = relationship()

@@ -1,0 +1,77 @@
+"""A panellist's review of one application: a score per adopted scored criterion."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db
+from panel.models.types import UTCDateTime, utcnow
+from panel.models.user import User
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Review(db.Model):
+    __tablename__ = "review"
+    __table_args__ = (
+        # One review per panellist per application.
+        UniqueConstraint("application_id", "panellist_id"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_time"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="RESTRICT"), index=True
+    )
+    panellist_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.DRAFT)
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every save: a form from an older version is stale (a clear message, no overwrite).
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Scores changed after first submission (during scoring or at the panel meeting).
+    revised: Mapped[bool] = mapped_column(default=False)
+    # Staff who typed in a paper or phone review for the panellist.
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), default=None
+    )
+
+    panellist: Mapped[User] = relationship(foreign_keys=[panellist_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    scores: Mapped[list["Score"]] = relationship(back_populates="review", order_by="Score.id")
+
+
+class Score(db.Model):
+    __tablename__ = "score"
+    __table_args__ = (
+        # One score per review per criterion.
+        UniqueConstraint("review_id", "rubric_criterion_id"),
+        # Scales run within 0..10; the service checks the round's own scale.
+        CheckConstraint("value IS NULL OR (value >= 0 AND value <= 10)", name="value_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    rubric_criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("rubric_criterion.id", ondelete="RESTRICT")
+    )
+    # None while a draft has no score for this criterion yet: never 0.
+    value: Mapped[int | None] = mapped_column(default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="scores")
