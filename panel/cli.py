@@ -10,8 +10,12 @@ from panel.extensions import db
 
 def register_commands(app: Flask) -> None:
     """Attach the panel's commands to `flask --app panel`."""
-    app.cli.add_command(create_staff)
-    app.cli.add_command(seed_demo)
+    from panel.applications.cli import commands as applications
+    from panel.codesign.cli import commands as codesign
+    from panel.scoring.cli import commands as scoring
+
+    for command in [create_staff, seed_demo, *codesign, *applications, *scoring]:
+        app.cli.add_command(command)
 
 
 @click.command("create-staff")
