@@ -39,6 +39,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
 
+    hops = int(app.config.get("PANEL_PROXY_HOPS") or 0)
+    if hops:
+        # Trust X-Forwarded-* only from the configured number of proxies in front of us.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
     from panel.cli import register_commands
 
     register_commands(app)

@@ -1,6 +1,7 @@
 """Command-line tools: thin click commands over the same services as the web pages."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -14,7 +15,7 @@ def register_commands(app: Flask) -> None:
     from panel.codesign.cli import commands as codesign
     from panel.scoring.cli import commands as scoring
 
-    for command in [create_staff, seed_demo, *codesign, *applications, *scoring]:
+    for command in [create_staff, seed_demo, backup, restore, *codesign, *applications, *scoring]:
         app.cli.add_command(command)
 
 
@@ -55,3 +56,43 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("Demo created. Sign in at http://127.0.0.1:5000/login with any of these:")
     for role, email, password in logins:
         click.echo(f"  {role:<22} {email:<32} password: {password}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Copy the database to FILE while the app keeps running (SQLite; PostgreSQL: see advice)."""
+    from flask import current_app
+
+    from panel import backup as backups
+
+    try:
+        pages = backups.backup(
+            database_url=current_app.config["SQLALCHEMY_DATABASE_URI"], destination=file
+        )
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {file} ({pages} pages, integrity check ok).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(file: Path, yes: bool) -> None:
+    """Restore the backup FILE into this (empty) instance, after a confirmation."""
+    from flask import current_app
+
+    from panel import backup as backups
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.remove()
+    db.engine.dispose()
+    if not yes:
+        click.confirm(f"Restore {file} into {url}?", abort=True)
+    try:
+        backups.restore(database_url=url, source=file)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Restored {file}. Run `flask --app panel db upgrade` if it came from an older version."
+    )

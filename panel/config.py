@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
     "PANEL_ENV": "development",
@@ -36,19 +36,36 @@ ENV_KEYS = {
     "PANEL_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "PANEL_BASE_URL": "PANEL_BASE_URL",
     "PANEL_ENV": "PANEL_ENV",
+    "PANEL_TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    "PANEL_PROXY_HOPS": "PANEL_PROXY_HOPS",
 }
+
+# Secret keys that are placeholders, not secrets.
+WEAK_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "test-secret-key"}
+
+
+class UnsafeConfig(RuntimeError):
+    """Production refuses to start; the message says what to fix."""
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Apply defaults, then instance config and environment (or the test dict), then derived."""
     app.config.from_mapping(DEFAULTS)
+    overrides = Config(app.instance_path)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        overrides.from_pyfile("config.py", silent=True)
         for env_key, config_key in ENV_KEYS.items():
             if os.environ.get(env_key):
-                app.config[config_key] = os.environ[env_key]
+                overrides[config_key] = os.environ[env_key]
     else:
-        app.config.from_mapping(test_config)
+        overrides.from_mapping(test_config)
+    app.config.update(overrides)
+
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+    if app.config.get("PANEL_ENV") == "production":
+        _production(app, explicit=set(overrides))
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "panel.sqlite3"
@@ -70,3 +87,29 @@ def _instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")
     return key
+
+
+def _production(app: Flask, *, explicit: set[str]) -> None:
+    """Force secure cookies and refuse to start with debug, a weak key or unsafe cookies."""
+    problems = []
+    debug_env = os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes")
+    if app.config.get("DEBUG") or debug_env:
+        problems.append("DEBUG is on: turn it off (unset FLASK_DEBUG and DEBUG)")
+    key = str(app.config.get("SECRET_KEY") or "")
+    if "SECRET_KEY" not in explicit:
+        problems.append("no secret key: set PANEL_SECRET_KEY (64 random hex characters)")
+    elif key.lower() in WEAK_KEYS or len(key) < 32:
+        problems.append("the secret key is too short or a placeholder: use 32+ random characters")
+    for name in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        if f"{name}_SECURE" in explicit and not app.config[f"{name}_SECURE"]:
+            problems.append(f"{name}_SECURE is off: cookies must only travel over HTTPS")
+        if not app.config.get(f"{name}_HTTPONLY"):
+            problems.append(f"{name}_HTTPONLY is off: scripts must not read the cookie")
+        if app.config.get(f"{name}_SAMESITE") not in ("Lax", "Strict"):
+            problems.append(f"{name}_SAMESITE must be Lax or Strict")
+    if problems:
+        raise UnsafeConfig("Refusing to start in production: " + "; ".join(problems) + ".")
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["PREFERRED_URL_SCHEME"] = "https"
+    app.config["PROPAGATE_EXCEPTIONS"] = False

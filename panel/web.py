@@ -115,7 +115,13 @@ def csrf_failed(error: CSRFError) -> Any:
 def render_error(code: int) -> str:
     """The plain error page for an HTTP status, with no technical detail."""
     title, advice = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    return render_template("errors/error.html", code=code, title=title, advice=advice)
+    try:
+        return render_template("errors/error.html", code=code, title=title, advice=advice)
+    except Exception:  # noqa: BLE001 - e.g. a refused Host header leaves no URL adapter
+        return (
+            f'<!doctype html><html lang="en-GB"><title>{title}</title>'
+            f"<main><h1>{title}</h1><p>{advice}</p></main></html>"
+        )
 
 
 def http_error(error: HTTPException) -> Any:

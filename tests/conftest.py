@@ -43,9 +43,12 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
 
 
 def _create_schema(database_url: str) -> None:
+    from flask_migrate import stamp
+
     app = create_app(base_config(database_url))
     with app.app_context():
         db.create_all()
+        stamp()  # the schema is the models' = the migrations' head (tests/test_migrations.py)
         db.engine.dispose()
 
 

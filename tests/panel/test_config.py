@@ -4,6 +4,8 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from panel.config import _instance_secret_key
 
 
@@ -27,3 +29,90 @@ def test_environment_variables_choose_the_database_and_key(monkeypatch, tmp_path
         from panel.extensions import db
 
         db.engine.dispose()
+
+
+PRODUCTION = {
+    "PANEL_ENV": "production",
+    "SECRET_KEY": "a" * 16 + "b" * 16 + "c" * 32,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+}
+
+
+def test_production_forces_secure_cookies_and_sends_hsts(tmp_path: Path) -> None:
+    from panel import create_app
+
+    app = create_app(dict(PRODUCTION))
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/login")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"DEBUG": True}, "DEBUG is on"),
+        ({"SECRET_KEY": None}, "no secret key"),
+        ({"SECRET_KEY": "changeme"}, "too short or a placeholder"),
+        ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE is off"),
+        ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY is off"),
+        ({"SESSION_COOKIE_SAMESITE": "None"}, "SESSION_COOKIE_SAMESITE must be Lax or Strict"),
+    ],
+)
+def test_production_refuses_to_start_unsafely(change: dict[str, object], message: str) -> None:
+    from panel import create_app
+    from panel.config import UnsafeConfig
+
+    config = {**PRODUCTION, **change}
+    config = {k: v for k, v in config.items() if v is not None}
+    with pytest.raises(UnsafeConfig, match=message):
+        create_app(config)
+
+
+def test_production_errors_show_a_plain_page_without_a_traceback() -> None:
+    from panel import create_app
+    from panel.access import policy
+
+    app = create_app(dict(PRODUCTION))
+
+    @app.route("/boom")
+    @policy("public")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in page
+    assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_proxy_headers_are_trusted_only_with_a_configured_hop_count() -> None:
+    from panel import create_app
+    from panel.access import policy
+
+    for hops, expected in ((0, "127.0.0.1"), (1, "203.0.113.9")):
+        app = create_app({**PRODUCTION, "PANEL_PROXY_HOPS": hops})
+
+        @app.route("/whoami")
+        @policy("public")
+        def whoami() -> str:
+            from flask import request
+
+            return request.remote_addr or ""
+
+        response = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert response.get_data(as_text=True) == expected
+
+
+def test_trusted_hosts_refuse_other_host_headers() -> None:
+    from panel import create_app
+
+    app = create_app({**PRODUCTION, "TRUSTED_HOSTS": "grants.example.org"})
+    client = app.test_client()
+    assert client.get("/login", headers={"Host": "grants.example.org"}).status_code == 200
+    assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
