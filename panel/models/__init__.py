@@ -19,6 +19,14 @@ from panel.models.criterion import (
     CriterionVersion,
     WeightShare,
 )
+from panel.models.decision import (
+    OUTCOME_LABELS,
+    Decision,
+    ExportJob,
+    LotteryDraw,
+    MeetingNote,
+    Outcome,
+)
 from panel.models.funding_round import (
     STAGE_ORDER,
     FundingRound,
@@ -32,6 +40,12 @@ from panel.models.rubric import Rubric, RubricCriterion
 from panel.models.user import Role, User
 
 __all__ = [
+    "OUTCOME_LABELS",
+    "Decision",
+    "ExportJob",
+    "LotteryDraw",
+    "MeetingNote",
+    "Outcome",
     "CONFLICT_KIND_LABELS",
     "ORGANISATION_TYPE_LABELS",
     "STAGE_ORDER",

@@ -60,6 +60,9 @@ class FundingRound(db.Model):
             "scale_min >= 0 AND scale_max > scale_min AND scale_max <= 10", name="scale"
         ),
         CheckConstraint("quorum >= 1", name="quorum_positive"),
+        CheckConstraint("rank_by IN ('mean', 'median', 'calibrated')", name="rank_by_known"),
+        CheckConstraint("allocation_policy IN ('skip', 'stop')", name="policy_known"),
+        CheckConstraint("min_percent >= 0 AND min_percent <= 100", name="min_percent_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +83,14 @@ class FundingRound(db.Model):
     scoring_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     blind_scoring: Mapped[bool] = mapped_column(default=True)
     stage: Mapped[str] = mapped_column(String(20), default=Stage.CODESIGN)
+    # Method settings (SCORING.md): shown in the export's About sheet.
+    rank_by: Mapped[str] = mapped_column(String(12), default="mean")
+    calibrate: Mapped[bool] = mapped_column(default=False)
+    allocation_policy: Mapped[str] = mapped_column(String(4), default="skip")
+    min_percent: Mapped[int] = mapped_column(default=0)
+    sd_flag_percent: Mapped[int] = mapped_column(default=20)
+    range_flag_percent: Mapped[int] = mapped_column(default=40)
+    panellists_see_results: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None

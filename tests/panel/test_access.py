@@ -16,7 +16,7 @@ EXEMPT = {"static"}
 
 # Each area's tests/panel/<area>/access_world.py has `extras(world) -> {url argument: value}`,
 # creating in `world["round"]` the objects its routes take (an application, a criterion, ...).
-AREAS = ("codesign", "applications", "scoring")
+AREAS = ("codesign", "applications", "scoring", "results")
 
 
 def test_every_route_declares_an_access_policy(app: Flask) -> None:
@@ -60,6 +60,8 @@ def world(
 
 def url_arguments(world: dict[str, Any]) -> dict[str, Any]:
     """A value for every URL argument used by any route; a new argument must be added here."""
+    if "url_arguments" in world:  # the areas' objects are made once per test
+        return dict(world["url_arguments"])
     values = {
         "round_id": world["round"].id,
         "user_id": world["panellist"].id,
@@ -71,7 +73,8 @@ def url_arguments(world: dict[str, Any]) -> dict[str, Any]:
     for area in AREAS:
         module = importlib.import_module(f"tests.panel.{area}.access_world")
         values.update(module.extras(world))
-    return values
+    world["url_arguments"] = values
+    return dict(values)
 
 
 def all_routes(app: Flask, world: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -1,0 +1,131 @@
+"""The panel meeting's record: notes, decisions with reasons, lottery draws, and export jobs."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db
+from panel.models.types import UTCDateTime, utcnow
+from panel.models.user import User
+
+
+class Outcome(StrEnum):
+    FUND = "fund"
+    PART = "part"
+    RESERVE = "reserve"
+    DECLINE = "decline"
+
+
+OUTCOME_LABELS = {
+    Outcome.FUND: "Fund in full",
+    Outcome.PART: "Fund in part",
+    Outcome.RESERVE: "Reserve list",
+    Outcome.DECLINE: "Decline",
+}
+
+
+class Decision(db.Model):
+    """What was decided for one application, and why (in words written for the applicant)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        UniqueConstraint("application_id"),
+        CheckConstraint("outcome IN ('fund', 'part', 'reserve', 'decline')", name="outcome_known"),
+        CheckConstraint("status IN ('draft', 'confirmed')", name="status_known"),
+        CheckConstraint("amount_awarded_pence >= 0", name="amount_not_negative"),
+        CheckConstraint(
+            "outcome IN ('fund', 'part') OR amount_awarded_pence = 0", name="no_award_unless_funded"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="RESTRICT"))
+    outcome: Mapped[str] = mapped_column(String(10))
+    amount_awarded_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Drafts come from "Suggest allocation" or a half-finished meeting; staff confirm them.
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    suggested: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by: Mapped[User] = relationship()
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[Outcome(self.outcome)]
+
+
+class MeetingNote(db.Model):
+    """The panel meeting's note on one application."""
+
+    __tablename__ = "meeting_note"
+    __table_args__ = (UniqueConstraint("application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="RESTRICT"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LotteryDraw(db.Model):
+    """A seeded draw among tied applications; the seed is recorded first so anyone can repeat it."""
+
+    __tablename__ = "lottery_draw"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    seed: Mapped[str] = mapped_column(String(200))
+    references: Mapped[list[Any]] = mapped_column(JSON)
+    order: Mapped[list[Any]] = mapped_column(JSON)
+    drawn_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExportJob(db.Model):
+    """A long export made in the background; its state lives here so any worker can serve it."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    format: Mapped[str] = mapped_column(String(20))
+    anonymise: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    filename: Mapped[str | None] = mapped_column(String(200), default=None)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,0 +1,7 @@
+"""Results, the panel meeting, decisions and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("results", __name__)
+
+from panel.results import views  # noqa: E402, F401

@@ -1,0 +1,373 @@
+"""Decisions: what the panel decided for each application, within the budget, and the lottery."""
+
+from dataclasses import dataclass
+
+import criteria
+from panel.audit import record
+from panel.extensions import db
+from panel.models import (
+    Application,
+    ApplicationStatus,
+    Decision,
+    FundingRound,
+    LotteryDraw,
+    MeetingNote,
+    Outcome,
+    Stage,
+    User,
+)
+from panel.models.types import utcnow
+from panel.results.services import RoundResults
+from panel.rounds.services import stage_check
+
+
+class DecisionError(ValueError):
+    """A refusal with a message fit to show to staff."""
+
+
+class DecisionsLocked(DecisionError):
+    pass
+
+
+class StaleEdit(DecisionError):
+    """Someone else saved this since the form was loaded."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    budget_pence: int
+    confirmed_pence: int
+    draft_pence: int
+
+    @property
+    def awarded_pence(self) -> int:
+        return self.confirmed_pence + self.draft_pence
+
+    @property
+    def remaining_pence(self) -> int:
+        return self.budget_pence - self.awarded_pence
+
+    @property
+    def over(self) -> bool:
+        return self.awarded_pence > self.budget_pence
+
+    @property
+    def percent(self) -> int:
+        if self.budget_pence == 0:
+            return 100 if self.awarded_pence else 0
+        return round(100 * self.awarded_pence / self.budget_pence)
+
+
+def _editable(round_: FundingRound) -> None:
+    if round_.current_stage is Stage.DECIDED:
+        raise DecisionsLocked("This round is decided: its decisions are locked.")
+    if round_.current_stage is not Stage.PANEL:
+        raise DecisionsLocked("Decisions are made at the Panel meeting stage.")
+
+
+def decisions_by_application(round_id: int) -> dict[int, Decision]:
+    """Every decision of the round, keyed by application id."""
+    return {
+        d.application_id: d
+        for d in db.session.execute(
+            db.select(Decision).where(Decision.round_id == round_id)
+        ).scalars()
+    }
+
+
+def budget(round_: FundingRound) -> Budget:
+    """Awarded so far (confirmed and draft) against the round's budget."""
+    rows = db.session.execute(
+        db.select(Decision.status, db.func.coalesce(db.func.sum(Decision.amount_awarded_pence), 0))
+        .where(Decision.round_id == round_.id)
+        .group_by(Decision.status)
+    ).all()
+    totals = {status: int(total) for status, total in rows}
+    return Budget(
+        budget_pence=round_.budget_pence,
+        confirmed_pence=totals.get("confirmed", 0),
+        draft_pence=totals.get("draft", 0),
+    )
+
+
+def _snapshot(d: Decision) -> dict[str, object]:
+    return {
+        "outcome": d.outcome,
+        "amount_awarded_pence": d.amount_awarded_pence,
+        "reason": d.reason,
+        "status": d.status,
+    }
+
+
+def decide(
+    *,
+    round_: FundingRound,
+    application: Application,
+    outcome: Outcome,
+    amount_pence: int | None,
+    reason: str,
+    actor: User,
+    expected_version: int | None,
+    over_budget_ok: bool = False,
+) -> Decision:
+    """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
+    _editable(round_)
+    if application.round_id != round_.id or application.status != ApplicationStatus.ELIGIBLE:
+        raise DecisionError("Only eligible applications of this round can be decided.")
+    requested = application.amount_requested_pence
+    if outcome is Outcome.FUND:
+        amount = requested
+    elif outcome is Outcome.PART:
+        if amount_pence is None:
+            raise DecisionError("Enter the amount to award")
+        if not 0 < amount_pence < requested:
+            raise DecisionError(
+                "A part award must be more than £0 and less than the amount asked for"
+            )
+        amount = amount_pence
+    else:
+        amount = 0
+    if not reason.strip():
+        raise DecisionError("Write the reason the applicant will read")
+    existing = db.session.execute(
+        db.select(Decision).where(Decision.application_id == application.id)
+    ).scalar_one_or_none()
+    if (
+        existing is not None
+        and expected_version is not None
+        and existing.version != expected_version
+    ):
+        raise StaleEdit("Someone else changed this decision since you opened it.")
+    current = budget(round_)
+    previous = existing.amount_awarded_pence if existing else 0
+    if current.awarded_pence - previous + amount > round_.budget_pence and not over_budget_ok:
+        raise DecisionError(
+            "This would take the awards over the budget. Tick the box to confirm you want to "
+            "go over it, or choose a smaller amount."
+        )
+    before = _snapshot(existing) if existing else None
+    if existing is None:
+        existing = Decision(
+            round_id=round_.id, application_id=application.id, decided_by_id=actor.id
+        )
+        db.session.add(existing)
+    else:
+        existing.version += 1
+    existing.outcome = outcome
+    existing.amount_awarded_pence = amount
+    existing.reason = reason.strip()
+    existing.status = "confirmed"
+    existing.suggested = False
+    existing.decided_by_id = actor.id
+    existing.decided_at = utcnow()
+    db.session.flush()
+    record(
+        actor=actor,
+        action="decision.recorded",
+        object_type="application",
+        object_id=application.id,
+        round_id=round_.id,
+        before=before,
+        after=_snapshot(existing),
+    )
+    return existing
+
+
+SUGGESTION_REASON = {
+    "funded": "The panel scored this application highly and it fits within the budget.",
+    "did not fit": "The panel scored this application well, but it did not fit in the budget.",
+    "not reached": "The budget ran out before this application was reached.",
+}
+
+
+def suggest(*, results: RoundResults, actor: User, order: list[str] | None = None) -> int:
+    """Fill draft decisions from the suggested allocation (SCORING.md §8); confirmed ones stay."""
+    round_ = results.round
+    _editable(round_)
+    allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)
+    existing = decisions_by_application(round_.id)
+    made = 0
+    for line in allocation.lines:
+        app = results.applications.get(line.reference)
+        if app is None:
+            continue
+        decision = existing.get(app.id)
+        if decision is not None and decision.status == "confirmed":
+            continue
+        if line.status == "funded":
+            outcome, amount = Outcome.FUND, app.amount_requested_pence
+        elif line.status == "not taking part":
+            outcome, amount = Outcome.DECLINE, 0
+        else:
+            outcome, amount = Outcome.RESERVE, 0
+        reason = SUGGESTION_REASON.get(line.status) or (
+            f"The panel could not recommend this application ({line.reason})."
+        )
+        if decision is None:
+            decision = Decision(round_id=round_.id, application_id=app.id, decided_by_id=actor.id)
+            db.session.add(decision)
+        else:
+            decision.version += 1
+        decision.outcome = outcome
+        decision.amount_awarded_pence = amount
+        decision.reason = reason
+        decision.status = "draft"
+        decision.suggested = True
+        decision.decided_by_id = actor.id
+        decision.decided_at = utcnow()
+        made += 1
+    record(
+        actor=actor,
+        action="decision.suggested",
+        object_type="round",
+        object_id=round_.id,
+        round_id=round_.id,
+        after={
+            "policy": allocation.policy
+            if hasattr(allocation, "policy")
+            else round_.allocation_policy,
+            "funded": [line.reference for line in allocation.lines if line.status == "funded"],
+            "order": order,
+        },
+    )
+    return made
+
+
+def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
+    """Confirm every draft decision as it stands (each one audited)."""
+    _editable(round_)
+    drafts = (
+        db.session.execute(
+            db.select(Decision).where(Decision.round_id == round_.id, Decision.status == "draft")
+        )
+        .scalars()
+        .all()
+    )
+    for d in drafts:
+        d.status = "confirmed"
+        d.version += 1
+        record(
+            actor=actor,
+            action="decision.confirmed",
+            object_type="application",
+            object_id=d.application_id,
+            round_id=round_.id,
+            after=_snapshot(d),
+        )
+    return len(drafts)
+
+
+def draw_lottery(
+    *, round_: FundingRound, seed: str, references: list[str], actor: User
+) -> LotteryDraw:
+    """Order tied applications by sha256(seed:reference); the seed and result are recorded."""
+    _editable(round_)
+    seed = seed.strip()
+    if len(seed) < 4:
+        raise DecisionError("Enter a seed of at least 4 characters, written down before the draw")
+    if len(set(references)) < 2:
+        raise DecisionError("Choose at least two tied applications for the draw")
+    order = list(criteria.lottery_order(seed, sorted(set(references))))
+    draw = LotteryDraw(
+        round_id=round_.id,
+        seed=seed,
+        references=sorted(set(references)),
+        order=order,
+        drawn_by_id=actor.id,
+    )
+    db.session.add(draw)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="lottery.drawn",
+        object_type="lottery_draw",
+        object_id=draw.id,
+        round_id=round_.id,
+        after={"seed": seed, "references": draw.references, "order": order},
+    )
+    return draw
+
+
+def latest_draw(round_id: int) -> LotteryDraw | None:
+    """The round's most recent lottery draw, if any."""
+    return (
+        db.session.execute(
+            db.select(LotteryDraw)
+            .where(LotteryDraw.round_id == round_id)
+            .order_by(LotteryDraw.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def save_note(
+    *,
+    round_: FundingRound,
+    application: Application,
+    body: str,
+    actor: User,
+    expected_version: int | None,
+) -> MeetingNote:
+    """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
+    if round_.current_stage is not Stage.PANEL:
+        raise DecisionsLocked("Notes are written at the Panel meeting stage.")
+    note = db.session.execute(
+        db.select(MeetingNote).where(MeetingNote.application_id == application.id)
+    ).scalar_one_or_none()
+    if note is not None and expected_version is not None and note.version != expected_version:
+        raise StaleEdit("Someone else changed this note since you opened it.")
+    before = {"body": note.body} if note else None
+    if note is None:
+        note = MeetingNote(
+            round_id=round_.id, application_id=application.id, updated_by_id=actor.id, body=""
+        )
+        db.session.add(note)
+    else:
+        note.version += 1
+    note.body = body.strip()
+    note.updated_by_id = actor.id
+    note.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor=actor,
+        action="meeting.note_saved",
+        object_type="application",
+        object_id=application.id,
+        round_id=round_.id,
+        before=before,
+        after={"body": note.body},
+    )
+    return note
+
+
+@stage_check(Stage.DECIDED)
+def _every_application_decided(round_: FundingRound) -> str | None:
+    eligible = db.session.execute(
+        db.select(db.func.count())
+        .select_from(Application)
+        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.ELIGIBLE)
+    ).scalar_one()
+    confirmed = db.session.execute(
+        db.select(db.func.count())
+        .select_from(Decision)
+        .join(Application, Decision.application_id == Application.id)
+        .where(
+            Decision.round_id == round_.id,
+            Decision.status == "confirmed",
+            Application.status == ApplicationStatus.ELIGIBLE,
+        )
+    ).scalar_one()
+    waiting = eligible - confirmed
+    if waiting:
+        plural = "application needs" if waiting == 1 else "applications need"
+        return f"{waiting} {plural} a confirmed decision."
+    return None
+
+
+@stage_check(Stage.DECIDED)
+def _within_budget(round_: FundingRound) -> str | None:
+    b = budget(round_)
+    if b.over:
+        return "The awards are over the budget. Change some decisions first."
+    return None

@@ -1,0 +1,92 @@
+"""Forms for the panel meeting, decisions, the lottery and the round's method settings."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from panel.forms import PoundsField, choices, strip
+from panel.models import OUTCOME_LABELS, Outcome
+
+
+class DecisionForm(FlaskForm):
+    version = HiddenField()
+    outcome = RadioField(
+        "What did the panel decide?",
+        choices=choices(*((o.value, OUTCOME_LABELS[o]) for o in Outcome)),
+        validators=[InputRequired("Choose what the panel decided")],
+    )
+    amount = PoundsField("Amount to award (fund in part only)", validators=[Optional()])
+    reason = TextAreaField(
+        "Reason, written for the applicant",
+        validators=[
+            DataRequired("Write the reason the applicant will read"),
+            Length(max=4000, message="Keep the reason under 4,000 characters"),
+        ],
+        filters=[strip],
+    )
+    over_budget_ok = BooleanField("I know this goes over the budget")
+
+
+class NoteForm(FlaskForm):
+    version = HiddenField()
+    body = TextAreaField(
+        "Meeting notes",
+        validators=[Length(max=10000, message="Keep the notes under 10,000 characters")],
+        filters=[strip],
+    )
+
+
+class LotteryForm(FlaskForm):
+    seed = StringField(
+        "Seed",
+        validators=[
+            DataRequired("Enter the seed you wrote down before the draw"),
+            Length(min=4, max=200, message="The seed must be 4 to 200 characters"),
+        ],
+        filters=[strip],
+    )
+
+
+class MethodForm(FlaskForm):
+    rank_by = RadioField(
+        "Rank applications by",
+        choices=choices(
+            ("mean", "Mean score (recommended)"),
+            ("median", "Median score"),
+            ("calibrated", "Calibrated score (corrects for harsh and lenient scorers)"),
+        ),
+        validators=[InputRequired("Choose how to rank applications")],
+    )
+    calibrate = BooleanField("Show calibrated scores beside the raw ones")
+    allocation_policy = RadioField(
+        "When an application does not fit in what is left of the budget",
+        choices=choices(
+            ("skip", "Skip it and go on down the ranking (recommended)"),
+            ("stop", "Stop there"),
+        ),
+        validators=[InputRequired("Choose what happens when an application does not fit")],
+    )
+    min_percent = IntegerField(
+        "Lowest score that can be suggested for funding (percent of the scale)",
+        validators=[
+            InputRequired("Enter a percentage from 0 to 100"),
+            NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100"),
+        ],
+    )
+    sd_flag_percent = IntegerField(
+        "Flag for discussion when the spread (SD) is at least this percent of the scale",
+        validators=[
+            InputRequired("Enter a percentage from 1 to 100"),
+            NumberRange(min=1, max=100, message="Enter a percentage from 1 to 100"),
+        ],
+    )
+    range_flag_percent = IntegerField(
+        "Flag for discussion when the range is at least this percent of the scale",
+        validators=[
+            InputRequired("Enter a percentage from 1 to 100"),
+            NumberRange(min=1, max=100, message="Enter a percentage from 1 to 100"),
+        ],
+    )
+    panellists_see_results = BooleanField(
+        "Panellists see the results once they have submitted all their scores"
+    )

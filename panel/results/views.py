@@ -1,0 +1,407 @@
+"""Results, the panel meeting agenda and notes, decisions, the lottery and method settings."""
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+import criteria
+from panel.access import policy, round_for_member
+from panel.extensions import db
+from panel.forms import ConfirmForm
+from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome, Stage
+from panel.results import bp, charts, decisions
+from panel.results import services as results_service
+from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
+
+SORT_KEYS: dict[str, Any] = {
+    "rank": lambda r, a: (r.rank is None, r.rank or 0, r.reference),
+    "reference": lambda r, a: r.reference,
+    "organisation": lambda r, a: a.organisation.lower(),
+    "amount": lambda r, a: a.amount_requested_pence,
+    "reviews": lambda r, a: r.n,
+    "mean": lambda r, a: (r.mean is None, -(r.mean or 0)),
+    "median": lambda r, a: (r.median is None, -(r.median or 0)),
+    "sd": lambda r, a: (r.sd is None, -(r.sd or 0)),
+    "range": lambda r, a: (r.range is None, -(r.range or 0)),
+    "calibrated": lambda r, a: (r.calibrated is None, -(r.calibrated or 0)),
+}
+
+
+def _round_or_404(round_id: int) -> FundingRound:
+    round_ = db.session.get(FundingRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _application_or_404(round_: FundingRound, application_id: int) -> Application:
+    app = db.session.get(Application, application_id)
+    if app is None or app.round_id != round_.id or app.status != ApplicationStatus.ELIGIBLE:
+        abort(404)
+    return app
+
+
+def _results_or_page(round_: FundingRound) -> Any:
+    """The results this person may see, or a rendered page that explains why not."""
+    allowed, why = results_service.can_see_results(round_, current_user)
+    if not allowed:
+        return render_template("results/not_yet.html", round=round_, why=why)
+    try:
+        return results_service.compute(
+            round_, hide_for=None if current_user.is_staff else current_user
+        )
+    except results_service.ResultsUnavailable as exc:
+        return render_template("results/not_yet.html", round=round_, why=str(exc))
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@policy("member")
+def results(round_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    found = _results_or_page(round_)
+    if isinstance(found, str):
+        return found
+    sort = request.args.get("sort", "rank")
+    if sort not in SORT_KEYS:
+        sort = "rank"
+    rows = [(r, found.row(r.reference)) for r in results_service.visible_results(found)]
+    rows.sort(key=lambda pair: SORT_KEYS[sort](*pair))
+    if request.args.get("dir") == "desc" and sort in ("rank", "reference", "organisation"):
+        rows.reverse()
+    suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
+    ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
+    chart = charts.distribution(
+        sorted(ranked, key=lambda t: -(t[2] or 0)),
+        low=round_.scale_min,
+        high=round_.scale_max,
+        funded=set(suggestion.funded),
+    )
+    return render_template(
+        "results/results.html",
+        round=round_,
+        found=found,
+        rows=rows,
+        sort=sort,
+        suggestion=suggestion,
+        chart=chart,
+        fmt=results_service.fmt,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/results/<int:application_id>")
+@policy("member")
+def application_result(round_id: int, application_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    app = _application_or_404(round_, application_id)
+    found = _results_or_page(round_)
+    if isinstance(found, str):
+        return found
+    if app.reference not in found.applications:
+        abort(404)  # a conflicted panellist never sees this application's figures
+    result = found.result.result_for(app.reference)
+    plot = charts.dot_plot(
+        result.sheet_scores, low=round_.scale_min, high=round_.scale_max, mean=result.mean
+    )
+    note = db.session.execute(
+        db.select(MeetingNote).where(MeetingNote.application_id == app.id)
+    ).scalar_one_or_none()
+    return render_template(
+        "results/application.html",
+        round=round_,
+        app=app,
+        result=result,
+        found=found,
+        plot=plot,
+        note=note,
+        fmt=results_service.fmt,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/meeting")
+@policy("member")
+def meeting(round_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    found = _results_or_page(round_)
+    if isinstance(found, str):
+        return found
+    flagged = list(criteria.moderation_agenda(found.result))
+    rest = [r for r in found.result.applications if not r.flagged]
+    agenda = [r for r in flagged + rest if r.reference in found.applications]
+    notes = {
+        n.application_id: n
+        for n in db.session.execute(
+            db.select(MeetingNote).where(MeetingNote.round_id == round_.id)
+        ).scalars()
+    }
+    return render_template(
+        "results/meeting.html",
+        round=round_,
+        found=found,
+        agenda=agenda,
+        notes=notes,
+        fmt=results_service.fmt,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/meeting/<int:application_id>/note", methods=["GET", "POST"])
+@policy("staff")
+def meeting_note(round_id: int, application_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    app = _application_or_404(round_, application_id)
+    note = db.session.execute(
+        db.select(MeetingNote).where(MeetingNote.application_id == app.id)
+    ).scalar_one_or_none()
+    form = NoteForm(data={"body": note.body, "version": note.version} if note else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            decisions.save_note(
+                round_=round_,
+                application=app,
+                body=form.body.data or "",
+                actor=current_user,
+                expected_version=int(form.version.data) if form.version.data else None,
+            )
+        except decisions.StaleEdit as exc:
+            db.session.rollback()
+            form.body.errors = [f"{exc} Your text is below; the saved note is shown above it."]
+            status = 409
+        except decisions.DecisionError as exc:
+            form.body.errors = [str(exc)]
+            status = 409
+        else:
+            db.session.commit()
+            flash(f"Notes for {app.reference} saved.", "success")
+            return redirect(url_for("results.meeting", round_id=round_.id))
+    if form.errors and status == 200:
+        status = 400
+    note = db.session.execute(
+        db.select(MeetingNote).where(MeetingNote.application_id == app.id)
+    ).scalar_one_or_none()
+    return render_template(
+        "results/note.html", round=round_, app=app, form=form, saved=note
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/decisions")
+@policy("staff")
+def decision_list(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    found = _results_or_page(round_)
+    if isinstance(found, str):
+        return found
+    by_app = decisions.decisions_by_application(round_.id)
+    return render_template(
+        "results/decisions.html",
+        round=round_,
+        found=found,
+        decisions=by_app,
+        budget=decisions.budget(round_),
+        draw=decisions.latest_draw(round_.id),
+        form=ConfirmForm(),
+        fmt=results_service.fmt,
+        editable=round_.current_stage is Stage.PANEL,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/decisions/<int:application_id>", methods=["GET", "POST"])
+@policy("staff")
+def decide(round_id: int, application_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    app = _application_or_404(round_, application_id)
+    existing = decisions.decisions_by_application(round_.id).get(app.id)
+    data = None
+    if existing is not None and request.method == "GET":
+        data = {
+            "version": existing.version,
+            "outcome": existing.outcome,
+            "amount": existing.amount_awarded_pence if existing.outcome == "part" else None,
+            "reason": existing.reason,
+        }
+    form = DecisionForm(data=data)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            decisions.decide(
+                round_=round_,
+                application=app,
+                outcome=Outcome(form.outcome.data),
+                amount_pence=form.amount.data,
+                reason=form.reason.data,
+                actor=current_user,
+                expected_version=int(form.version.data) if form.version.data else None,
+                over_budget_ok=bool(form.over_budget_ok.data),
+            )
+        except decisions.StaleEdit as exc:
+            db.session.rollback()
+            form.outcome.errors = [str(exc) + " Check the saved decision and try again."]
+            status = 409
+        except decisions.DecisionsLocked as exc:
+            form.outcome.errors = [str(exc)]
+            status = 409
+        except decisions.DecisionError as exc:
+            field = form.amount if "amount" in str(exc).lower() else form.outcome
+            if "budget" in str(exc):
+                field = form.over_budget_ok
+            elif "reason" in str(exc):
+                field = form.reason
+            field.errors = [str(exc)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"Decision for {app.reference} saved.", "success")
+            return redirect(url_for("results.decision_list", round_id=round_.id))
+    if form.errors and status == 200:
+        status = 400
+    return render_template(
+        "results/decide.html",
+        round=round_,
+        app=app,
+        form=form,
+        existing=existing,
+        budget=decisions.budget(round_),
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/decisions/suggest", methods=["POST"])
+@policy("staff")
+def suggest(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            found = results_service.compute(round_)
+            draw = decisions.latest_draw(round_.id)
+            order = None
+            if draw is not None:
+                order = _order_with_draw(found, draw.order)
+            made = decisions.suggest(results=found, actor=current_user, order=order)
+        except (decisions.DecisionError, results_service.ResultsUnavailable) as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(
+                f"{made} draft decisions filled from the suggested allocation. "
+                "Check them, then confirm.",
+                "success",
+            )
+    return redirect(url_for("results.decision_list", round_id=round_id))
+
+
+def _order_with_draw(found: results_service.RoundResults, drawn: list[str]) -> list[str]:
+    """Rank order, with the applications in the lottery placed in the drawn order."""
+    ranked = [r.reference for r in found.result.applications]
+    slots = [i for i, ref in enumerate(ranked) if ref in drawn]
+    for i, ref in zip(slots, [r for r in drawn if r in ranked], strict=False):
+        ranked[i] = ref
+    return ranked
+
+
+@bp.route("/rounds/<int:round_id>/decisions/confirm", methods=["POST"])
+@policy("staff")
+def confirm(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = decisions.confirm_drafts(round_=round_, actor=current_user)
+        except decisions.DecisionError as exc:
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(f"{count} draft decisions confirmed.", "success")
+    return redirect(url_for("results.decision_list", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/lottery", methods=["GET", "POST"])
+@policy("staff")
+def lottery(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    found = _results_or_page(round_)
+    if isinstance(found, str):
+        return found
+    tied = _tied_at_the_line(found)
+    form = LotteryForm()
+    chosen = request.form.getlist("reference") if request.method == "POST" else tied
+    status = 200
+    if form.validate_on_submit():
+        try:
+            draw = decisions.draw_lottery(
+                round_=round_,
+                seed=form.seed.data,
+                references=[r for r in chosen if r in found.applications],
+                actor=current_user,
+            )
+        except decisions.DecisionError as exc:
+            form.seed.errors = [str(exc)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"Drawn with the seed “{draw.seed}”: {', '.join(draw.order)}.", "success")
+            return redirect(url_for("results.lottery", round_id=round_.id))
+    if form.errors and status == 200:
+        status = 400
+    return render_template(
+        "results/lottery.html",
+        round=round_,
+        found=found,
+        form=form,
+        tied=tied,
+        chosen=set(chosen),
+        draw=decisions.latest_draw(round_.id),
+        fmt=results_service.fmt,
+    ), status
+
+
+def _tied_at_the_line(found: results_service.RoundResults) -> list[str]:
+    """A tie that straddles the funding line: a rank shared by funded and unfunded applications."""
+    funded = set(criteria.allocate(found.result, budget=found.round.budget_pence).funded)
+    groups: dict[int, list[str]] = {}
+    for r in found.result.applications:
+        if r.rank is not None:
+            groups.setdefault(r.rank, []).append(r.reference)
+    for rank in sorted(groups):
+        refs = groups[rank]
+        if len(refs) > 1 and 0 < len(set(refs) & funded) < len(refs):
+            return refs
+    return []
+
+
+@bp.route("/rounds/<int:round_id>/method", methods=["GET", "POST"])
+@policy("staff")
+def method(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    form = MethodForm(obj=round_ if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if round_.current_stage is Stage.DECIDED:
+            flash("This round is decided: its method can no longer change.", "info")
+            return redirect(url_for("results.method", round_id=round_.id))
+        from panel.audit import changes, record
+
+        keys = (
+            "rank_by",
+            "calibrate",
+            "allocation_policy",
+            "min_percent",
+            "sd_flag_percent",
+            "range_flag_percent",
+            "panellists_see_results",
+        )
+        before = {k: getattr(round_, k) for k in keys}
+        form.populate_obj(round_)
+        old, new = changes(before, {k: getattr(round_, k) for k in keys})
+        if new:
+            record(
+                actor=current_user,
+                action="round.method_changed",
+                object_type="round",
+                object_id=round_.id,
+                round_id=round_.id,
+                before=old,
+                after=new,
+            )
+        db.session.commit()
+        flash("The method settings have been saved.", "success")
+        return redirect(url_for("results.results", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template("results/method.html", round=round_, form=form), status
