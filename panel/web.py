@@ -103,7 +103,10 @@ def csrf_failed(error: CSRFError) -> Any:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and request.method == "POST":
         db.session.rollback()
-        result = view(**(request.view_args or {}))
+        try:
+            result = view(**(request.view_args or {}))
+        except HTTPException as exc:  # e.g. the object does not exist: answer as usual
+            return http_error(exc)
         response = current_app.make_response(result)
         if response.status_code < 400:
             # The view did not re-render a form; never let it pass as a success.
