@@ -2,8 +2,17 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db
@@ -114,3 +123,47 @@ class EligibilityCheck(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="checks")
     checked_by: Mapped[User] = relationship()
+
+
+class ApplicationImport(db.Model):
+    """An uploaded spreadsheet between upload and import, kept in the database (not on disk).
+
+    `rows` holds the parsed cells as text; it is emptied once the import runs or is abandoned,
+    so applicants' personal data does not linger here.
+    """
+
+    __tablename__ = "application_import"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'imported', 'cancelled')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    # Header texts in file order, and [{"row": spreadsheet row number, "cells": [text, ...]}].
+    headers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # {field key: column index}: guessed from the headers, corrected by staff.
+    mapping: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    imported_count: Mapped[int | None] = mapped_column(default=None)
+
+
+class ApplicationAttempt(db.Model):
+    """One application sent through the public form, by client address, for the rate limit.
+
+    Kept in the database so the limit holds across every web worker.
+    """
+
+    __tablename__ = "application_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -66,6 +66,9 @@ class RubricCriterion(db.Model):
     weight_reason: Mapped[str | None] = mapped_column(Text, default=None)
     descriptors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fixed_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # The members' weight shares when adopted, frozen for the record:
+    # {"members": 5, "lowest": 10, "median": "25", "highest": 40, "mean": "27.6"}.
+    shares: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
 
