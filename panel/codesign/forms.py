@@ -1,0 +1,326 @@
+"""Forms of the codesign area; the level, weight and adoption fields are built from rows."""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from panel.codesign.services import Wording, level_name
+from panel.forms import choices, strip
+from panel.models import Criterion, CriterionKind, FundingRound
+
+KIND_HINTS = {
+    "scored": "Panellists give each application a score for it, on the round's scale.",
+    "eligibility": (
+        "Staff check it before the panel scores. An application that fails it is not scored."
+    ),
+}
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed by a person: spaces are ignored, anything else gets a plain message."""
+
+    def __init__(self, *args: Any, not_whole: str = "Enter a whole number", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_whole = not_whole
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.not_whole) from exc
+
+
+# ------------------------------------------------------------------ proposing and editing
+
+
+class CriterionFormBase(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a short title for the criterion"),
+            Length(max=120, message="Keep the title to 120 characters or fewer"),
+        ],
+        filters=[strip],
+    )
+    description = TextAreaField(
+        "What it means",
+        validators=[
+            DataRequired("Enter what this criterion means, in plain words"),
+            Length(max=5000, message="Keep this under 5,000 characters"),
+        ],
+        filters=[strip],
+    )
+    why = TextAreaField(
+        "Why it matters (optional)",
+        validators=[Length(max=5000, message="Keep this under 5,000 characters")],
+        filters=[strip],
+    )
+    kind = RadioField(
+        "How is it used?",
+        choices=choices(("scored", "The panel scores it"), ("eligibility", "A pass or fail check")),
+        default="scored",
+        validators=[DataRequired("Choose whether the panel scores it or it is a pass or fail")],
+    )
+    version = HiddenField()
+
+    levels: list[int] = []
+
+    def level_fields(self) -> list[tuple[int, Field]]:
+        return [(level, self[f"level_{level}"]) for level in self.levels]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.kind.data == CriterionKind.SCORED:
+            for level, f in self.level_fields():
+                if not (f.data or "").strip():
+                    f.errors = [*f.errors, f"Describe what {level_name(level)} looks like"]
+                    ok = False
+        return ok
+
+    def wording(self) -> Wording:
+        return Wording(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            why=self.why.data or "",
+            kind=self.kind.data or "",
+            descriptors={str(level): f.data or "" for level, f in self.level_fields()},
+        )
+
+
+def criterion_form(
+    round_: FundingRound, criterion: Criterion | None = None, **kwargs: Any
+) -> CriterionFormBase:
+    """The propose/edit form with one text box per level of the round's scale."""
+
+    class CriterionForm(CriterionFormBase):
+        pass
+
+    CriterionForm.levels = list(round_.scale_levels)
+    for level in round_.scale_levels:
+        setattr(
+            CriterionForm,
+            f"level_{level}",
+            TextAreaField(
+                f"What a {level} looks like",
+                validators=[Length(max=2000, message="Keep this under 2,000 characters")],
+                filters=[strip],
+            ),
+        )
+    if criterion is not None and "data" not in kwargs and "formdata" not in kwargs:
+        data = {
+            "title": criterion.title,
+            "description": criterion.description,
+            "why": criterion.why,
+            "kind": criterion.kind,
+            "version": str(criterion.version),
+        }
+        for level in round_.scale_levels:
+            data[f"level_{level}"] = (criterion.descriptors or {}).get(str(level), "")
+        kwargs["data"] = data
+    return CriterionForm(**kwargs)
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Add a comment",
+        validators=[
+            DataRequired("Enter your comment"),
+            Length(max=5000, message="Keep your comment under 5,000 characters"),
+        ],
+        filters=[strip],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[
+            DataRequired("Enter the reason"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+        filters=[strip],
+    )
+
+
+class ShortlistForm(FlaskForm):
+    shortlist = HiddenField(validators=[DataRequired()])
+
+
+class BoundaryForm(FlaskForm):
+    title = StringField(
+        "What is fixed",
+        validators=[
+            DataRequired("Enter what is fixed"),
+            Length(max=200, message="Keep it to 200 characters or fewer"),
+        ],
+        filters=[strip],
+    )
+    reason = StringField(
+        "Why, or who set it",
+        validators=[
+            DataRequired("Enter why it is fixed, or who set it"),
+            Length(max=500, message="Keep it to 500 characters or fewer"),
+        ],
+        filters=[strip],
+    )
+
+
+class CopyForm(FlaskForm):
+    source = RadioField("Which round?", coerce=int, validators=[InputRequired("Choose a round")])
+    what = RadioField(
+        "What to copy",
+        choices=choices(
+            ("adopted", "The criteria that round adopted"),
+            ("proposals", "Every proposal still under discussion there"),
+        ),
+        default="adopted",
+        validators=[DataRequired("Choose what to copy")],
+    )
+
+
+# ------------------------------------------------------------------ weights
+
+
+class SharesFormBase(FlaskForm):
+    criteria: list[Criterion] = []
+
+    def share_fields(self) -> list[tuple[Criterion, Field]]:
+        return [(c, self[f"share_{c.id}"]) for c in self.criteria]
+
+    def shares(self) -> dict[int, int]:
+        return {c.id: int(f.data) for c, f in self.share_fields()}
+
+    def total(self) -> int:
+        """The total of the whole numbers typed (anything else counts as nothing)."""
+        return sum(f.data for _, f in self.share_fields() if isinstance(f.data, int))
+
+
+def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any) -> SharesFormBase:
+    """One whole-number box per shortlisted scored criterion."""
+
+    class SharesForm(SharesFormBase):
+        pass
+
+    SharesForm.criteria = criteria
+    for c in criteria:
+        setattr(
+            SharesForm,
+            f"share_{c.id}",
+            WholeNumberField(
+                c.title,
+                default=saved.get(c.id),
+                not_whole=f"Enter a whole number of points for {c.title}, like 25",
+                validators=[
+                    InputRequired(f"Enter your points for {c.title}, or 0"),
+                    NumberRange(min=0, message=f"Points for {c.title} cannot be negative"),
+                    NumberRange(max=100, message=f"Points for {c.title} cannot be more than 100"),
+                ],
+            ),
+        )
+    return SharesForm(**kwargs)
+
+
+# ------------------------------------------------------------------ adoption
+
+
+class AdoptFormBase(FlaskForm):
+    note = TextAreaField(
+        "Anything the panel should know about this adoption (optional)",
+        validators=[Length(max=5000, message="Keep the note under 5,000 characters")],
+        filters=[strip],
+    )
+    criteria: list[Criterion] = []
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self.criteria:
+            out.append(
+                {
+                    "criterion": c,
+                    "include": self[f"include_{c.id}"],
+                    "position": self[f"position_{c.id}"],
+                    "weight": self[f"weight_{c.id}"] if c.kind == CriterionKind.SCORED else None,
+                    "reason": self[f"reason_{c.id}"] if c.kind == CriterionKind.SCORED else None,
+                }
+            )
+        return out
+
+    def clear_excluded_errors(self) -> None:
+        """Mistakes in the boxes of a criterion left out of the adoption do not count."""
+        for row in self.rows():
+            if row["include"].data:
+                continue
+            for key in ("position", "weight", "reason"):
+                if row[key] is not None:
+                    row[key].errors = []
+
+
+def adopt_form(criteria: list[Criterion], proposed: dict[int, int], **kwargs: Any) -> AdoptFormBase:
+    """Per criterion: include it?, its place in the order, and (scored) weight and reason."""
+
+    class AdoptForm(AdoptFormBase):
+        pass
+
+    AdoptForm.criteria = criteria
+    for n, c in enumerate(criteria, start=1):
+        setattr(
+            AdoptForm,
+            f"include_{c.id}",
+            BooleanField(f"Adopt “{c.title}”", default=True),
+        )
+        setattr(
+            AdoptForm,
+            f"position_{c.id}",
+            WholeNumberField(
+                "Place in the order",
+                default=n,
+                not_whole=f"Enter a whole number for the place of {c.title}",
+                validators=[
+                    Optional(),
+                    NumberRange(min=1, max=999, message="Enter a place from 1 to 999"),
+                ],
+            ),
+        )
+        if c.kind == CriterionKind.SCORED:
+            setattr(
+                AdoptForm,
+                f"weight_{c.id}",
+                WholeNumberField(
+                    "Weight, out of 100",
+                    default=proposed.get(c.id),
+                    not_whole=f"Enter a whole number for the weight of {c.title}, like 25",
+                    validators=[
+                        Optional(),
+                        NumberRange(min=0, message=f"The weight of {c.title} cannot be negative"),
+                        NumberRange(
+                            max=100, message=f"The weight of {c.title} cannot be more than 100"
+                        ),
+                    ],
+                ),
+            )
+            setattr(
+                AdoptForm,
+                f"reason_{c.id}",
+                TextAreaField(
+                    "Reason for changing the proposed weight",
+                    validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
+                    filters=[strip],
+                ),
+            )
+    return AdoptForm(**kwargs)
