@@ -1,6 +1,81 @@
 """Command-line tools of the applications area."""
 
+import sys
+from pathlib import Path
+
 import click
+
+from panel.extensions import db
 
 # Commands added to `flask --app panel` by panel.cli.register_commands.
 commands: list[click.Command] = []
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@click.command("import-applications")
+@click.argument("round_ident", metavar="ROUND")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="Skip rows with the same organisation and project title as an application we have.",
+)
+def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> None:
+    """Import applications from an .xlsx or .csv FILE into ROUND (an id or slug): all or nothing."""
+    from panel.applications import importer, services
+    from panel.rounds.services import find_round
+
+    round_ = find_round(round_ident)
+    if round_ is None:
+        click.echo(f"There is no round {round_ident!r}.", err=True)
+        sys.exit(1)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        click.echo(f"Cannot read {path}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    if len(data) > MAX_FILE_BYTES:
+        click.echo("That file is too big: files must be smaller than 5 MB.", err=True)
+        sys.exit(1)
+    try:
+        sheet = importer.read_upload(path.name, data)
+    except importer.ImportRefused as exc:
+        click.echo(f"{path.name}: {exc}", err=True)
+        sys.exit(1)
+    for note in sheet.notes:
+        click.echo(note)
+    mapping = importer.guess_mapping(sheet.headers)
+    preview = importer.build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
+    click.echo(f"{path.name}: {len(preview.rows)} rows for {round_.name}.")
+    for line in preview.report_lines():
+        click.echo(line)
+    for line in preview.duplicate_lines():
+        click.echo(line + (" (skipped)" if skip_duplicates else " (imported anyway)"))
+    if not preview.can_import:
+        click.echo("Nothing was imported: fix the rows above and run the command again.", err=True)
+        sys.exit(1)
+    try:
+        created, skipped = importer.import_rows(
+            round_=round_,
+            rows=sheet.rows,
+            mapping=mapping,
+            skip_duplicates=skip_duplicates,
+            actor=None,
+            filename=path.name,
+        )
+    except services.ApplicationError as exc:
+        db.session.rollback()
+        click.echo(f"Nothing was imported: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    summary = f"Imported {len(created)} applications"
+    if created:
+        summary += f": {created[0].reference} to {created[-1].reference}"
+    if skipped:
+        summary += f"; skipped {len(skipped)} duplicates"
+    click.echo(summary + ".")
+
+
+commands.append(import_applications)

@@ -1,0 +1,221 @@
+"""Forms of the applications area. The answers' checks live in validation.py (shared)."""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from panel.applications.services import STATUS_LABELS
+from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
+from panel.forms import choices, strip
+from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
+
+ORGANISATION_TYPE_HINTS = {
+    "community_group": "A group with a written constitution and a bank account. No number needed.",
+    "charity": "Registered with a charity regulator. We will ask for your charity number.",
+    "cio": "A charity that is also a legal body. We will ask for your charity number.",
+    "cic": "A social enterprise company. We will ask for your company number.",
+    "clg": "A not-for-profit company. We will ask for your company number.",
+    "other": "Tell us more in your project summary. No number needed.",
+}
+
+
+def _label(key: str) -> str:
+    return FIELD_BY_KEY[key].label
+
+
+class AnswersForm(FlaskForm):
+    """The application's questions, without checks of their own: `check` runs the shared ones."""
+
+    organisation_name = StringField(_label("organisation_name"), filters=[strip])
+    organisation_type = RadioField(
+        "What type of organisation is it?",
+        choices=choices(*((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items())),
+        validate_choice=False,
+    )
+    registration_number = StringField(_label("registration_number"), filters=[strip])
+    contact_name = StringField("Full name", filters=[strip])
+    contact_email = StringField(_label("contact_email"), filters=[strip])
+    contact_phone = StringField("UK phone number (optional)", filters=[strip])
+    postcode = StringField(_label("postcode"), filters=[strip])
+    project_title = StringField(
+        _label("project_title"), filters=[strip], validators=[Length(max=140)]
+    )
+    summary = TextAreaField("Tell us about the project", filters=[strip])
+    spend_on = TextAreaField(_label("spend_on"), filters=[strip])
+    amount = StringField("How much are you asking for?", filters=[strip])
+    beneficiaries = StringField("How many people will benefit?", filters=[strip])
+    location = StringField("Which neighbourhood or ward is it in?", filters=[strip])
+
+    def answers(self) -> dict[str, str]:
+        return {spec.key: self[spec.key].data or "" for spec in FIELDS}
+
+    def check(
+        self, round_: FundingRound, *, contact_required: bool = True
+    ) -> dict[str, Any] | None:
+        """Validate (CSRF too) and run the shared checks; the values to save, or None."""
+        ok = self.validate()
+        values, errors = clean(self.answers(), round_=round_, contact_required=contact_required)
+        for key, message in errors.items():
+            self[key].errors = [message]
+        return values if ok and not errors else None
+
+
+class ApplyForm(AnswersForm):
+    # A one-time key: pressing submit twice creates one application.
+    submission_key = HiddenField()
+    # The honeypot: hidden from people (and screen readers); bots fill it in.
+    website = StringField("Leave this blank")
+
+
+class EditForm(AnswersForm):
+    version = IntegerField(widget=HiddenField.widget)
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is the application being withdrawn?",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the reason the application is being withdrawn"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+    )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by organisation, project or reference", filters=[strip])
+    status = SelectField(
+        "Status",
+        choices=choices(("", "All"), *((s.value, label) for s, label in STATUS_LABELS.items())),
+        validate_choice=False,
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=choices(
+            ("reference", "Reference"),
+            ("organisation", "Organisation (A to Z)"),
+            ("amount", "Amount (largest first)"),
+            ("submitted", "Date received (newest first)"),
+        ),
+        default="reference",
+        validate_choice=False,
+    )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Upload a spreadsheet", validators=[FileRequired("Choose a spreadsheet file to upload")]
+    )
+
+
+class ImportForm(FlaskForm):
+    skip_duplicates = BooleanField("Skip the rows that match applications we already have")
+
+
+def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:
+    """One select per question: which column of the file holds it."""
+
+    class ColumnsForm(FlaskForm):
+        def validate(self, extra_validators: Any = None) -> bool:
+            ok = super().validate(extra_validators)
+            chosen: dict[str, str] = {}
+            for spec in FIELDS:
+                value = self[spec.key].data or ""
+                if not value and spec.required:
+                    self[spec.key].errors = [f"Choose the column that holds {spec.label}"]
+                    ok = False
+                elif value and value in chosen:
+                    header = headers[int(value)] or f"column {int(value) + 1}"
+                    self[spec.key].errors = [
+                        f"The column “{header}” is already chosen for {chosen[value]}"
+                    ]
+                    ok = False
+                elif value:
+                    chosen[value] = spec.label
+            return ok
+
+        def mapping(self) -> dict[str, int]:
+            return {spec.key: int(self[spec.key].data) for spec in FIELDS if self[spec.key].data}
+
+    options = choices(
+        ("", "Not in this file"),
+        *((str(i), header or f"Column {i + 1} (no heading)") for i, header in enumerate(headers)),
+    )
+    valid = {str(i) for i in range(len(headers))} | {""}
+
+    def in_file(form: Any, field: Any) -> None:
+        if (field.data or "") not in valid:
+            raise ValidationError("Choose one of the file's columns")
+
+    for spec in FIELDS:
+        setattr(
+            ColumnsForm,
+            spec.key,
+            SelectField(spec.label, choices=options, validators=[in_file], validate_choice=False),
+        )
+    defaults = {key: str(index) for key, index in mapping.items()}
+    return ColumnsForm(data=defaults)
+
+
+def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) -> FlaskForm:
+    """Pass or fail for each eligibility criterion, with a note required for a fail."""
+
+    class EligibilityForm(FlaskForm):
+        def validate(self, extra_validators: Any = None) -> bool:
+            ok = super().validate(extra_validators)
+            for criterion in criteria:
+                result = self[f"result_{criterion.id}"]
+                note = self[f"note_{criterion.id}"]
+                if result.data not in ("pass", "fail"):
+                    result.errors = [f"Choose whether the application meets “{criterion.title}”"]
+                    ok = False
+                elif result.data == "fail" and not (note.data or "").strip():
+                    note.errors = [f"Explain why the application does not meet “{criterion.title}”"]
+                    ok = False
+            return ok
+
+        def results(self) -> dict[int, tuple[bool, str | None]]:
+            return {
+                c.id: (self[f"result_{c.id}"].data == "pass", self[f"note_{c.id}"].data)
+                for c in criteria
+            }
+
+    defaults: dict[str, Any] = {}
+    for criterion in criteria:
+        setattr(
+            EligibilityForm,
+            f"result_{criterion.id}",
+            RadioField(
+                criterion.title,
+                choices=choices(("pass", "Meets this"), ("fail", "Does not meet this")),
+                validate_choice=False,
+            ),
+        )
+        setattr(
+            EligibilityForm,
+            f"note_{criterion.id}",
+            TextAreaField(
+                "Note (needed if it does not meet this)",
+                filters=[strip],
+                validators=[Length(max=2000, message="Keep the note under 2,000 characters")],
+            ),
+        )
+        check = existing.get(criterion.id)
+        if check is not None:
+            defaults[f"result_{criterion.id}"] = "pass" if check.passed else "fail"
+            defaults[f"note_{criterion.id}"] = check.note or ""
+    return EligibilityForm(data=defaults)

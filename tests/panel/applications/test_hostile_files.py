@@ -1,0 +1,225 @@
+"""Hostile uploads (SECURITY.md item 21): each is refused with a clear 400 and changes nothing.
+
+Every file here is built by the test: a renamed text file, a zip bomb, a zip of many parts, a
+billion-laughs workbook, an XXE workbook, formula cells, too many rows and an oversized upload.
+"""
+
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import openpyxl
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from panel.applications import importer
+from panel.extensions import db
+from panel.models import Application, FundingRound, Stage, User
+from panel.models.application import ApplicationImport
+from tests.conftest import AuthActions
+from tests.panel.applications.conftest import HEADERS, sheet_row, xlsx_bytes
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>
+</worksheet>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData>
+</worksheet>"""
+
+
+def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
+    """A copy of the xlsx `data` with one part replaced (e.g. the first worksheet)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, content if item.filename == name else source.read(item))
+    return out.getvalue()
+
+
+def _good_xlsx() -> bytes:
+    return xlsx_bytes([sheet_row()])
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        # 100 MB of zeros compresses to about 100 KB.
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (100 * 1024 * 1024))
+    return out.getvalue()
+
+
+def _many_members() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for n in range(500):
+            archive.writestr(f"xl/media/image{n}.png", b"x")
+    return out.getvalue()
+
+
+def _formulas() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(sheet_row())
+    sheet.append(sheet_row(organisation_name="Another group"))
+    sheet["K3"] = "=SUM(1,2)"  # Amount requested, second data row
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
+    "renamed text file": (
+        lambda: b"Organisation name,Project title\nA,B\n",
+        "applications.xlsx",
+        "This file is not a real .xlsx spreadsheet",
+    ),
+    "truncated zip": (lambda: _good_xlsx()[:400], "a.xlsx", "This file is not a real .xlsx"),
+    "zip bomb": (_zip_bomb, "bomb.xlsx", "unpacks to far more data than a spreadsheet"),
+    "zip of many parts": (_many_members, "many.xlsx", "too many parts inside it (502)"),
+    "billion laughs": (
+        lambda: _replace_member(_good_xlsx(), "xl/worksheets/sheet1.xml", BILLION_LAUGHS),
+        "laughs.xlsx",
+        "XML features that spreadsheets never use",
+    ),
+    "xxe": (
+        lambda: _replace_member(_good_xlsx(), "xl/worksheets/sheet1.xml", XXE),
+        "xxe.xlsx",
+        "XML features that spreadsheets never use",
+    ),
+    "utf-16 xxe": (
+        lambda: _replace_member(
+            _good_xlsx(),
+            "xl/worksheets/sheet1.xml",
+            XXE.replace(b'<?xml version="1.0"?>', b"").decode().encode("utf-16"),
+        ),
+        "xxe16.xlsx",
+        "XML features that spreadsheets never use",
+    ),  # fmt: skip
+    "formula cells": (_formulas, "sums.xlsx", "Cell K3 holds a formula: type the value instead"),
+    "binary csv": (lambda: b"\x89PNG\r\n\x1a\n\0\0\0", "a.csv", "This file is not a CSV text file"),
+    "other kind of file": (lambda: b"%PDF-1.4", "applications.pdf", "saved as .xlsx or .csv"),
+}
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    assert openpyxl.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_a_hostile_upload_gets_a_clear_400_and_changes_nothing(
+    client: FlaskClient, staff: User, make_round: Callable[..., FundingRound], kind: str
+) -> None:
+    build, name, message = HOSTILE[kind]
+    round_ = make_round(stage=Stage.APPLICATIONS)
+    AuthActions(client).login(staff)
+    response = client.post(
+        f"/rounds/{round_.id}/applications/import",
+        data={"file": (io.BytesIO(build()), name)},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page, page[page.find("error-message") :][:400]
+    assert "There is a problem" in page
+    assert db.session.execute(db.select(ApplicationImport)).first() is None
+    assert db.session.execute(db.select(Application)).first() is None
+
+
+@pytest.mark.parametrize("xml", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
+def test_without_our_zip_check_defusedxml_still_refuses_entities(app: Flask, xml: bytes) -> None:
+    data = _replace_member(_good_xlsx(), "xl/worksheets/sheet1.xml", xml)
+    with pytest.raises(importer.ImportRefused, match="XML features that spreadsheets never use"):
+        importer.read_workbook(data)
+
+
+def test_a_file_with_too_many_rows_is_refused(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    rows = [sheet_row(organisation_name=f"Group {n}") for n in range(6)]
+    with pytest.raises(importer.ImportRefused, match="more than 5 rows"):
+        importer.read_upload("a.xlsx", xlsx_bytes(rows))
+    assert len(importer.read_upload("a.xlsx", xlsx_bytes(rows[:5])).rows) == 5
+
+
+def test_the_row_cap_is_two_thousand() -> None:
+    assert importer.MAX_ROWS == 2000
+
+
+def test_the_workbook_is_closed_even_when_reading_fails(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[bool] = []
+    real = importer.load_workbook
+
+    def tracking(*args: Any, **kwargs: Any) -> Any:
+        assert kwargs == {"read_only": True, "data_only": False}
+        workbook = real(*args, **kwargs)
+        original = workbook.close
+
+        def close() -> None:
+            closed.append(True)
+            original()
+
+        workbook.close = close
+        return workbook
+
+    monkeypatch.setattr(importer, "load_workbook", tracking)
+    with pytest.raises(importer.ImportRefused):
+        importer.read_upload("sums.xlsx", _formulas())
+    assert closed == [True]
+
+
+def test_an_upload_over_5_mb_is_refused_with_413(
+    client: FlaskClient, staff: User, make_round: Callable[..., FundingRound]
+) -> None:
+    round_ = make_round(stage=Stage.APPLICATIONS)
+    AuthActions(client).login(staff)
+    # The multipart body is built here: the test client would spool it to a temporary file.
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n" + b"a" * (6 * 1024 * 1024) + b"\r\n--XyZ--\r\n"
+    )
+    response = client.post(
+        f"/rounds/{round_.id}/applications/import",
+        data=body,
+        content_type="multipart/form-data; boundary=XyZ",
+    )
+    assert response.status_code == 413
+    assert "That file is too big" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(ApplicationImport)).first() is None
+
+
+def test_a_text_cell_that_starts_with_an_equals_sign_is_not_a_formula(app: Flask) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(sheet_row())
+    cell = sheet["A2"]
+    cell.value = "=1+1 Club"
+    cell.data_type = "s"
+    out = io.BytesIO()
+    workbook.save(out)
+    parsed = importer.read_upload("a.xlsx", out.getvalue())
+    assert parsed.rows[0]["cells"][0] == "=1+1 Club"
