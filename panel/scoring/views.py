@@ -1,3 +1,475 @@
-"""Views of the scoring area."""
+"""Views of the scoring area: My scoring, the scoring page, conflicts, paper sheets, coverage."""
 
-from panel.scoring import bp  # noqa: F401
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panel.access import policy, round_for_member
+from panel.codesign.services import current_rubric
+from panel.extensions import db
+from panel.forms import choices
+from panel.models import Application, Conflict, ConflictKind, FundingRound, Review, Stage, User
+from panel.models.types import utcnow
+from panel.scoring import bp, services
+from panel.scoring.forms import (
+    ConflictForm,
+    StaffConflictForm,
+    WithdrawConflictForm,
+    make_review_form,
+    review_form_data,
+)
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _application_or_404(round_: FundingRound, application_id: int) -> Application:
+    try:
+        return services.scorable_application(round_, application_id)
+    except services.NotFound:
+        abort(404)
+
+
+def _round_or_404(round_id: int) -> FundingRound:
+    round_ = db.session.get(FundingRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _panellist_or_404(round_: FundingRound, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        services.panel_member(round_, user)
+    except services.NotFound:
+        abort(404)
+    return user
+
+
+def _first_name(user: User) -> str:
+    return user.display_name.split()[0] if user.display_name.strip() else "A panellist"
+
+
+# ------------------------------------------------------------------------- My scoring
+
+
+@bp.route("/rounds/<int:round_id>/scoring")
+@policy("member")
+def my_scoring(round_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    if current_user.is_staff:
+        # Staff do not score: they see who has scored what (the coverage page's content).
+        return coverage(round_id)
+    queue = services.my_queue(round_=round_, panellist=current_user)
+    return render_template(
+        "scoring/my_scoring.html",
+        round=round_,
+        queue=queue,
+        rubric=current_rubric(round_),
+        closed=services.may_change_scores(round_, by_staff=False),
+        deadline_words=services.deadline_in_words(round_.scoring_deadline),
+        Stage=Stage,
+    )
+
+
+# ----------------------------------------------------------------------- scoring page
+
+
+@bp.route("/rounds/<int:round_id>/scoring/<int:application_id>", methods=["GET", "POST"])
+@policy("member")
+def score(round_id: int, application_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    application = _application_or_404(round_, application_id)
+    if current_user.is_staff:
+        if request.method == "POST":
+            abort(404)  # staff have no review of their own; they enter paper scores "for" someone
+        return _staff_application(round_, application)
+    if services.standing_conflict(application_id=application.id, panellist_id=current_user.id):
+        abort(404)
+    return _review_page(round_, application, panellist=current_user)
+
+
+@bp.route(
+    "/rounds/<int:round_id>/scoring/<int:application_id>/for/<int:user_id>",
+    methods=["GET", "POST"],
+)
+@policy("staff")
+def enter_for(round_id: int, application_id: int, user_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    application = _application_or_404(round_, application_id)
+    panellist = _panellist_or_404(round_, user_id)
+    conflict = services.standing_conflict(application_id=application.id, panellist_id=user_id)
+    if conflict is not None:
+        flash(
+            f"{panellist.display_name} has declared a conflict of interest on "
+            f"{application.reference}, so they cannot score it.",
+            "info",
+        )
+        return redirect(url_for("scoring.coverage", round_id=round_.id))
+    return _review_page(round_, application, panellist=panellist)
+
+
+def _review_page(round_: FundingRound, application: Application, *, panellist: User) -> Any:
+    """The scoring form for `panellist` (the signed-in panellist, or staff entering for them)."""
+    by_staff = current_user.id != panellist.id
+    rubric = current_rubric(round_)
+    criteria = rubric.scored if rubric is not None else []
+    review = services.find_review(application_id=application.id, panellist_id=panellist.id)
+    closed = services.may_change_scores(round_, by_staff=by_staff)
+    if rubric is None:
+        closed = "The scoring questions have not been agreed yet."
+    if request.method == "POST":
+        form = make_review_form(round_, criteria)
+    else:
+        form = make_review_form(round_, criteria, data=review_form_data(review, criteria))
+    status, stale = 200, False
+    if request.method == "POST":
+        if closed:
+            status = 409
+        elif form.validate_on_submit():
+            try:
+                saved = services.save_review(
+                    round_=round_,
+                    application=application,
+                    panellist=panellist,
+                    actor=current_user,
+                    scores=form.entries(),
+                    overall_comment=form.overall_comment.data or "",
+                    submit=form.submitting,
+                    expected_version=form.expected_version(),
+                )
+            except services.StaleReview:
+                db.session.rollback()
+                status, stale = 409, True
+                review = services.find_review(
+                    application_id=application.id, panellist_id=panellist.id
+                )
+                # Saving again from this page now replaces what is saved, knowingly.
+                form.version.data = str(review.version if review else 0)
+            except services.InvalidReview as exc:
+                db.session.rollback()
+                for c in criteria:
+                    if c.id in exc.errors:
+                        form.score_field(c).errors = [exc.errors[c.id]]
+                status = 400
+            except (services.AlreadySubmitted, services.NoRubric) as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+                status = 400
+            except (services.ScoringClosed, services.DeadlinePassed) as exc:
+                db.session.rollback()
+                closed, status = str(exc), 409
+            except services.NotFound:
+                db.session.rollback()
+                abort(404)
+            else:
+                db.session.commit()
+                return _after_save(round_, application, panellist, saved, by_staff)
+        else:
+            status = 400
+    return render_template(
+        "scoring/score.html",
+        round=round_,
+        application=application,
+        criteria=criteria,
+        form=form,
+        review=review,
+        panellist=panellist,
+        by_staff=by_staff,
+        closed=closed,
+        stale=stale,
+        saved_scores=services.scores_by_criterion(review),
+        others=_others(round_, application),
+        may_see_others=services.may_see_others(
+            round_=round_, viewer=current_user, application=application
+        ),
+        next_up=_next_up(round_, application) if not by_staff else None,
+    ), status
+
+
+def _after_save(
+    round_: FundingRound, application: Application, panellist: User, saved: Any, by_staff: bool
+) -> Any:
+    if by_staff:
+        what = "submitted" if saved.status == "submitted" else "saved as a draft"
+        flash(
+            f"{panellist.display_name}'s scores for {application.reference} have been {what}.",
+            "success",
+        )
+        return redirect(url_for("scoring.coverage", round_id=round_.id))
+    if saved.status == "submitted":
+        flash(f"Your scores for {application.reference} are submitted. Thank you.", "success")
+    else:
+        flash(
+            f"Your draft for {application.reference} is saved. You can finish it later.",
+            "success",
+        )
+    return redirect(url_for("scoring.score", round_id=round_.id, application_id=application.id))
+
+
+def _others(round_: FundingRound, application: Application) -> list[dict[str, Any]]:
+    """Other panellists' counted reviews, as the signed-in person may see them (blind rule)."""
+    reviews = services.others_reviews(round_=round_, application=application, viewer=current_user)
+    out = []
+    for r in reviews:
+        name = r.panellist.display_name if current_user.is_staff else _first_name(r.panellist)
+        out.append({"review": r, "name": name, "scores": services.scores_by_criterion(r)})
+    return out
+
+
+def _next_up(round_: FundingRound, application: Application) -> Application | None:
+    queue = services.my_queue(round_=round_, panellist=current_user)
+    if queue.next_up is not None and queue.next_up.id != application.id:
+        return queue.next_up
+    return None
+
+
+def _staff_application(round_: FundingRound, application: Application) -> Any:
+    """Staff see the application and every panellist's review of it, with names."""
+    rubric = current_rubric(round_)
+    reviews = {
+        r.panellist_id: r
+        for r in db.session.execute(
+            db.select(Review).where(Review.application_id == application.id)
+        ).scalars()
+    }
+    conflicts = {
+        c.panellist_id: c
+        for c in db.session.execute(
+            db.select(Conflict).where(
+                Conflict.application_id == application.id, Conflict.withdrawn_at.is_(None)
+            )
+        ).scalars()
+    }
+    rows = []
+    for member in services.current_members(round_):
+        review = reviews.get(member.user_id)
+        rows.append(
+            {
+                "user": member.user,
+                "review": review,
+                "conflict": conflicts.get(member.user_id),
+                "scores": services.scores_by_criterion(review),
+            }
+        )
+    return render_template(
+        "scoring/staff_application.html",
+        round=round_,
+        application=application,
+        criteria=rubric.scored if rubric else [],
+        rows=rows,
+        scoring_open=services.scoring_open(round_),
+    )
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+@bp.route("/rounds/<int:round_id>/scoring/<int:application_id>/conflict", methods=["GET", "POST"])
+@policy("member")
+def declare_conflict(round_id: int, application_id: int) -> Any:
+    round_ = round_for_member(round_id)
+    application = _application_or_404(round_, application_id)
+    staff = current_user.is_staff
+    if not staff and services.standing_conflict(
+        application_id=application.id, panellist_id=current_user.id
+    ):
+        abort(404)
+    form: ConflictForm
+    if staff:
+        form = StaffConflictForm()
+        del form.application_id
+        form.panellist_id.choices = _panellist_choices(round_)
+    else:
+        form = ConflictForm()
+    status = 200
+    refusal = None
+    if round_.current_stage not in services.CONFLICT_STAGES:
+        refusal = "Conflicts can be declared from the eligibility check until the panel meeting."
+    if request.method == "POST" and refusal:
+        status = 409
+    elif form.validate_on_submit():
+        panellist = (
+            _panellist_or_404(round_, form.panellist_id.data)
+            if isinstance(form, StaffConflictForm)
+            else current_user
+        )
+        try:
+            services.declare_conflict(
+                round_=round_,
+                application=application,
+                panellist=panellist,
+                kind=ConflictKind(form.kind.data),
+                note=form.note.data or "",
+                actor=current_user,
+            )
+        except services.NotFound:
+            db.session.rollback()
+            abort(404)
+        except services.ConflictError as exc:
+            db.session.rollback()
+            form.kind.errors = [str(exc)]
+            status = 400
+        else:
+            db.session.commit()
+            if staff:
+                flash(
+                    f"The conflict of interest for {panellist.display_name} on "
+                    f"{application.reference} has been recorded.",
+                    "success",
+                )
+                return redirect(url_for("scoring.conflicts", round_id=round_.id))
+            flash(
+                f"Thank you. You will not score {application.reference}, and your name is "
+                "left out of its scores.",
+                "success",
+            )
+            return redirect(url_for("scoring.my_scoring", round_id=round_.id))
+    if form.errors:
+        status = 400
+    return render_template(
+        "scoring/conflict.html",
+        round=round_,
+        application=application,
+        form=form,
+        staff=staff,
+        refusal=refusal,
+        has_review=not staff
+        and services.find_review(application_id=application.id, panellist_id=current_user.id)
+        is not None,
+    ), status
+
+
+def _panellist_choices(round_: FundingRound) -> Any:
+    members = services.current_members(round_)
+    return choices((0, "Choose a panellist"), *((m.user_id, m.user.display_name) for m in members))
+
+
+@bp.route("/rounds/<int:round_id>/conflicts", methods=["GET", "POST"])
+@policy("staff")
+def conflicts(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    form = StaffConflictForm()
+    form.panellist_id.choices = _panellist_choices(round_)
+    form.application_id.choices = choices(
+        (0, "Choose an application"),
+        *(
+            (a.id, f"{a.reference}: {a.organisation_name}")
+            for a in services.eligible_applications(round_)
+        ),
+    )
+    status = 200
+    if form.validate_on_submit():
+        panellist = _panellist_or_404(round_, form.panellist_id.data)
+        application = _application_or_404(round_, form.application_id.data)
+        try:
+            services.declare_conflict(
+                round_=round_,
+                application=application,
+                panellist=panellist,
+                kind=ConflictKind(form.kind.data),
+                note=form.note.data or "",
+                actor=current_user,
+            )
+        except services.ScoringError as exc:
+            db.session.rollback()
+            form.application_id.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(
+                f"The conflict of interest for {panellist.display_name} on "
+                f"{application.reference} has been recorded.",
+                "success",
+            )
+            return redirect(url_for("scoring.conflicts", round_id=round_.id))
+    if form.errors:
+        status = 400
+    declared = services.conflicts_register(round_)
+    applications = services.applications_by_id({c.application_id for c in declared})
+    people = services.users_by_id(
+        {c.panellist_id for c in declared}
+        | {c.declared_by_id for c in declared}
+        | {c.withdrawn_by_id for c in declared if c.withdrawn_by_id}
+    )
+    return render_template(
+        "scoring/conflicts.html",
+        round=round_,
+        form=form,
+        declared=declared,
+        applications=applications,
+        people=people,
+        can_declare=round_.current_stage in services.CONFLICT_STAGES,
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/conflicts/<int:conflict_id>/withdraw", methods=["GET", "POST"])
+@policy("staff")
+def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    conflict = db.session.get(Conflict, conflict_id)
+    if conflict is None or conflict.round_id != round_.id:
+        abort(404)
+    application = db.session.get(Application, conflict.application_id)
+    form = WithdrawConflictForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.withdraw_conflict(
+                conflict=conflict, reason=form.reason.data, actor=current_user
+            )
+        except services.ConflictError as exc:
+            db.session.rollback()
+            form.reason.errors = [str(exc)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                f"The declaration by {conflict.panellist.display_name} has been withdrawn. "
+                "They can score the application again.",
+                "success",
+            )
+            return redirect(url_for("scoring.conflicts", round_id=round_.id))
+    if form.errors:
+        status = 400
+    return render_template(
+        "scoring/withdraw_conflict.html",
+        round=round_,
+        conflict=conflict,
+        application=application,
+        form=form,
+    ), status
+
+
+# ------------------------------------------------------------------ coverage, paper sheets
+
+
+@bp.route("/rounds/<int:round_id>/coverage")
+@policy("staff")
+def coverage(round_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    return render_template(
+        "scoring/coverage.html",
+        round=round_,
+        cover=services.coverage(round_),
+        deadline_words=services.deadline_in_words(round_.scoring_deadline),
+        now=utcnow(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/scoring/sheet/<int:user_id>")
+@policy("staff")
+def sheet(round_id: int, user_id: int) -> Any:
+    round_ = _round_or_404(round_id)
+    panellist = _panellist_or_404(round_, user_id)
+    rubric = current_rubric(round_)
+    queue = services.my_queue(round_=round_, panellist=panellist)
+    return render_template(
+        "scoring/sheet.html",
+        round=round_,
+        panellist=panellist,
+        criteria=rubric.scored if rubric else [],
+        applications=[item.application for item in queue.items],
+        recused=[item.application for item in queue.recused],
+    )
