@@ -5,7 +5,8 @@ always shows every part of the product that exists.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from panel.auth.passwords import hash_password
 from panel.extensions import db
@@ -90,7 +91,9 @@ def seed() -> list[tuple[str, str, str]]:
             quorum=3,
             applications_open_on=today - timedelta(days=60),
             applications_close_on=today - timedelta(days=30),
-            scoring_deadline=datetime.combine(today + timedelta(days=14), datetime.min.time(), UTC),
+            scoring_deadline=datetime.combine(
+                today + timedelta(days=14), time(23, 59, 59), ZoneInfo("Europe/London")
+            ).astimezone(UTC),
             reference_prefix="CF26",
         ),
     )

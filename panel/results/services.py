@@ -141,21 +141,21 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         raise ResultsUnavailable("There are no results yet: the criteria have not been adopted.")
     apps = eligible_rows(round_.id)
     by_id = {a.id: a for a in apps}
+    conflicts = standing_conflicts(round_.id)
+    # A standing conflict sets aside any review the panellist wrote: recusal is a missing cell.
+    set_aside = set(conflicts)
     scores: dict[tuple[int, int], dict[str, int]] = {}
     for app_id, panellist_id, criterion_id, value in submitted_score_rows(round_.id):
-        if app_id not in by_id or value is None:
+        if app_id not in by_id or value is None or (app_id, panellist_id) in set_aside:
             continue
         scores.setdefault((app_id, panellist_id), {})[f"c{criterion_id}"] = value
-    conflicts = standing_conflicts(round_.id)
     reviews = [
         criteria.Review(application=by_id[a].reference, panellist=str(p), scores=s)
         for (a, p), s in scores.items()
     ]
     recused = {(a, p) for a, p in conflicts if a in by_id}
     recusals = [
-        criteria.Recusal(application=by_id[a].reference, panellist=str(p))
-        for a, p in recused
-        if (a, p) not in scores
+        criteria.Recusal(application=by_id[a].reference, panellist=str(p)) for a, p in recused
     ]
     try:
         result = criteria.analyse_round(

@@ -127,3 +127,26 @@ def test_the_results_page_query_count_does_not_grow_with_applications(
         event.remove(db.engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 12, selects
+
+
+def test_a_review_set_aside_by_a_later_conflict_is_not_counted(
+    app: Flask, worked: dict[str, Any], staff: User
+) -> None:
+    from panel.models import Conflict
+
+    p1 = worked["panel"][0]
+    a = worked["apps"]["A"]
+    db.session.add(
+        Conflict(
+            round_id=worked["round"].id,
+            application_id=a.id,
+            panellist_id=p1.id,
+            kind="other",
+            note="late",
+            declared_by_id=p1.id,
+        )
+    )
+    db.session.commit()
+    result = services.compute(worked["round"]).result.result_for("A")
+    assert result.n == 3 and result.recusals == 2
+    assert round(result.mean or 0, 4) == 4.0  # (3.5 + 4.5 + 4.0) / 3
