@@ -70,6 +70,12 @@ class ReviewFormBase(FlaskForm):
         ],
         filters=[strip],
     )
+    # Only at the panel meeting: why the panellist is changing a submitted review.
+    reason = TextAreaField(
+        "Why are you changing your scores?",
+        validators=[Length(max=500, message="Keep the reason under 500 characters")],
+        filters=[strip],
+    )
     # Which button was pressed: "draft" or "submit" (the buttons carry name="action").
     action = StringField(default="draft")
 

@@ -80,6 +80,13 @@ class NoRubric(ScoringError):
     """The round has no adopted rubric to score against."""
 
 
+class ReasonNeeded(ScoringError):
+    """A revision at the panel meeting needs a short reason."""
+
+
+REASON_MAX = 500
+
+
 class StaleReview(ScoringError):
     """The form was built from an older version of the review (another tab saved since)."""
 
@@ -159,7 +166,7 @@ def panel_member(round_: FundingRound, user: User) -> RoundMember:
     return member
 
 
-def _not_set_aside() -> Any:
+def not_set_aside() -> Any:
     """SQL condition: the review's panellist has no standing conflict on its application."""
     return ~exists().where(
         Conflict.application_id == Review.application_id,
@@ -176,7 +183,7 @@ def counted_reviews(round_: FundingRound) -> Any:
     return db.select(Review).where(
         Review.round_id == round_.id,
         Review.status == ReviewStatus.SUBMITTED,
-        _not_set_aside(),
+        not_set_aside(),
     )
 
 
@@ -205,8 +212,22 @@ def deadline_passed(round_: FundingRound) -> bool:
     return round_.scoring_deadline is not None and utcnow() > round_.scoring_deadline
 
 
-def may_change_scores(round_: FundingRound, *, by_staff: bool) -> str | None:
+def meeting_revision(round_: FundingRound, *, by_staff: bool, review: Review | None) -> bool:
+    """At the panel meeting a panellist may revise their own submitted review, with a reason."""
+    return (
+        round_.current_stage is Stage.PANEL
+        and not by_staff
+        and review is not None
+        and review.status == ReviewStatus.SUBMITTED
+    )
+
+
+def may_change_scores(
+    round_: FundingRound, *, by_staff: bool, review: Review | None = None
+) -> str | None:
     """Why scores cannot be changed now (a plain sentence), or None when they can."""
+    if meeting_revision(round_, by_staff=by_staff, review=review):
+        return None
     if not scoring_open(round_):
         return str(ScoringClosed(round_))
     if not by_staff and deadline_passed(round_):
@@ -283,17 +304,32 @@ def save_review(
     overall_comment: str,
     submit: bool,
     expected_version: int,
+    reason: str = "",
 ) -> Review:
     """Save the panellist's own review (or staff's paper entry for them): draft or submitted.
 
     Refused outside Scoring, after the deadline for panellists, for anyone not on the panel,
     for an ineligible or conflicted application, and from a stale form (`expected_version` is
     the version the form showed, 0 when there was no review yet). Every save is audited.
+    At the Panel meeting a panellist may revise their own submitted review with a `reason`.
     """
     by_staff = actor.id != panellist.id
     if by_staff and not actor.is_staff:
         raise NotFound("Only the panellist or staff can save this review.")
-    _check_can_change(round_, by_staff=by_staff)
+    at_meeting = meeting_revision(
+        round_,
+        by_staff=by_staff,
+        review=find_review(application_id=application.id, panellist_id=panellist.id),
+    )
+    if at_meeting:
+        if not submit:
+            raise AlreadySubmitted("At the panel meeting, save your changed scores in full.")
+        if not reason.strip():
+            raise ReasonNeeded("Say briefly why you are changing your scores")
+        if len(reason) > REASON_MAX:
+            raise ReasonNeeded(f"Keep the reason under {REASON_MAX} characters")
+    else:
+        _check_can_change(round_, by_staff=by_staff)
     panel_member(round_, panellist)
     if application.round_id != round_.id or application.status != ApplicationStatus.ELIGIBLE:
         raise NotFound("That application is not one of this round's applications to score.")
@@ -375,7 +411,10 @@ def save_review(
     after = _snapshot(review, criteria)
     if was_submitted and before is not None and before["scores"] != after["scores"]:
         review.revised = True
-    if was_submitted:
+    if at_meeting:
+        action = "review.revised_at_meeting"
+        after["reason"] = reason.strip()
+    elif was_submitted:
         action = "review.revised"
     elif submit:
         action = "review.submitted"
@@ -516,7 +555,7 @@ def submitted_counts(round_: FundingRound) -> dict[int, int]:
         .where(
             Review.round_id == round_.id,
             Review.status == ReviewStatus.SUBMITTED,
-            _not_set_aside(),
+            not_set_aside(),
         )
         .group_by(Review.application_id)
     ).all()
@@ -573,7 +612,7 @@ def coverage(round_: FundingRound) -> Coverage:
         .where(
             Review.round_id == round_.id,
             Application.status == ApplicationStatus.ELIGIBLE,
-            _not_set_aside(),
+            not_set_aside(),
         )
         .group_by(Review.panellist_id, Review.status)
     ):

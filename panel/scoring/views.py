@@ -117,7 +117,8 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
     rubric = current_rubric(round_)
     criteria = rubric.scored if rubric is not None else []
     review = services.find_review(application_id=application.id, panellist_id=panellist.id)
-    closed = services.may_change_scores(round_, by_staff=by_staff)
+    closed = services.may_change_scores(round_, by_staff=by_staff, review=review)
+    at_meeting = services.meeting_revision(round_, by_staff=by_staff, review=review)
     if rubric is None:
         closed = "The scoring questions have not been agreed yet."
     if request.method == "POST":
@@ -139,7 +140,12 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                     overall_comment=form.overall_comment.data or "",
                     submit=form.submitting,
                     expected_version=form.expected_version(),
+                    reason=form.reason.data or "",
                 )
+            except services.ReasonNeeded as exc:
+                db.session.rollback()
+                form.reason.errors = [str(exc)]
+                status = 400
             except services.StaleReview:
                 db.session.rollback()
                 status, stale = 409, True
@@ -180,6 +186,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
         by_staff=by_staff,
         closed=closed,
         stale=stale,
+        at_meeting=at_meeting,
         saved_scores=services.scores_by_criterion(review),
         others=_others(round_, application),
         may_see_others=services.may_see_others(

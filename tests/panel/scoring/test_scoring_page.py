@@ -278,12 +278,20 @@ def test_outside_the_scoring_stage_saves_are_refused_with_409_and_nothing_change
     world.round.stage = stage
     db.session.commit()
     page = client.get(url(world)).get_data(as_text=True)
-    assert "Submit scores" not in page and "Save changes" not in page
     response = client.post(url(world), data=score_data(world, [0, 0, 0], version=1))
     text = response.get_data(as_text=True)
-    assert response.status_code == 409
-    expected = "Scoring has not started yet" if stage is Stage.ELIGIBILITY else "Scoring is closed"
-    assert expected in text
+    if stage is Stage.PANEL:
+        # At the meeting a submitted review may be revised, but only with a reason.
+        assert "Why are you changing your scores?" in page
+        assert response.status_code == 400
+        assert "Say briefly why you are changing your scores" in text
+    else:
+        assert "Submit scores" not in page and "Save changes" not in page
+        assert response.status_code == 409
+        expected = (
+            "Scoring has not started yet" if stage is Stage.ELIGIBILITY else "Scoring is closed"
+        )
+        assert expected in text
     (review,) = reviews()
     assert values(review) == [4, 2, 3] and review.version == 1
     assert audit("review.revised") == []
