@@ -24,6 +24,7 @@ from panel.models import (
     Score,
     User,
 )
+from panel.scoring.services import not_set_aside
 
 
 class ResultsUnavailable(ValueError):
@@ -76,18 +77,31 @@ def engine_criteria(rubric: Rubric) -> list[criteria.Criterion]:
 
 
 def submitted_score_rows(round_id: int) -> list[tuple[int, int, int, int | None]]:
-    """(application id, panellist id, rubric criterion id, value) of every submitted score."""
-    return [
-        tuple(r)  # type: ignore[misc]
-        for r in db.session.execute(
-            db.select(
-                Review.application_id, Review.panellist_id, Score.rubric_criterion_id, Score.value
-            )
-            .join(Review, Score.review_id == Review.id)
-            .where(Review.round_id == round_id, Review.status == ReviewStatus.SUBMITTED)
-            .order_by(Review.id)
+    """(application id, panellist id, rubric criterion id, value) of every counted score.
+
+    Read through the driver's own cursor: at 170,000 scores, building a SQLAlchemy Row per
+    score took twice as long as the query itself. The statement has no user input (an int
+    id and fixed words), so its values are rendered into the SQL.
+    """
+    query = (
+        db.select(
+            Review.application_id, Review.panellist_id, Score.rubric_criterion_id, Score.value
         )
-    ]
+        .join(Review, Score.review_id == Review.id)
+        .where(
+            Review.round_id == int(round_id),
+            Review.status == ReviewStatus.SUBMITTED.value,
+            not_set_aside(),  # a standing conflict sets the review aside: a missing cell
+        )
+    )
+    connection = db.session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
 
 
 def standing_conflicts(round_id: int) -> list[tuple[int, int]]:
@@ -142,13 +156,16 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
     apps = eligible_rows(round_.id)
     by_id = {a.id: a for a in apps}
     conflicts = standing_conflicts(round_.id)
-    # A standing conflict sets aside any review the panellist wrote: recusal is a missing cell.
-    set_aside = set(conflicts)
+    keys = {c.id: c.key for c in rubric.scored}
     scores: dict[tuple[int, int], dict[str, int]] = {}
     for app_id, panellist_id, criterion_id, value in submitted_score_rows(round_.id):
-        if app_id not in by_id or value is None or (app_id, panellist_id) in set_aside:
+        if value is None or app_id not in by_id:
             continue
-        scores.setdefault((app_id, panellist_id), {})[f"c{criterion_id}"] = value
+        pair = (app_id, panellist_id)
+        cell = scores.get(pair)
+        if cell is None:
+            cell = scores[pair] = {}
+        cell[keys.get(criterion_id, f"c{criterion_id}")] = value
     reviews = [
         criteria.Review(application=by_id[a].reference, panellist=str(p), scores=s)
         for (a, p), s in scores.items()
