@@ -13,9 +13,19 @@ def register_commands(app: Flask) -> None:
     """Attach the panel's commands to `flask --app panel`."""
     from panel.applications.cli import commands as applications
     from panel.codesign.cli import commands as codesign
+    from panel.results.cli import commands as results
     from panel.scoring.cli import commands as scoring
 
-    for command in [create_staff, seed_demo, backup, restore, *codesign, *applications, *scoring]:
+    for command in [
+        create_staff,
+        seed_demo,
+        backup,
+        restore,
+        *codesign,
+        *applications,
+        *scoring,
+        *results,
+    ]:
         app.cli.add_command(command)
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from panel.extensions import db
-from panel.models import Application
+from panel.models import Application, ExportJob
 
 
 def extras(world: dict[str, Any]) -> dict[str, Any]:
@@ -20,5 +20,14 @@ def extras(world: dict[str, Any]) -> dict[str, Any]:
         status="eligible",
     )
     db.session.add(app)
+    job = ExportJob(
+        round_id=world["round"].id,
+        requested_by_id=world["staff"].id,
+        format="xlsx",
+        status="done",
+        filename="access.xlsx",
+        content=b"PK",
+    )
+    db.session.add(job)
     db.session.commit()
-    return {"application_id": app.id}
+    return {"application_id": app.id, "job_id": job.id, "fmt": "csv"}

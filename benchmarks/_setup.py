@@ -1,0 +1,82 @@
+"""Shared set-up for the app benchmarks: an app on a scratch database with a synthetic round."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask  # noqa: E402
+
+from panel import create_app  # noqa: E402
+from panel.extensions import db  # noqa: E402
+
+PASSWORD = "benchmark password 2026"  # noqa: S105 (a throwaway scratch database)
+
+
+def make_app(database_url: str | None) -> tuple[Flask, str]:
+    """An app on `database_url`, or on a fresh SQLite file in a temporary folder."""
+    if not database_url:
+        folder = tempfile.mkdtemp(prefix="panel-bench-")
+        database_url = f"sqlite:///{folder}/bench.sqlite3"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "benchmark-secret-key-not-for-production-use",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+            "PANEL_EXPORT_INLINE_MAX_SCORES": 10**9,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app, database_url
+
+
+def seed_round(applications: int, panellists: int, criteria: int, seed: int) -> tuple[int, float]:
+    """Seed a synthetic round (inside an app context); returns (round id, seconds taken)."""
+    from panel.results.synthetic import seed_synthetic
+
+    start = time.perf_counter()
+    round_ = seed_synthetic(
+        applications=applications, panellists=panellists, criteria_count=criteria, seed=seed
+    )
+    round_id = round_.id
+    db.session.commit()
+    return round_id, time.perf_counter() - start
+
+
+def staff_email(round_id: int) -> str:
+    """Give the synthetic round's staff account a password; return its email."""
+    from argon2 import PasswordHasher
+
+    from panel.models import FundingRound, User
+
+    round_ = db.session.get(FundingRound, round_id)
+    assert round_ is not None
+    user = db.session.get(User, round_.created_by_id)
+    assert user is not None
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    email = user.email
+    db.session.commit()
+    return email
+
+
+def fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def median_time(fn: Any, repeat: int) -> float:
+    import statistics
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

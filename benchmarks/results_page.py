@@ -1,0 +1,144 @@
+"""Time the results (compute() and, when routed, the staff results page) beside one SQL GROUP BY.
+
+Usage: .venv/bin/python benchmarks/results_page.py [--applications 500] [--panellists 30]
+       [--criteria 12] [--repeat 5] [--seed 1] [--database-url postgresql+psycopg://...]
+Without --database-url it uses a temporary SQLite file; with one, the database should be an
+empty scratch database (tables are created in it). Prints figures; asserts nothing.
+Targets: page (or compute) time <= 2x the GROUP BY; the page's query count must not grow from
+100 to 500 applications.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import sqlalchemy as sa
+from _setup import PASSWORD, fmt_ms, make_app, median_time, seed_round, staff_email
+
+from panel.extensions import db
+
+TARGET = 2.0
+
+
+def group_by(round_id: int) -> list[Any]:
+    """The floor: one GROUP BY over the same submitted scores, weighted like a sheet score."""
+    from panel.models import Review, RubricCriterion, Score
+
+    return list(
+        db.session.execute(
+            sa.select(
+                Review.application_id,
+                sa.func.sum(Score.value * RubricCriterion.weight),
+                sa.func.sum(RubricCriterion.weight),
+                sa.func.count(sa.distinct(Review.id)),
+            )
+            .join(Review, Score.review_id == Review.id)
+            .join(RubricCriterion, Score.rubric_criterion_id == RubricCriterion.id)
+            .where(Review.round_id == round_id, Review.status == "submitted")
+            .group_by(Review.application_id)
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=500)
+    parser.add_argument("--panellists", type=int, default=30)
+    parser.add_argument("--criteria", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    app, url = make_app(args.database_url)
+    print(f"Database: {sa.make_url(url).render_as_string(hide_password=True)}")
+    from panel.models import FundingRound
+    from panel.results.services import compute
+
+    with app.app_context():
+        big, took = seed_round(args.applications, args.panellists, args.criteria, args.seed)
+        print(
+            f"seed-synthetic {args.applications} x {args.panellists} x {args.criteria}: "
+            f"{took:.1f} s"
+        )
+        small, _ = seed_round(100, args.panellists, args.criteria, args.seed + 1)
+        email = staff_email(big)
+        small_email = staff_email(small)
+
+        def run_compute(round_id: int = big) -> None:
+            db.session.remove()
+            compute(db.session.get(FundingRound, round_id))
+
+        def run_group_by() -> None:
+            db.session.remove()
+            group_by(big)
+
+        t_compute = median_time(run_compute, args.repeat)
+        t_group = median_time(run_group_by, args.repeat)
+        db.session.remove()
+
+    has_page = "results.results" in app.view_functions
+    t_page = None
+    counts: dict[int, int] = {}
+    if has_page:
+        client = app.test_client()
+
+        def page_for(round_id: int, who: str) -> Any:
+            client.post("/logout")
+            client.post("/login", data={"email": who, "password": PASSWORD})
+            return lambda: client.get(f"/rounds/{round_id}/results")
+
+        get_big = page_for(big, email)
+        assert get_big().status_code == 200
+        t_page = median_time(get_big, args.repeat)
+        with app.app_context():
+            engine = db.engine
+        for round_id, who in ((small, small_email), (big, email)):
+            get = page_for(round_id, who)
+            statements: list[str] = []
+
+            def count(*a: Any, statements: list[str] = statements) -> None:
+                statements.append(a[2])
+
+            sa.event.listen(engine, "before_cursor_execute", count)
+            try:
+                response = get()
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", count)
+            assert response.status_code == 200
+            counts[round_id] = len(statements)
+    else:
+        with app.app_context():
+            for round_id in (small, big):
+                statements = []
+
+                def count(*a: Any, statements: list[str] = statements) -> None:
+                    statements.append(a[2])
+
+                sa.event.listen(db.engine, "before_cursor_execute", count)
+                try:
+                    run_compute(round_id)
+                finally:
+                    sa.event.remove(db.engine, "before_cursor_execute", count)
+                counts[round_id] = len(statements)
+
+    print(f"compute():                 {fmt_ms(t_compute)}")
+    if t_page is not None:
+        print(f"results page (staff):      {fmt_ms(t_page)}")
+    else:
+        print("results page:              not routed yet; timing compute() only")
+    print(f"one SQL GROUP BY:          {fmt_ms(t_group)}")
+    measured = t_page if t_page is not None else t_compute
+    label = "page" if t_page is not None else "compute"
+    ratio = measured / t_group
+    verdict = "meets" if ratio <= TARGET else "misses"
+    print(f"ratio {label} / GROUP BY:    {ratio:.2f}x ({verdict} the target of <= {TARGET}x)")
+    print(
+        f"queries per {label}: {counts[small]} at 100 applications, {counts[big]} at "
+        f"{args.applications} ({'constant' if counts[small] == counts[big] else 'GROWS'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Background exports: large exports run in a thread, their state kept in the database.
+
+No web request waits more than 10 seconds: an export of more submitted scores than
+PANEL_EXPORT_INLINE_MAX_SCORES (default 20,000; about 1.5 s of xlsx per 20,000 score rows)
+becomes an ExportJob. The request that starts it returns at once; any worker can show the
+job's progress and serve its file, because both live in the export_job row.
+"""
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.pool import NullPool
+
+from panel.audit import record
+from panel.extensions import db
+from panel.models import ExportJob, FundingRound, User
+from panel.results import exports as ex
+
+log = logging.getLogger(__name__)
+DEFAULT_INLINE_MAX_SCORES = 20_000
+STALE_AFTER = timedelta(hours=1)
+PROGRESS_SECONDS = 0.5
+_threads: dict[int, threading.Thread] = {}
+
+# ExportJob.format holds the variant: the format, and for feedback which comments go out.
+FEEDBACK_VARIANTS = {
+    "feedback": ("criterion", "overall"),
+    "feedback-criterion": ("criterion",),
+    "feedback-overall": ("overall",),
+    "feedback-none": (),
+}
+
+
+def variant(options: ex.ExportOptions) -> str:
+    """The short text stored in ExportJob.format for these options."""
+    if options.fmt != "feedback":
+        return options.fmt
+    for name, comments in FEEDBACK_VARIANTS.items():
+        if set(comments) == set(options.comments):
+            return name
+    return "feedback"
+
+
+def options_of(job: ExportJob) -> ex.ExportOptions:
+    """The export options a job was started with."""
+    if job.format in FEEDBACK_VARIANTS:
+        return ex.ExportOptions("feedback", job.anonymise, FEEDBACK_VARIANTS[job.format])
+    return ex.ExportOptions(job.format, job.anonymise)
+
+
+def inline_limit() -> int:
+    """Exports with more submitted scores than this run in the background."""
+    return int(current_app.config.get("PANEL_EXPORT_INLINE_MAX_SCORES", DEFAULT_INLINE_MAX_SCORES))
+
+
+def needs_job(round_: FundingRound, options: ex.ExportOptions) -> bool:
+    """True when the export is too big to make within one web request."""
+    if options.fmt in ("csv", "360giving", "360giving-json"):
+        return False  # one row per application: always quick
+    return ex.score_count(round_.id) > inline_limit()
+
+
+def start_job(*, round_: FundingRound, options: ex.ExportOptions, actor: User) -> ExportJob:
+    """Queue a background export (staff only); the caller commits, then calls `launch`."""
+    job = ExportJob(
+        round_id=round_.id,
+        requested_by_id=actor.id,
+        format=variant(options),
+        anonymise=options.anonymise,
+        status="queued",
+        total=ex.estimated_rows(round_),
+        filename=ex.export_filename(round_, options.fmt, anonymise=options.anonymise),
+    )
+    db.session.add(job)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="results.export_started",
+        object_type="export_job",
+        object_id=job.id,
+        round_id=round_.id,
+        after={"format": job.format, "anonymise": job.anonymise},
+    )
+    return job
+
+
+def launch(app: Flask, job_id: int) -> threading.Thread:
+    """Run the committed job in a background thread of this process."""
+    thread = threading.Thread(target=run_job, args=(app, job_id), daemon=True)
+    _threads[job_id] = thread
+    thread.start()
+    return thread
+
+
+def wait(job_id: int, timeout: float = 60) -> None:
+    """Wait for a job started by this process (tests and the CLI)."""
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+@contextmanager
+def reading_connection() -> Iterator[Any]:
+    """A connection for long reads that holds no write lock.
+
+    SQLite's write transactions here begin IMMEDIATE (panel.database), which would lock out
+    every other writer for the whole export; a plain deferred read in WAL mode does not.
+    """
+    if db.engine.dialect.name == "sqlite":
+        engine = sa.create_engine(db.engine.url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA busy_timeout=15000")
+                yield conn
+        finally:
+            engine.dispose()
+        return
+    with db.engine.connect() as conn:
+        yield conn
+
+
+def _update(job_id: int, **values: Any) -> None:
+    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Make the job's file and store it in the job row; failures are recorded, not raised."""
+    with app.app_context():
+        try:
+            job = db.session.get(ExportJob, job_id)
+            if job is None or job.status != "queued":
+                return
+            round_id, options = job.round_id, options_of(job)
+            _update(job_id, status="running")
+            round_ = db.session.get(FundingRound, round_id)
+            assert round_ is not None
+            last = 0.0
+
+            def progress(done: int, total: int) -> None:
+                nonlocal last
+                now = time.monotonic()
+                if now - last >= PROGRESS_SECONDS:
+                    last = now
+                    _update(job_id, progress=done, total=total)
+
+            with tempfile.TemporaryFile() as out, reading_connection() as conn:
+                ex.write_export(
+                    round_, options, out, progress=progress, conn=conn, release=db.session.commit
+                )
+                out.seek(0)
+                content = out.read()
+            db.session.rollback()
+            _update(
+                job_id,
+                status="done",
+                progress=sa.select(ExportJob.total).where(ExportJob.id == job_id).scalar_subquery(),
+                content=content,
+                finished_at=datetime.now(UTC),
+            )
+        except Exception as exc:
+            log.exception("export job %s failed", job_id)
+            db.session.rollback()
+            message = (
+                str(exc)
+                if isinstance(exc, ex.ExportError)
+                else (
+                    "Something went wrong while making the file. Try again; if it happens again, "
+                    "tell the system administrator."
+                )
+            )
+            _update(job_id, status="failed", error=message, finished_at=datetime.now(UTC))
+        finally:
+            db.session.remove()
+            _threads.pop(job_id, None)
+
+
+def refresh_stale(job: ExportJob) -> None:
+    """A job left queued or running for an hour died with its server: mark it failed."""
+    if job.status in ("queued", "running") and datetime.now(UTC) - job.created_at > STALE_AFTER:
+        job.status = "failed"
+        job.error = "The export stopped before it finished (the server restarted). Start it again."
+        job.finished_at = datetime.now(UTC)
+
+
+def recent_jobs(round_id: int, limit: int = 5) -> list[ExportJob]:
+    """The round's latest background exports, newest first."""
+    return list(
+        db.session.execute(
+            db.select(ExportJob)
+            .where(ExportJob.round_id == round_id)
+            .order_by(ExportJob.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,101 @@
+"""verify-export: the Summary recomputed from the workbook alone, every mismatch reported."""
+
+from pathlib import Path
+
+from flask import Flask
+from openpyxl import load_workbook
+
+from panel.extensions import db
+from panel.results.cli import export_command, verify_export_command
+from panel.results.synthetic import seed_synthetic
+from tests.panel.results.export_factories import make_worked_panel, ref
+
+
+def export_to(app: Flask, round_ident: str, path: Path, *extra: str) -> Path:
+    result = app.test_cli_runner().invoke(
+        export_command, [round_ident, "--output", str(path), *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def verify(app: Flask, path: Path) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(verify_export_command, [str(path)])
+    return result.exit_code, result.output
+
+
+def test_verify_passes_on_the_worked_panel_named_and_anonymised(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    for extra in ((), ("--anonymise",)):
+        path = export_to(app, "worked-panel", tmp_path / f"w{len(extra)}.xlsx", *extra)
+        code, output = verify(app, path)
+        assert code == 0, output
+        assert "All figures match: 6 applications recomputed from 54 scores." in output
+
+
+def test_verify_passes_on_synthetic_rounds_ranked_each_way(app: Flask, tmp_path: Path) -> None:
+    round_ = seed_synthetic(applications=25, panellists=6, criteria_count=4, seed=11)
+    round_.rank_by = "calibrated"
+    round_.quorum = 6  # some applications lose a review to a conflict: "not enough scores"
+    round_id = round_.id
+    db.session.commit()
+    path = export_to(app, str(round_id), tmp_path / "s.xlsx")
+    code, output = verify(app, path)
+    assert code == 0, output
+    summary = list(load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True))
+    assert any(row[13] and "not enough scores" in row[13] for row in summary[1:])
+
+
+def test_verify_catches_an_edited_score(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel(calibrate=False)
+    path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
+    book = load_workbook(path)
+    scores = book["Scores"]
+    header = [c.value for c in scores[1]]
+    # C's panellist 5 gave sheet score 1.0 (1, 1): make it (5, 1), a sheet score of 3.0.
+    for row in scores.iter_rows(min_row=2):
+        values = dict(zip(header, (c.value for c in row), strict=True))
+        if (
+            values["Reference"] == ref("C")
+            and values["Panellist"] == "Panellist Person 5"
+            and values["Criterion"] == "Community benefit"
+        ):
+            row[header.index("Score")].value = 5
+    book.save(path)
+    code, output = verify(app, path)
+    assert code == 1
+    assert f"{ref('C')} Mean: export 3.25, recomputed 3.75" in output
+    assert f"{ref('C')} Community benefit mean: export 3.5, recomputed 4.5" in output
+    assert f"{ref('C')} Rank: export 4, recomputed 3" in output
+    assert ref("A") + " Mean" not in output
+
+
+def test_verify_catches_an_edited_summary_figure_and_flag(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
+    book = load_workbook(path)
+    summary = book["Summary"]
+    header = [c.value for c in summary[1]]
+    for row in summary.iter_rows(min_row=2):
+        if row[1].value == ref("D"):
+            row[header.index("Percent")].value = 50
+            row[header.index("Flag")].value = None
+    book.save(path)
+    code, output = verify(app, path)
+    assert code == 1
+    assert f"{ref('D')} Percent: export 50, recomputed 42.0" in output
+    assert f"{ref('D')} Flag: export blank, recomputed scores far apart" in output
+
+
+def test_verify_explains_a_workbook_that_is_not_an_export(app: Flask, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "other.xlsx"
+    Workbook().save(path)
+    code, output = verify(app, path)
+    assert code == 1
+    assert "has no About sheet" in output
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a zip")
+    code, output = verify(app, junk)
+    assert code == 1 and "could not be opened as an xlsx workbook" in output
