@@ -54,7 +54,7 @@ def test_a_member_of_the_public_applies_and_fixes_a_mistake(
     assert "'£12k' is not an amount in pounds" in summary.inner_text()
     assert page.get_by_label("Full name").input_value() == "June Hart"  # nothing lost
     summary.get_by_role("link", name="'£12k' is not an amount in pounds").click()
-    assert page.evaluate("document.activeElement.id") == "amount"
+    page.wait_for_function("document.activeElement.id === 'amount'")
     assert_accessible(page)
     assert_fits_width(page)
     page.set_viewport_size({"width": 1024, "height": 800})

@@ -50,9 +50,9 @@ def test_a_round_form_with_mistakes_shows_the_error_summary_and_keeps_the_answer
     summary.wait_for()
     assert "There is a problem" in summary.inner_text()
     # The summary takes focus so screen reader users hear it first.
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     summary.get_by_role("link", name="Enter a name for the round").click()
-    assert page.evaluate("document.activeElement.id") == "name"
+    page.wait_for_function("document.activeElement.id === 'name'")
     assert page.get_by_label("Total budget").input_value() == "£12k"
     assert_accessible(page)
 
