@@ -65,7 +65,7 @@ def seed_demo(if_empty: bool) -> None:
     db.session.commit()
     click.echo("Demo created. Sign in at http://127.0.0.1:5000/login with any of these:")
     for role, email, password in logins:
-        click.echo(f"  {role:<22} {email:<32} password: {password}")
+        click.echo(f"  {role:<38} {email:<30} password: {password}")
 
 
 @click.command("backup")
