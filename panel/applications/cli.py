@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from panel.cli import progress_bar
 from panel.extensions import db
 
 # Commands added to `flask --app panel` by panel.cli.register_commands.
@@ -57,14 +58,16 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
         click.echo("Nothing was imported: fix the rows above and run the command again.", err=True)
         sys.exit(1)
     try:
-        created, skipped = importer.import_rows(
-            round_=round_,
-            rows=sheet.rows,
-            mapping=mapping,
-            skip_duplicates=skip_duplicates,
-            actor=None,
-            filename=path.name,
-        )
+        with progress_bar("Importing") as progress:
+            created, skipped = importer.import_rows(
+                round_=round_,
+                rows=sheet.rows,
+                mapping=mapping,
+                skip_duplicates=skip_duplicates,
+                actor=None,
+                filename=path.name,
+                progress=progress,
+            )
     except services.ApplicationError as exc:
         db.session.rollback()
         click.echo(f"Nothing was imported: {exc}", err=True)

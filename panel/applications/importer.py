@@ -13,6 +13,7 @@ import io
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -491,6 +492,7 @@ def import_rows(
     skip_duplicates: bool,
     actor: User | None,
     filename: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Application], list[RowResult]]:
     """Import every row or none (policy: staff). Returns (created, duplicates skipped)."""
     _refuse_unless_open_to_imports(round_)
@@ -498,7 +500,9 @@ def import_rows(
     if not preview.can_import:
         raise ImportInvalid(preview)
     created, skipped = [], []
-    for result in preview.rows:
+    for done, result in enumerate(preview.rows, start=1):
+        if progress is not None:
+            progress(done, len(preview.rows))
         if skip_duplicates and result.duplicate_of:
             skipped.append(result)
             continue

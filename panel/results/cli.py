@@ -1,40 +1,13 @@
 """Command-line tools of the results area: export, verify-export and seed-synthetic."""
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from panel.cli import progress_bar
 from panel.extensions import db
-
-Progress = Callable[[int, int], None]
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Progress | None]:
-    """A click progress bar when stdout is a terminal; nothing when piped or under test."""
-    if not sys.stdout.isatty():
-        yield None
-        return
-    bar: Any = None
-    shown = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar, shown
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label)
-            bar.__enter__()
-        bar.update(max(0, done - shown))
-        shown = done
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
 
 
 def _round(ident: str) -> Any:
@@ -125,16 +98,45 @@ def verify_export_command(file: Path) -> None:
     "--criteria", "criteria_count", type=click.IntRange(1, 99), default=12, show_default=True
 )
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--stage",
+    type=click.Choice(["panel", "scoring"]),
+    default="panel",
+    show_default=True,
+    help="scoring: the round is still at the Scoring stage, deadline two weeks ahead.",
+)
+@click.option(
+    "--submitted-fraction",
+    type=click.FloatRange(0.0, 1.0),
+    default=1.0,
+    show_default=True,
+    help="The share of panellist/application pairs with a submitted review; the rest are "
+    "not started.",
+)
+@click.option(
+    "--password",
+    default=None,
+    help="Let the staff account and every panellist sign in with this password "
+    "(a scratch database only).",
+)
 def seed_synthetic_command(
-    applications: int, panellists: int, criteria_count: int, seed: int
+    applications: int,
+    panellists: int,
+    criteria_count: int,
+    seed: int,
+    stage: str,
+    submitted_fraction: float,
+    password: str | None,
 ) -> None:
-    """Create a complete synthetic round at the Panel meeting stage and print its id.
+    """Create a synthetic round at the Panel meeting (or Scoring) stage and print its id.
 
     Made for benchmarks and tests: a staff account, resident panellists, an adopted rubric,
     eligible applications, a submitted review for every panellist without a conflict (about 5%
-    declare one) and varied panellist harshness. Rows are bulk-inserted, so only one audit row
-    (the round's creation) is written.
+    declare one; fewer reviews with --submitted-fraction) and varied panellist harshness.
+    Rows are bulk-inserted, so only one audit row (the round's creation) is written.
+    Panellists' emails are <round slug>.p1@example.invalid, .p2, ...
     """
+    from panel.models import Stage
     from panel.results.synthetic import SyntheticError, seed_synthetic
 
     try:
@@ -145,6 +147,9 @@ def seed_synthetic_command(
                 criteria_count=criteria_count,
                 seed=seed,
                 progress=progress,
+                stage=Stage(stage),
+                submitted_fraction=submitted_fraction,
+                password=password,
             )
     except SyntheticError as exc:
         raise click.ClickException(str(exc)) from exc
