@@ -86,3 +86,21 @@ def membership(round_: Any, user: Any) -> Any:
             RoundMember.removed_at.is_(None),
         )
     ).scalar_one_or_none()
+
+
+def round_or_404(round_id: int) -> Any:
+    """Load a round by id for a staff view (the policy has already checked the role), or 404."""
+    from panel.models import FundingRound
+
+    round_ = db.session.get(FundingRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def in_round_or_404(model: Any, object_id: int, round_: Any) -> Any:
+    """Load an object that must belong to `round_` (by its round_id), or 404: never another's."""
+    found = db.session.get(model, object_id)
+    if found is None or found.round_id != round_.id:
+        abort(404)
+    return found

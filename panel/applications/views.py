@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from panel.access import policy
+from panel.access import in_round_or_404, policy, round_or_404
 from panel.applications import bp, importer, services
 from panel.applications.forms import (
     ORGANISATION_TYPE_HINTS,
@@ -42,25 +42,12 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _round_or_404(round_id: int) -> FundingRound:
-    round_ = db.session.get(FundingRound, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
-
-
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.round_id != round_.id:
-        abort(404)
-    return application
+    return in_round_or_404(Application, application_id, round_)  # type: ignore[no-any-return]
 
 
 def _upload_or_404(round_: FundingRound, import_id: int) -> ApplicationImport:
-    upload = db.session.get(ApplicationImport, import_id)
-    if upload is None or upload.round_id != round_.id:
-        abort(404)
-    return upload
+    return in_round_or_404(ApplicationImport, import_id, round_)  # type: ignore[no-any-return]
 
 
 @bp.app_context_processor
@@ -160,7 +147,7 @@ def sent(slug: str) -> Any:
 @bp.route("/rounds/<int:round_id>/applications")
 @policy("staff")
 def list_applications(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = SearchForm(formdata=request.args)
     applications = services.list_applications(
         round_=round_,
@@ -181,7 +168,7 @@ def list_applications(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/applications/<int:application_id>")
 @policy("staff")
 def detail(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     criteria = services.eligibility_criteria(round_)
     events = db.session.execute(
@@ -201,7 +188,7 @@ def detail(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/applications/<int:application_id>/edit", methods=["GET", "POST"])
 @policy("staff")
 def edit(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     erased = application.personal_data_erased_at is not None
     defaults = dict(as_answers(application), version=application.version)
@@ -263,7 +250,7 @@ def edit(round_id: int, application_id: int) -> Any:
 )
 @policy("staff")
 def withdraw(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     form = WithdrawForm()
     if application.status != ApplicationStatus.WITHDRAWN and form.validate_on_submit():
@@ -286,7 +273,7 @@ def withdraw(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/applications/<int:application_id>/erase", methods=["GET", "POST"])
 @policy("staff")
 def erase(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     form = ConfirmForm()
     if application.personal_data_erased_at is None and form.validate_on_submit():
@@ -307,7 +294,7 @@ def erase(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/applications/import", methods=["GET", "POST"])
 @policy("staff")
 def upload(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = UploadForm()
     if form.validate_on_submit():
         file = form.file.data
@@ -340,7 +327,7 @@ def upload(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/applications/import/template.xlsx")
 @policy("staff")
 def template(round_id: int) -> Any:
-    _round_or_404(round_id)
+    round_or_404(round_id)
     return Response(
         importer.template_workbook(),
         mimetype=XLSX,
@@ -354,7 +341,7 @@ def template(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/imports/<int:import_id>/columns", methods=["GET", "POST"])
 @policy("staff")
 def columns(round_id: int, import_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
     form = columns_form(staged.headers, staged.mapping)
     if staged.status == "pending" and form.validate_on_submit():
@@ -391,7 +378,7 @@ def _render_preview(
 @bp.route("/rounds/<int:round_id>/imports/<int:import_id>")
 @policy("staff")
 def preview(round_id: int, import_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
     return _render_preview(round_, staged, ImportForm())
 
@@ -399,7 +386,7 @@ def preview(round_id: int, import_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/imports/<int:import_id>/run", methods=["POST"])
 @policy("staff")
 def run_import(round_id: int, import_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
     form = ImportForm()
     if not form.validate_on_submit():
@@ -429,7 +416,7 @@ def run_import(round_id: int, import_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/eligibility")
 @policy("staff")
 def eligibility(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     criteria = services.eligibility_criteria(round_)
     applications = services.list_applications(round_=round_)
     checks = services.checks_by_application(round_)
@@ -459,7 +446,7 @@ def eligibility(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/eligibility/<int:application_id>", methods=["GET", "POST"])
 @policy("staff")
 def check(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     criteria = services.eligibility_criteria(round_)
     existing = {c.rubric_criterion_id: c for c in application.checks}
@@ -500,7 +487,7 @@ def check(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/eligibility/<int:application_id>/confirm", methods=["POST"])
 @policy("staff")
 def confirm(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     if ConfirmForm().validate_on_submit():
         try:

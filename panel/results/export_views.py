@@ -24,7 +24,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from panel.access import policy
+from panel.access import in_round_or_404, policy, round_or_404
 from panel.audit import record
 from panel.extensions import db
 from panel.forms import choices
@@ -66,18 +66,8 @@ class ExportForm(FlaskForm):
     )
 
 
-def _round_or_404(round_id: int) -> FundingRound:
-    round_ = db.session.get(FundingRound, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
-
-
 def _job_or_404(round_: FundingRound, job_id: int) -> ExportJob:
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.round_id != round_.id:
-        abort(404)
-    return job
+    return in_round_or_404(ExportJob, job_id, round_)  # type: ignore[no-any-return]
 
 
 def _file_response(data: Any, *, filename: str, mimetype: str) -> Response:
@@ -110,7 +100,7 @@ def _render(round_: FundingRound, form: ExportForm, status: int = 200) -> Any:
 @policy("staff")
 def export_page(round_id: int) -> Any:
     """Choose an export."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = ExportForm(data={"fmt": "xlsx", "comments": list(ex.COMMENT_CHOICES)})
     return _render(round_, form)
 
@@ -118,7 +108,7 @@ def export_page(round_id: int) -> Any:
 @policy("staff")
 def start_export(round_id: int) -> Any:
     """Make the export now (small) or start a background job (large)."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = ExportForm()
     if not form.validate_on_submit():
         return _render(round_, form, 400)
@@ -137,7 +127,7 @@ def start_export(round_id: int) -> Any:
 @policy("staff")
 def download_now(round_id: int, fmt: str) -> Any:
     """Stream a small export straight back to the browser."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     if fmt not in ex.FORMATS:
         abort(404)
     comments = tuple(c for c in request.args.getlist("comments") if c in ex.COMMENT_CHOICES)
@@ -174,7 +164,7 @@ def download_now(round_id: int, fmt: str) -> Any:
 @policy("staff")
 def job_status(round_id: int, job_id: int) -> Any:
     """A background export's progress; the page refreshes itself until the file is ready."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     job = _job_or_404(round_, job_id)
     jobs.refresh_stale(job)
     db.session.commit()
@@ -200,7 +190,7 @@ def job_status(round_id: int, job_id: int) -> Any:
 @policy("staff")
 def download(round_id: int, job_id: int) -> Any:
     """The finished file of a background export."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     job = _job_or_404(round_, job_id)
     if job.status != "done" or job.content is None:
         abort(404)

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 import criteria
-from panel.access import policy, round_for_member
+from panel.access import policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome, Stage
@@ -26,13 +26,6 @@ SORT_KEYS: dict[str, Any] = {
     "range": lambda r, a: (r.range is None, -(r.range or 0)),
     "calibrated": lambda r, a: (r.calibrated is None, -(r.calibrated or 0)),
 }
-
-
-def _round_or_404(round_id: int) -> FundingRound:
-    round_ = db.session.get(FundingRound, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
@@ -147,7 +140,7 @@ def meeting(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/meeting/<int:application_id>/note", methods=["GET", "POST"])
 @policy("staff")
 def meeting_note(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     app = _application_or_404(round_, application_id)
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
@@ -187,7 +180,7 @@ def meeting_note(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/decisions")
 @policy("staff")
 def decision_list(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
@@ -208,7 +201,7 @@ def decision_list(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/decisions/<int:application_id>", methods=["GET", "POST"])
 @policy("staff")
 def decide(round_id: int, application_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     app = _application_or_404(round_, application_id)
     existing = decisions.decisions_by_application(round_.id).get(app.id)
     data = None
@@ -267,7 +260,7 @@ def decide(round_id: int, application_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/decisions/suggest", methods=["POST"])
 @policy("staff")
 def suggest(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     if ConfirmForm().validate_on_submit():
         try:
             found = results_service.compute(round_)
@@ -301,7 +294,7 @@ def _order_with_draw(found: results_service.RoundResults, drawn: list[str]) -> l
 @bp.route("/rounds/<int:round_id>/decisions/confirm", methods=["POST"])
 @policy("staff")
 def confirm(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = decisions.confirm_drafts(round_=round_, actor=current_user)
@@ -316,7 +309,7 @@ def confirm(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/lottery", methods=["GET", "POST"])
 @policy("staff")
 def lottery(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
@@ -370,7 +363,7 @@ def _tied_at_the_line(found: results_service.RoundResults) -> list[str]:
 @bp.route("/rounds/<int:round_id>/method", methods=["GET", "POST"])
 @policy("staff")
 def method(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = MethodForm(obj=round_ if request.method == "GET" else None)
     if form.validate_on_submit():
         if round_.current_stage is Stage.DECIDED:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from panel.access import membership, policy, round_for_member
+from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
-from panel.models import AuditEvent, FundingRound, PanelRole, RoundMember, Stage, User
+from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
 from panel.rounds import bp, services
 from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
 
@@ -88,7 +88,7 @@ def detail(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @policy("staff")
 def edit_round(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     defaults = round_form_defaults(round_)
     if round_.scoring_deadline is not None:
         defaults["scoring_deadline"] = round_.scoring_deadline.astimezone(UK).date()
@@ -109,7 +109,7 @@ def edit_round(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/stage", methods=["POST"])
 @policy("staff")
 def advance_stage(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = StageForm()
     if form.validate_on_submit():
         try:
@@ -130,7 +130,7 @@ def advance_stage(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/panel", methods=["GET", "POST"])
 @policy("staff")
 def panel(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = AddMemberForm()
     candidates = services.residents_not_on_panel(round_)
     form.user_id.choices = choices(
@@ -164,7 +164,7 @@ def panel(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/panel/<int:member_id>/remove", methods=["POST"])
 @policy("staff")
 def remove_member(round_id: int, member_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     member = db.session.get(RoundMember, member_id)
     if member is None or member.round_id != round_.id:
         abort(404)
@@ -178,7 +178,7 @@ def remove_member(round_id: int, member_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/log")
 @policy("staff")
 def audit_log(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     page = request.args.get("page", 1, type=int) or 1
     per_page = 50
     events = db.paginate(
@@ -190,10 +190,3 @@ def audit_log(round_id: int) -> Any:
         error_out=False,
     )
     return render_template("rounds/log.html", round=round_, events=events)
-
-
-def _round_or_404(round_id: int) -> FundingRound:
-    round_ = db.session.get(FundingRound, round_id)
-    if round_ is None:
-        abort(404)
-    return round_

@@ -5,7 +5,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from panel.access import policy, round_for_member
+from panel.access import policy, round_for_member, round_or_404
 from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.forms import choices
@@ -28,13 +28,6 @@ def _application_or_404(round_: FundingRound, application_id: int) -> Applicatio
         return services.scorable_application(round_, application_id)
     except services.NotFound:
         abort(404)
-
-
-def _round_or_404(round_id: int) -> FundingRound:
-    round_ = db.session.get(FundingRound, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
 
 
 def _panellist_or_404(round_: FundingRound, user_id: int) -> User:
@@ -97,7 +90,7 @@ def score(round_id: int, application_id: int) -> Any:
 )
 @policy("staff")
 def enter_for(round_id: int, application_id: int, user_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     panellist = _panellist_or_404(round_, user_id)
     conflict = services.standing_conflict(application_id=application.id, panellist_id=user_id)
@@ -357,7 +350,7 @@ def _panellist_choices(round_: FundingRound) -> Any:
 @bp.route("/rounds/<int:round_id>/conflicts", methods=["GET", "POST"])
 @policy("staff")
 def conflicts(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = StaffConflictForm()
     form.panellist_id.choices = _panellist_choices(round_)
     form.application_id.choices = choices(
@@ -414,7 +407,7 @@ def conflicts(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/conflicts/<int:conflict_id>/withdraw", methods=["GET", "POST"])
 @policy("staff")
 def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     conflict = db.session.get(Conflict, conflict_id)
     if conflict is None or conflict.round_id != round_.id:
         abort(404)
@@ -455,7 +448,7 @@ def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/coverage")
 @policy("staff")
 def coverage(round_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     return render_template(
         "scoring/coverage.html",
         round=round_,
@@ -468,7 +461,7 @@ def coverage(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/scoring/sheet/<int:user_id>")
 @policy("staff")
 def sheet(round_id: int, user_id: int) -> Any:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     panellist = _panellist_or_404(round_, user_id)
     rubric = current_rubric(round_)
     queue = services.my_queue(round_=round_, panellist=panellist)
