@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
+    app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.globals["stage_labels"] = _stage_labels()
     app.jinja_env.autoescape = True
 
@@ -168,3 +169,10 @@ def _stage_labels() -> dict[str, str]:
     from panel.models.funding_round import STAGE_LABELS
 
     return {stage.value: label for stage, label in STAGE_LABELS.items()}
+
+
+def action_label(action: str) -> str:
+    """An audit action code in words: "round.stage_changed" -> "Round: stage changed"."""
+    area, _, what = action.partition(".")
+    area_words = area.replace("_", " ").capitalize()
+    return f"{area_words}: {what.replace('_', ' ')}" if what else area_words

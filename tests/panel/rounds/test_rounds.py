@@ -245,3 +245,4 @@ def test_the_log_shows_changes_newest_first(
     page = client.get(f"/rounds/{round_.id}/log").get_data(as_text=True)
     # The newer change (to eligibility) is listed before the older one (from co-design).
     assert page.index("stage: eligibility") < page.index("stage: codesign")
+    assert page.count("Round: stage changed") == 2
