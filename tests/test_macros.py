@@ -188,6 +188,7 @@ def test_field_aria_and_error_message(app: Flask) -> None:
 
 
 def test_user_input_is_escaped(app: Flask) -> None:
+    """Item 17: the form macros escape user input."""
     html, page = render_bad_form(app)
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -263,6 +264,7 @@ def test_no_errors_renders_no_summary(app: Flask) -> None:
 
 
 def test_csrf_error_says_page_expired(app: Flask) -> None:
+    """Item 15: a CSRF failure says the page expired."""
     app.config["WTF_CSRF_ENABLED"] = True
     with app.test_request_context("/", method="POST", data={"name": "Ann"}):
         form = DemoForm()

@@ -42,6 +42,7 @@ def _differences(app_db_engine: sa.Engine) -> list[object]:
 
 
 def test_migrations_from_empty_match_the_models_and_step_down_and_up(empty_database: str) -> None:
+    """Item 27: upgrade from empty, down and up, and a drift check."""
     app = create_app(base_config(empty_database))
     with app.app_context():
         upgrade()

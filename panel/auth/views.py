@@ -106,7 +106,7 @@ def change_password() -> Any:
         else:
             accounts.set_password(user=current_user, password=form.password.data)
             db.session.commit()
-            login_user(current_user)  # this device stays signed in with the new version
+            login_user(current_user._get_current_object())  # this device stays signed in
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200

@@ -240,6 +240,8 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
 
 
 class AdoptFormBase(FlaskForm):
+    # The rubric version in force when the page was opened ("0": none); a stale form gets 409.
+    version = HiddenField()
     note = TextAreaField(
         "Anything the panel should know about this adoption (optional)",
         validators=[Length(max=5000, message="Keep the note under 5,000 characters")],

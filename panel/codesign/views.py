@@ -497,6 +497,11 @@ def adopt(round_id: int) -> Any:
     summary = services.weight_summary(round_)
     candidates = services.candidates(round_)
     form = adopt_form(candidates, summary.proposed)
+    in_force = services.current_rubric(round_)
+    in_force_version = in_force.version if in_force else 0
+    stale = False
+    if not form.is_submitted():
+        form.version.data = str(in_force_version)
     if form.is_submitted() and not allowed:
         return _refused(
             round_,
@@ -507,7 +512,17 @@ def adopt(round_id: int) -> Any:
     if allowed and closed is None and form.is_submitted():
         form.validate()
         form.clear_excluded_errors()
-        chosen = _choices_from(form)
+        sent = form.version.data or ""
+        if sent.isdigit() and int(sent) != in_force_version:
+            # Someone adopted while this page was open: never replace it silently (SECURITY.md 24).
+            stale = True
+            form.form_errors.append(
+                f"Someone else adopted version {in_force_version} of the criteria while you had "
+                "this page open. Check it below; your choices are kept in the form. Adopt again "
+                "only if you still want to replace it."
+            )
+            form.version.data = str(in_force_version)
+        chosen = None if stale else _choices_from(form)
         if chosen is not None and not form.errors:
             try:
                 rubric = services.adopt(
@@ -520,7 +535,7 @@ def adopt(round_id: int) -> Any:
                 db.session.commit()
                 flash(f"The criteria have been adopted as version {rubric.version}.", "success")
                 return redirect(url_for("codesign.record", round_id=round_.id))
-    status = 400 if form.errors else 200
+    status = 409 if stale else 400 if form.errors else 200
     return render_template(
         "codesign/adopt.html",
         round=round_,
@@ -529,6 +544,7 @@ def adopt(round_id: int) -> Any:
         closed=closed,
         summary=summary,
         rubric=services.current_rubric(round_),
+        stale=stale,
     ), status
 
 

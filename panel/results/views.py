@@ -1,5 +1,6 @@
 """Results, the panel meeting agenda and notes, decisions, the lottery and method settings."""
 
+import dataclasses
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from panel.models import Application, ApplicationStatus, FundingRound, MeetingNo
 from panel.results import bp, charts, decisions, export_views
 from panel.results import services as results_service
 from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
+from panel.scoring.services import standing_conflict
 
 SORT_KEYS: dict[str, Any] = {
     "rank": lambda r, a: (r.rank is None, r.rank or 0, r.reference),
@@ -62,7 +64,9 @@ def results(round_id: int) -> Any:
     rows.sort(key=lambda pair: SORT_KEYS[sort](*pair))
     if request.args.get("dir") == "desc" and sort in ("rank", "reference", "organisation"):
         rows.reverse()
-    suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
+    suggestion = _visible_allocation(
+        criteria.allocate(found.result, budget=round_.budget_pence), found
+    )
     ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
@@ -82,11 +86,29 @@ def results(round_id: int) -> Any:
     )
 
 
+def _visible_allocation(
+    suggestion: criteria.Allocation, found: results_service.RoundResults
+) -> criteria.Allocation:
+    """The suggestion without applications hidden from this viewer (a conflicted panellist):
+    their references and amounts are left out of the funded list and the total (SECURITY.md 4)."""
+    lines = tuple(line for line in suggestion.lines if line.reference in found.applications)
+    if len(lines) == len(suggestion.lines):
+        return suggestion
+    total = sum(line.awarded for line in lines)
+    return dataclasses.replace(
+        suggestion, lines=lines, total=total, remaining=suggestion.budget - total
+    )
+
+
 @bp.route("/rounds/<int:round_id>/results/<int:application_id>")
 @policy("member")
 def application_result(round_id: int, application_id: int) -> Any:
     round_ = round_for_member(round_id)
     app = _application_or_404(round_, application_id)
+    if not current_user.is_staff and standing_conflict(
+        application_id=app.id, panellist_id=current_user.id
+    ):
+        abort(404)  # before anything else: not even a "not yet" page for it (SECURITY.md 4)
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found

@@ -47,6 +47,7 @@ def _pairs(path: Path) -> dict[str, int]:
 def test_a_backup_taken_during_writes_is_consistent_and_restores_exactly(
     app: Flask, tmp_path: Path
 ) -> None:
+    """Item 26: an online backup during writes restores exactly."""
     source = _sqlite_only(app)
     db.session.commit()
     db.engine.dispose()
@@ -78,6 +79,7 @@ def test_a_backup_taken_during_writes_is_consistent_and_restores_exactly(
 def test_restore_refuses_an_instance_that_has_data(
     app: Flask, tmp_path: Path, staff: object
 ) -> None:
+    """Item 26: restore refuses an instance that has data."""
     source = _sqlite_only(app)
     db.session.commit()
     copy = tmp_path / "backup.sqlite3"
@@ -87,6 +89,7 @@ def test_restore_refuses_an_instance_that_has_data(
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    """Item 26: restore refuses a file that is not a backup."""
     fake = tmp_path / "notes.sqlite3"
     fake.write_text("these are not the droids")
     with pytest.raises(backups.BackupError, match="not a SQLite database"):

@@ -7,6 +7,7 @@ from panel.models import FundingRound, RoundMember, Stage, User
 
 
 def test_create_staff_prints_a_one_time_link_and_sets_no_password(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    """Item 11: the first staff account comes from the CLI."""
     result = runner.invoke(args=["create-staff", "Asha@Example.org", "--name", "Asha Patel"])
     assert result.exit_code == 0, result.output
     assert "http://localhost/set-password/" in result.output

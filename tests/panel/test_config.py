@@ -39,6 +39,7 @@ PRODUCTION = {
 
 
 def test_production_forces_secure_cookies_and_sends_hsts(tmp_path: Path) -> None:
+    """Items 12 and 18: production forces Secure cookies and sends HSTS."""
     from panel import create_app
 
     app = create_app(dict(PRODUCTION))
@@ -60,6 +61,7 @@ def test_production_forces_secure_cookies_and_sends_hsts(tmp_path: Path) -> None
     ],
 )
 def test_production_refuses_to_start_unsafely(change: dict[str, object], message: str) -> None:
+    """Item 19: production refuses DEBUG, a weak key or unsafe cookies."""
     from panel import create_app
     from panel.config import UnsafeConfig
 
@@ -70,6 +72,7 @@ def test_production_refuses_to_start_unsafely(change: dict[str, object], message
 
 
 def test_production_errors_show_a_plain_page_without_a_traceback() -> None:
+    """Item 19: production errors show a plain page."""
     from panel import create_app
     from panel.access import policy
 

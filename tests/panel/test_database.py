@@ -10,6 +10,7 @@ from panel.models import AuditEvent, User
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_long_busy_timeout(app: Flask) -> None:
+    """Item 22: WAL, foreign keys and a 15 s busy_timeout."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings only apply to SQLite")
     with db.engine.connect() as conn:
@@ -19,6 +20,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_long_busy_timeout(app: Fl
 
 
 def test_sqlite_write_transactions_begin_immediate(app: Flask) -> None:
+    """Item 22: write transactions BEGIN IMMEDIATE."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings only apply to SQLite")
     statements: list[str] = []
@@ -51,6 +53,7 @@ def test_the_database_refuses_an_unknown_role(app: Flask) -> None:
 
 
 def test_the_audit_log_refuses_updates_and_deletes(app: Flask) -> None:
+    """Item 23: the audit log is append-only."""
     record(actor=None, action="test.happened", object_type="test")
     db.session.commit()
     with pytest.raises(sa.exc.DatabaseError, match="append-only"):

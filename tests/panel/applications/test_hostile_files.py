@@ -125,6 +125,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
 
 
 def test_openpyxl_parses_through_defusedxml() -> None:
+    """Item 21: openpyxl uses defusedxml."""
     assert openpyxl.DEFUSEDXML is True
 
 
@@ -132,6 +133,7 @@ def test_openpyxl_parses_through_defusedxml() -> None:
 def test_a_hostile_upload_gets_a_clear_400_and_changes_nothing(
     client: FlaskClient, staff: User, make_round: Callable[..., FundingRound], kind: str
 ) -> None:
+    """Item 21: each hostile file gets a clear 400 and changes nothing."""
     build, name, message = HOSTILE[kind]
     round_ = make_round(stage=Stage.APPLICATIONS)
     AuthActions(client).login(staff)
@@ -150,12 +152,14 @@ def test_a_hostile_upload_gets_a_clear_400_and_changes_nothing(
 
 @pytest.mark.parametrize("xml", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
 def test_without_our_zip_check_defusedxml_still_refuses_entities(app: Flask, xml: bytes) -> None:
+    """Item 21: entities are refused even past the zip check."""
     data = _replace_member(_good_xlsx(), "xl/worksheets/sheet1.xml", xml)
     with pytest.raises(importer.ImportRefused, match="XML features that spreadsheets never use"):
         importer.read_workbook(data)
 
 
 def test_a_file_with_too_many_rows_is_refused(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 21: the row cap is enforced."""
     monkeypatch.setattr(importer, "MAX_ROWS", 5)
     rows = [sheet_row(organisation_name=f"Group {n}") for n in range(6)]
     with pytest.raises(importer.ImportRefused, match="more than 5 rows"):
@@ -164,12 +168,14 @@ def test_a_file_with_too_many_rows_is_refused(app: Flask, monkeypatch: pytest.Mo
 
 
 def test_the_row_cap_is_two_thousand() -> None:
+    """Item 21: the row cap is 2,000."""
     assert importer.MAX_ROWS == 2000
 
 
 def test_the_workbook_is_closed_even_when_reading_fails(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Item 21: read_only=True, and the workbook is closed in finally."""
     closed: list[bool] = []
     real = importer.load_workbook
 
@@ -194,6 +200,7 @@ def test_the_workbook_is_closed_even_when_reading_fails(
 def test_an_upload_over_5_mb_is_refused_with_413(
     client: FlaskClient, staff: User, make_round: Callable[..., FundingRound]
 ) -> None:
+    """Item 21: MAX_CONTENT_LENGTH: 413 above 5 MB."""
     round_ = make_round(stage=Stage.APPLICATIONS)
     AuthActions(client).login(staff)
     # The multipart body is built here: the test client would spool it to a temporary file.
@@ -212,6 +219,7 @@ def test_an_upload_over_5_mb_is_refused_with_413(
 
 
 def test_a_text_cell_that_starts_with_an_equals_sign_is_not_a_formula(app: Flask) -> None:
+    """Item 21: a text cell starting with = is text, not a formula."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(HEADERS)

@@ -287,6 +287,7 @@ def test_the_cli_skips_duplicates_only_with_the_flag(
 def test_the_cli_refuses_an_unknown_round_and_a_hostile_file(
     app: Flask, runner: Any, make_round: Callable[..., FundingRound], tmp_path: Path
 ) -> None:
+    """Item 21: the CLI import refuses a hostile file too."""
     make_round(slug="spring", stage=Stage.APPLICATIONS)
     path = tmp_path / "applications.xlsx"
     path.write_bytes(b"name,title\nthis is really a text file\n")

@@ -108,6 +108,7 @@ def test_staff_see_contact_details_on_the_detail_page(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Item 6: staff see the contact details."""
     round_ = make_round()
     application = _secret_application(make_application, round_)
     AuthActions(client).login(staff)
@@ -192,6 +193,7 @@ def test_withdrawing_needs_a_reason_keeps_the_application_and_is_audited(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Item 25: withdrawing keeps the application."""
     round_ = make_round()
     application = make_application(round_)
     AuthActions(client).login(staff)
@@ -218,6 +220,7 @@ def test_erasing_personal_data_removes_it_from_the_application_and_the_log(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Item 25: only personal data is erased, and the erasure is logged."""
     round_ = make_round()
     application = _secret_application(make_application, round_)
     AuthActions(client).login(staff)
@@ -271,6 +274,7 @@ def test_a_panellist_of_the_round_gets_404_on_every_staff_application_page(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Items 1 and 6: panellists get 404 on every staff application page."""
     panellist = make_user(Role.RESIDENT)
     round_ = make_round(members=(panellist,), stage=Stage.ELIGIBILITY)
     application = _secret_application(make_application, round_)
@@ -299,6 +303,7 @@ def test_no_page_a_panellist_can_open_shows_contact_details(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Item 6: no page a panellist can open shows contact details."""
     from tests.panel.test_access import all_routes
 
     panellist = make_user(Role.RESIDENT)
@@ -340,6 +345,7 @@ def test_the_panel_summary_partial_shows_the_project_but_no_contact_details(
     make_round: Callable[..., FundingRound],
     make_application: Callable[..., Application],
 ) -> None:
+    """Item 6: the panel's summary has no contact details."""
     application = _secret_application(make_application, make_round())
     with app.test_request_context():
         html = render_template("applications/_summary_for_panel.html", application=application)

@@ -25,6 +25,7 @@ def test_a_resident_signs_in_with_any_case_of_their_email(
 def test_unknown_email_and_wrong_password_get_the_same_answer(
     client: FlaskClient, resident: User
 ) -> None:
+    """Item 10: unknown user and wrong password look identical."""
     wrong_password = AuthActions(client).login(resident, password="not the password")
     unknown = AuthActions(client).login("nobody@example.org", password="not the password")
     assert wrong_password.status_code == unknown.status_code == 400
@@ -36,6 +37,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(
 def test_repeated_failures_are_slowed_with_a_clear_message(
     app: Flask, client: FlaskClient, resident: User
 ) -> None:
+    """Item 10: repeated failures for an account are slowed, clearly."""
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         AuthActions(client).login(resident, password="wrong guess")
     # Even the right password waits now: the attacker learns nothing from it.
@@ -46,6 +48,7 @@ def test_repeated_failures_are_slowed_with_a_clear_message(
 
 
 def test_unknown_emails_are_throttled_like_real_ones(app: Flask, client: FlaskClient) -> None:
+    """Item 10: unknown emails are throttled like real ones."""
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         AuthActions(client).login("ghost@example.org", password="wrong guess")
     response = AuthActions(client).login("ghost@example.org", password="wrong guess")
@@ -68,6 +71,7 @@ def test_a_successful_sign_in_clears_earlier_failures(
 def test_a_deactivated_account_cannot_sign_in(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
+    """Item 7: a deactivated account cannot sign in."""
     closed = make_user(Role.RESIDENT, active=False)
     response = AuthActions(client).login(closed)
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
@@ -76,6 +80,7 @@ def test_a_deactivated_account_cannot_sign_in(
 def test_a_replayed_cookie_after_sign_out_is_refused(
     app: Flask, client: FlaskClient, resident: User
 ) -> None:
+    """Item 13: a replayed cookie after logout is refused."""
     AuthActions(client).login(resident)
     cookie = client.get_cookie("session")
     assert cookie is not None
@@ -90,6 +95,7 @@ def test_a_replayed_cookie_after_sign_out_is_refused(
 def test_deactivation_ends_the_session_on_the_next_request(
     client: FlaskClient, resident: User
 ) -> None:
+    """Items 7 and 13: deactivation ends the session on the next request."""
     AuthActions(client).login(resident)
     assert client.get("/").status_code == 200
     resident.active = False
@@ -100,6 +106,7 @@ def test_deactivation_ends_the_session_on_the_next_request(
 def test_an_old_password_hash_is_upgraded_at_the_next_sign_in(
     client: FlaskClient, resident: User
 ) -> None:
+    """Item 9: an old hash is upgraded at the next sign-in."""
     weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
     resident.password_hash = weak.hash(PASSWORD)
     db.session.commit()
@@ -125,12 +132,14 @@ def test_an_old_password_hash_is_upgraded_at_the_next_sign_in(
     ],
 )
 def test_next_accepts_only_local_paths(target: str, expected: str | None) -> None:
+    """Item 14: next= accepts only local paths."""
     assert safe_next(target) == expected
 
 
 def test_sign_in_follows_a_local_next_and_ignores_an_outside_one(
     client: FlaskClient, resident: User
 ) -> None:
+    """Item 14: sign-in follows a local next and ignores another."""
     response = client.post(
         "/login?next=//evil.example/", data={"email": resident.email, "password": PASSWORD}
     )

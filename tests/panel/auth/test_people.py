@@ -84,6 +84,7 @@ def test_a_new_link_stops_the_old_one(
 
 
 def test_weak_passwords_are_refused_with_the_reason(app: Flask) -> None:
+    """Item 9: short, common and email passwords are refused; long ones pass."""
     assert "at least 8 characters" in (password_problem("short") or "")
     assert "too common" in (password_problem("password123") or "")
     assert "too common" in (password_problem("Liverpool") or "")
@@ -124,6 +125,7 @@ def test_the_same_email_cannot_be_added_twice_in_any_case(
 def test_deactivating_keeps_the_account_and_is_audited(
     client: FlaskClient, staff: User, resident: User
 ) -> None:
+    """Items 7 and 25: deactivating keeps the account, audited."""
     AuthActions(client).login(staff)
     client.post(f"/people/{resident.id}/active?to=off")
     db.session.refresh(resident)

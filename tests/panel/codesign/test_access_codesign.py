@@ -34,6 +34,7 @@ def test_a_resident_of_another_round_gets_404_on_every_codesign_url(
     world: dict[str, Any],  # noqa: F811
     who: str,
 ) -> None:
+    """Items 1 and 2: another round's resident gets 404 on codesign URLs."""
     routes = _codesign_routes(app, world)
     assert len(routes) >= 20
     client = app.test_client()
@@ -70,6 +71,7 @@ def test_a_criterion_of_another_round_is_404_even_for_staff_through_this_rounds_
     world: dict[str, Any],  # noqa: F811
     make_round: Any,
 ) -> None:
+    """Item 2: another round's criterion is 404 through this round's URL."""
     from tests.panel.codesign.conftest import gen_criterion
 
     other_round = make_round()

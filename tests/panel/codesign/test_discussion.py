@@ -78,6 +78,7 @@ def test_support_counts_are_per_member(
 def test_a_comment_is_added_escaped_and_audited(
     client: FlaskClient, resident: User, make_round: Callable[..., FundingRound]
 ) -> None:
+    """Item 17: a comment is shown escaped."""
     round_ = make_round(members=(resident,))
     criterion = gen_criterion(round_, resident)
     AuthActions(client).login(resident)

@@ -135,6 +135,7 @@ def test_a_stale_edit_gets_409_with_both_texts_and_overwrites_nothing(
     make_user: Callable[..., User],
     make_round: Callable[..., FundingRound],
 ) -> None:
+    """Item 24: a stale criterion edit gets 409 with both texts."""
     other = make_user(Role.RESIDENT)
     round_ = make_round(members=(resident, other))
     criterion = gen_criterion(round_, resident, "Will it last?")
@@ -224,6 +225,7 @@ def test_residents_remove_only_their_own_proposals_and_removal_archives(
     make_user: Callable[..., User],
     make_round: Callable[..., FundingRound],
 ) -> None:
+    """Item 25: removing a criterion archives it."""
     other = make_user(Role.RESIDENT)
     round_ = make_round(members=(resident, other))
     mine = gen_criterion(round_, resident, "Has run projects before")

@@ -131,6 +131,7 @@ def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_de
 def test_meeting_notes_are_kept_and_a_stale_note_is_not_overwritten(
     client: FlaskClient, staff: User, worked: dict[str, Any]
 ) -> None:
+    """Item 24: a stale meeting note is not overwritten."""
     AuthActions(client).login(staff)
     url = f"/rounds/{worked['round'].id}/meeting/{worked['apps']['C'].id}/note"
     client.post(url, data={"body": "P5 explained their low score."})

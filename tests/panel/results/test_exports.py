@@ -202,6 +202,7 @@ def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) 
 
 
 def test_no_export_holds_a_formula_even_when_users_write_formulas(app: Flask) -> None:
+    """Item 20: no export holds a formula; risky text is quoted text."""
     panel = make_worked_panel(hostile=True)
     for fmt in ("xlsx", "360giving", "feedback"):
         for anonymise in (False, True):
@@ -231,6 +232,7 @@ def test_no_export_holds_a_formula_even_when_users_write_formulas(app: Flask) ->
 
 
 def test_csv_and_text_helpers_neutralise_every_risky_start() -> None:
+    """Item 20: every risky start is neutralised; control characters go."""
     for start in ex.RISKY_STARTS:
         assert ex.csv_safe(f"{start}1+1") == f"'{start}1+1"
     assert ex.csv_safe("Plain text") == "Plain text"
@@ -439,6 +441,7 @@ def test_the_export_command_explains_an_unknown_round(app: Flask, tmp_path: Path
 def test_staff_download_a_small_export_straight_away(
     app: Flask, client: Any, export_routes: None
 ) -> None:
+    """Item 18: a download is an attachment with Cache-Control: no-store."""
     panel = make_worked_panel()
     staff_email = "worked-panel.staff@example.org"
     _set_password(staff_email)
@@ -481,6 +484,7 @@ def test_the_export_form_says_what_to_choose(app: Flask, client: Any, export_rou
 def test_residents_and_panellists_cannot_export(
     app: Flask, client: Any, export_routes: None
 ) -> None:
+    """Items 2 and 4: panellists get 404 on every export."""
     panel = make_worked_panel()
     email = "worked-panel.p1@example.org"
     _set_password(email)
@@ -498,6 +502,7 @@ def test_residents_and_panellists_cannot_export(
 def test_a_large_export_runs_in_the_background_and_offers_the_file(
     app: Flask, client: Any, export_routes: None
 ) -> None:
+    """Item 18: a job's file is an attachment with no-store."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
     panel = make_worked_panel()
     _set_password("worked-panel.staff@example.org")

@@ -52,6 +52,7 @@ def test_a_panellist_revises_a_submitted_review_at_the_meeting_with_a_reason(
 def test_scores_cannot_change_at_the_meeting_without_a_submitted_review_or_once_decided(
     client: FlaskClient, worked: dict[str, Any]
 ) -> None:
+    """Item 8: after scoring closes, changes are refused."""
     p1, app_a = worked["panel"][0], worked["apps"]["A"]
     review = db.session.execute(
         db.select(Review).where(Review.panellist_id == p1.id, Review.application_id == app_a.id)

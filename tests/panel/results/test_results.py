@@ -45,6 +45,7 @@ def test_sorting_by_sd_puts_the_widest_disagreement_first(
 def test_a_panellist_sees_results_only_after_submitting_all_their_reviews(
     client: FlaskClient, worked: dict[str, Any]
 ) -> None:
+    """Item 5: results stay hidden until all their reviews are submitted."""
     p1 = worked["panel"][0]
     review = (
         db.session.execute(db.select(Review).where(Review.panellist_id == p1.id)).scalars().first()
@@ -61,6 +62,7 @@ def test_a_panellist_sees_results_only_after_submitting_all_their_reviews(
 def test_a_conflicted_panellist_never_sees_that_applications_figures(
     client: FlaskClient, worked: dict[str, Any]
 ) -> None:
+    """Item 4: a conflicted panellist never sees that application's figures."""
     p4 = worked["panel"][3]  # recused on A
     AuthActions(client).login(p4)
     round_id = worked["round"].id
@@ -132,6 +134,7 @@ def test_the_results_page_query_count_does_not_grow_with_applications(
 def test_a_review_set_aside_by_a_later_conflict_is_not_counted(
     app: Flask, worked: dict[str, Any], staff: User
 ) -> None:
+    """Item 4: a review set aside by a conflict is not counted."""
     from panel.models import Conflict
 
     p1 = worked["panel"][0]

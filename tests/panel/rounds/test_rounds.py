@@ -31,6 +31,7 @@ GOOD_ROUND = {
 def test_staff_create_a_round_with_money_in_pence_and_an_audit_row(
     client: FlaskClient, staff: User
 ) -> None:
+    """Item 16: money typed in pounds is stored in pence."""
     AuthActions(client).login(staff)
     response = client.post("/rounds/new", data=GOOD_ROUND)
     assert response.status_code == 302
@@ -52,6 +53,7 @@ def test_staff_create_a_round_with_money_in_pence_and_an_audit_row(
 def test_bad_round_details_are_named_by_each_field_and_nothing_is_saved(
     client: FlaskClient, staff: User
 ) -> None:
+    """Item 16: bad money is refused by the field; nothing saved."""
     AuthActions(client).login(staff)
     bad = dict(
         GOOD_ROUND,
@@ -172,6 +174,7 @@ def test_staff_add_and_remove_panellists_and_removal_ends_access(
     resident: User,
     make_round: Callable[..., FundingRound],
 ) -> None:
+    """Item 7: a removed panellist is refused on the next request."""
     round_ = make_round()
     AuthActions(client).login(staff)
     client.post(f"/rounds/{round_.id}/panel", data={"user_id": resident.id, "role": "chair"})

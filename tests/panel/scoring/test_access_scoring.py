@@ -74,6 +74,7 @@ def test_the_scoring_area_has_every_page_the_issue_asks_for(walk: dict[str, Any]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, walk: dict[str, Any]) -> None:
+    """Item 1: every scoring route sends anonymous visitors to sign in."""
     client = app.test_client()
     for endpoint, method, url in walk["routes"]:
         response = client.open(url, method=method, data={})
@@ -85,6 +86,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, walk: dict[str, Any]
 def test_residents_not_on_the_panel_get_404_everywhere(
     app: Flask, walk: dict[str, Any], who: str
 ) -> None:
+    """Items 1 and 2: residents off this round's panel get 404 on every scoring route."""
     client = app.test_client()
     AuthActions(client).login(walk[who])
     for endpoint, method, url in walk["routes"]:
@@ -95,6 +97,7 @@ def test_residents_not_on_the_panel_get_404_everywhere(
 def test_the_rounds_panellist_gets_404_on_staff_pages_and_200_on_member_pages(
     app: Flask, walk: dict[str, Any]
 ) -> None:
+    """Item 1: the round's panellist gets 404 on staff pages, 200 on member pages."""
     client = app.test_client()
     AuthActions(client).login(walk["panellist"])
     for endpoint, method, url in walk["routes"]:
@@ -108,6 +111,7 @@ def test_the_rounds_panellist_gets_404_on_staff_pages_and_200_on_member_pages(
 
 
 def test_staff_open_every_scoring_page(app: Flask, walk: dict[str, Any]) -> None:
+    """Item 1: staff open every scoring page."""
     client = app.test_client()
     AuthActions(client).login(walk["staff"])
     for endpoint, method, url in walk["routes"]:
@@ -121,6 +125,7 @@ def test_staff_open_every_scoring_page(app: Flask, walk: dict[str, Any]) -> None
 def test_a_conflicted_panellist_gets_404_on_that_applications_pages(
     app: Flask, walk: dict[str, Any]
 ) -> None:
+    """Items 1 and 4: a conflicted panellist gets 404 on that application's pages."""
     db.session.add(
         Conflict(
             round_id=walk["round"].id,

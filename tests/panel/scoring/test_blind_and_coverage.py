@@ -37,6 +37,7 @@ def others_section(page: str) -> str:
 def test_before_submitting_a_panellist_sees_nothing_of_others_scores_anywhere(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 5: before submitting, nothing shows others' scores or comments."""
     olu_scores_first(client, world)
     pat = world.panellists[0]
     sign_in_as(client, pat)
@@ -71,6 +72,7 @@ def test_before_submitting_a_panellist_sees_nothing_of_others_scores_anywhere(
 def test_after_submitting_they_see_how_the_panel_scored_it_by_first_name(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 5: submitting opens only that application's scores."""
     olu_scores_first(client, world)
     sign_in_as(client, world.panellists[0])
     client.post(score_url(world), data=score_data(world, [4, 4, 4]))
@@ -116,6 +118,7 @@ def test_my_scoring_order_and_counts_ignore_other_panellists_scores(
     client: FlaskClient,
     make_scoring_round,  # type: ignore[no-untyped-def]
 ) -> None:
+    """Item 5: the queue's order and counts ignore others' scores."""
     world = make_scoring_round(applications=3)
     olu = world.panellists[1]
     sign_in_as(client, olu)

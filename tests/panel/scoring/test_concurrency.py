@@ -66,6 +66,7 @@ def saver(
 def test_twenty_concurrent_saves_every_acknowledged_one_is_stored_with_its_audit_row(
     app: Flask, make_scoring_round: Callable[..., ScoringWorld]
 ) -> None:
+    """Items 22 and 23: concurrent saves all land, each with its audit row."""
     world = make_scoring_round(panellists=17, applications=1)
     url = f"/rounds/{world.round.id}/scoring/{world.applications[0].id}"
     criteria = [c.id for c in world.criteria]

@@ -23,6 +23,7 @@ def conflicts() -> list[Conflict]:
 def test_a_panellist_declares_a_conflict_and_the_application_leaves_their_queue(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 4: a declared conflict leaves the queue; its pages are 404."""
     pat = world.panellists[0]
     sign_in_as(client, pat)
     page = client.get(f"{score_url(world)}/conflict").get_data(as_text=True)
@@ -72,6 +73,7 @@ def test_the_kind_of_connection_is_required(client: FlaskClient, world: ScoringW
 def test_declaring_keeps_an_existing_review_but_sets_it_aside_from_every_figure(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Items 4 and 25: the review is kept but left out of every figure."""
     pat, olu, kim = world.panellists
     sign_in_as(client, pat)
     client.post(score_url(world), data=score_data(world, [5, 5, 5]))

@@ -66,6 +66,7 @@ def test_the_form_has_one_radio_group_per_scored_criterion_with_each_levels_desc
 def test_panellists_see_the_application_without_its_contact_details(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 6: the scoring page shows no contact details."""
     sign_in_as(client, world.panellists[0])
     page = client.get(url(world)).get_data(as_text=True)
     app = world.applications[0]
@@ -120,6 +121,7 @@ def test_submitting_needs_every_criterion_and_the_summary_names_each_missing_one
 def test_submitting_records_the_time_and_an_audit_row_and_is_not_a_revision(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 23: a submitted review comes with its audit row."""
     sign_in_as(client, world.panellists[0])
     client.post(url(world), data=score_data(world, [1, 2, 3], action="draft"))
     response = client.post(url(world), data=score_data(world, [4, 2, 3], version=1))
@@ -209,6 +211,7 @@ def test_a_form_opened_before_any_review_existed_is_stale_once_another_tab_saved
 def test_hidden_identity_fields_are_ignored_the_server_decides(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 3: hidden identity fields are ignored; the server decides."""
     pat, olu, _ = world.panellists
     other_round_app = create_application(world.round, 9)
     sign_in_as(client, pat)
@@ -230,6 +233,7 @@ def test_hidden_identity_fields_are_ignored_the_server_decides(
 def test_a_panellist_cannot_save_into_another_panellists_review(
     client: FlaskClient, world: ScoringWorld
 ) -> None:
+    """Item 3: no way to save into another panellist's review."""
     pat, olu, _ = world.panellists
     sign_in_as(client, olu)
     client.post(url(world), data=score_data(world, [4, 4, 4]))
@@ -247,6 +251,7 @@ def test_a_panellist_cannot_save_into_another_panellists_review(
 def test_scores_off_the_scale_are_refused_by_the_field_and_nothing_is_written(
     client: FlaskClient, world: ScoringWorld, bad: str
 ) -> None:
+    """Item 16: bad scores are refused by the field; no row is written."""
     sign_in_as(client, world.panellists[0])
     for action in ("draft", "submit"):
         response = client.post(url(world), data=score_data(world, [bad, 3, 3], action))
@@ -273,6 +278,7 @@ def test_the_scale_comes_from_the_round(client: FlaskClient, make_scoring_round)
 def test_outside_the_scoring_stage_saves_are_refused_with_409_and_nothing_changes(
     client: FlaskClient, world: ScoringWorld, stage: Stage
 ) -> None:
+    """Item 8: outside scoring, saves get 409 and nothing changes."""
     sign_in_as(client, world.panellists[0])
     client.post(url(world), data=score_data(world, [4, 2, 3]))
     world.round.stage = stage
@@ -308,6 +314,7 @@ def test_after_the_deadline_panellists_are_refused_but_staff_can_still_enter_pap
     client: FlaskClient,
     make_scoring_round,  # type: ignore[no-untyped-def]
 ) -> None:
+    """Item 8: after the deadline panellists' saves get 409."""
     world = make_scoring_round(scoring_deadline=datetime.now(UTC) - timedelta(hours=1))
     sign_in_as(client, world.panellists[0])
     response = client.post(url(world), data=score_data(world, [4, 2, 3]))
