@@ -1,0 +1,77 @@
+"""In a real browser: staff take a scored round from results to decisions to an export."""
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from panel.extensions import db
+from panel.results.verify import recompute
+from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
+from tests.conftest import PASSWORD
+from tests.panel.results.conftest import build_worked_round
+
+STAFF_EMAIL = "sam.staff@example.org"
+
+
+def _check(page: Any) -> None:
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.set_viewport_size({"width": 1024, "height": 800})
+
+
+def test_staff_go_from_results_to_decisions_to_a_verified_export(
+    live_server: str, page: Any, staff: Any, make_round: Any, make_user: Any, tmp_path: Path
+) -> None:
+    worked = build_worked_round(make_round, make_user, staff)
+    round_id = worked["round"].id
+    db.session.commit()
+    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
+    sign_in(page, live_server, STAFF_EMAIL, PASSWORD)
+
+    page.goto(f"{live_server}/rounds/{round_id}")
+    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("heading", name="Results", exact=True).wait_for()
+    assert "fit within the budget: F, A, B" in page.content()
+    _check(page)
+
+    page.goto(f"{live_server}/rounds/{round_id}/meeting")
+    _check(page)
+    page.goto(f"{live_server}/rounds/{round_id}/method")
+    _check(page)
+    page.goto(f"{live_server}/rounds/{round_id}/lottery")
+    _check(page)
+
+    page.goto(f"{live_server}/rounds/{round_id}/decisions")
+    _check(page)
+    page.get_by_role("button", name="Suggest allocation").click()
+    page.get_by_text("draft decisions filled from the suggested allocation").wait_for()
+    assert "£10,500 of £11,000" in page.content()
+    page.get_by_role("link", name="Decide A").click()
+    page.get_by_role("heading", name="Decision for A: Project A").wait_for()
+    _check(page)
+    page.get_by_role("radio", name="Fund in part").check()
+    page.get_by_label("Amount to award (fund in part only)").fill("£3,000")
+    page.get_by_label("Reason, written for the applicant").fill("The panel funded the core costs.")
+    page.get_by_role("button", name="Save decision").click()
+    page.get_by_text("Decision for A saved.").wait_for()
+    page.get_by_role("button", name="Confirm all drafts").click()
+    page.get_by_text("draft decisions confirmed").wait_for()
+
+    page.goto(f"{live_server}/rounds/{round_id}")
+    page.get_by_role("button", name="Move to Decided").click()
+    page.get_by_text("The round is now at the stage: Decided.").wait_for()
+
+    page.goto(f"{live_server}/rounds/{round_id}/export")
+    _check(page)
+    page.get_by_role("radio", name="Full results workbook (xlsx)").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Create the export").click()
+    path = tmp_path / "results.xlsx"
+    download_info.value.save_as(path)
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames[:2] == ["Summary", "Scores"]
+    book.close()
+    report = recompute(path)
+    assert report.mismatches == []
