@@ -1,5 +1,8 @@
 """Synthetic rounds for benchmarks and tests: a complete round at the Panel meeting stage.
 
+Or, for the load test, a round still at the Scoring stage (deadline two weeks ahead) in which
+only a fraction of the reviews are submitted, with panellists who can sign in with a password.
+
 Rows go in with bulk inserts (`session.execute(insert(Model), rows)` in chunks), so a round of
 500 applications x 30 panellists x 12 criteria takes seconds. One audit row records the round's
 creation; the thousands of rows inside it are not audited one by one.
@@ -139,14 +142,34 @@ def seed_synthetic(
     criteria_count: int,
     seed: int,
     progress: Progress | None = None,
+    stage: Stage = Stage.PANEL,
+    submitted_fraction: float = 1.0,
+    password: str | None = None,
 ) -> FundingRound:
-    """A complete synthetic round at the Panel meeting stage; flushes, the caller commits."""
+    """A synthetic round at the Panel meeting (or Scoring) stage; flushes, the caller commits.
+
+    `submitted_fraction` of the panellist/application pairs without a conflict get a submitted
+    review (the rest are not started); `password` lets the staff account and every panellist
+    sign in with it.
+    """
     if applications < 1 or panellists < 1 or criteria_count < 1:
         raise SyntheticError(
             "A synthetic round needs at least 1 application, panellist and criterion."
         )
     if criteria_count > 99:
         raise SyntheticError("A synthetic round can have at most 99 criteria.")
+    if stage not in (Stage.SCORING, Stage.PANEL):
+        raise SyntheticError("A synthetic round starts at the Scoring or Panel meeting stage.")
+    if not 0.0 <= submitted_fraction <= 1.0:
+        raise SyntheticError("The submitted fraction must be from 0 to 1.")
+    password_hash = None
+    if password is not None:
+        from panel.auth.passwords import MIN_LENGTH, hash_password
+
+        if len(password) < MIN_LENGTH:
+            raise SyntheticError(f"The password must be at least {MIN_LENGTH} characters long.")
+        # One hash, made with the app's own parameters, shared by every synthetic account.
+        password_hash = hash_password(password)
     rng = random.Random(seed)
     now = datetime.now(UTC)
     pairs = applications * panellists
@@ -162,7 +185,10 @@ def seed_synthetic(
     slug = _unique_slug(f"synthetic-{seed}-{applications}x{panellists}x{criteria_count}")
     tag = re.sub(r"[^a-z0-9-]", "", slug)
     staff = User(
-        email=f"{tag}.staff@example.invalid", display_name="Synthetic Staff", role=Role.STAFF
+        email=f"{tag}.staff@example.invalid",
+        display_name="Synthetic Staff",
+        role=Role.STAFF,
+        password_hash=password_hash,
     )
     db.session.add(staff)
     db.session.flush()
@@ -174,8 +200,10 @@ def seed_synthetic(
         budget_pence=budget,
         min_award_pence=250_00,
         max_award_pence=5_000_00,
-        scoring_deadline=now - timedelta(days=1),
-        stage=Stage.PANEL,
+        scoring_deadline=now - timedelta(days=1)
+        if stage is Stage.PANEL
+        else now + timedelta(days=14),
+        stage=stage,
         created_by_id=staff.id,
     )
     db.session.add(round_)
@@ -189,6 +217,7 @@ def seed_synthetic(
                 "email": f"{tag}.p{k}@example.invalid",
                 "display_name": f"Panellist {_WORDS[k % len(_WORDS)]} {k}",
                 "role": Role.RESIDENT.value,
+                "password_hash": password_hash,
             }
             for k in range(1, panellists + 1)
         ],
@@ -354,6 +383,8 @@ def seed_synthetic(
                     }
                 )
                 continue
+            if submitted_fraction < 1.0 and rng.random() >= submitted_fraction:
+                continue  # not started yet
             reviews.append(
                 {
                     "round_id": round_.id,
@@ -403,6 +434,8 @@ def seed_synthetic(
             "panellists": panellists,
             "criteria": criteria_count,
             "seed": seed,
+            "stage": str(stage),
+            "submitted_fraction": submitted_fraction,
             "conflicts": len(conflicts),
             "reviews": len(reviews),
         },

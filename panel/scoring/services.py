@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import exists, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from panel.access import membership
 from panel.audit import record
@@ -464,6 +465,9 @@ def others_reviews(*, round_: FundingRound, application: Application, viewer: Us
         counted_reviews(round_)
         .where(Review.application_id == application.id, Review.panellist_id != viewer.id)
         .order_by(Review.submitted_at, Review.id)
+        # The page shows each one's panellist and scores: load them with the reviews, in two
+        # queries whatever the size of the panel (not two more per review).
+        .options(joinedload(Review.panellist), selectinload(Review.scores))
     )
     return list(db.session.execute(query).scalars())
 

@@ -4,6 +4,7 @@ from statistics import mean, pstdev
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from panel.extensions import db
 from panel.models import (
@@ -16,9 +17,12 @@ from panel.models import (
     RubricCriterion,
     Score,
     Stage,
+    User,
 )
+from panel.models.types import utcnow
 from panel.results.cli import seed_synthetic_command
 from panel.results.services import compute
+from tests.conftest import PASSWORD, AuthActions
 
 
 def count(model: type, *where: object) -> int:
@@ -108,3 +112,139 @@ def test_seed_synthetic_refuses_impossible_sizes(app: Flask) -> None:
     result = app.test_cli_runner().invoke(seed_synthetic_command, ["--applications", "0"])
     assert result.exit_code == 2
     assert "0 is not in the range" in result.output
+
+
+def test_a_scoring_stage_round_has_no_reviews_yet_and_panellists_who_can_sign_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    round_id = seed(
+        app,
+        "--applications",
+        "6",
+        "--panellists",
+        "3",
+        "--criteria",
+        "2",
+        "--seed",
+        "4",
+        "--stage",
+        "scoring",
+        "--submitted-fraction",
+        "0",
+        "--password",
+        PASSWORD,
+    )
+    round_ = db.session.get(FundingRound, round_id)
+    assert round_ is not None and round_.current_stage is Stage.SCORING
+    assert round_.scoring_deadline is not None and round_.scoring_deadline > utcnow()
+    assert count(Review, Review.round_id == round_id) == 0
+    member = (
+        db.session.execute(
+            sa.select(User)
+            .join(RoundMember, RoundMember.user_id == User.id)
+            .where(RoundMember.round_id == round_id, RoundMember.role == "panellist")
+            .order_by(User.id)
+        )
+        .scalars()
+        .first()
+    )
+    assert member is not None
+    email, member_id = member.email, member.id
+    conflicted = set(
+        db.session.execute(
+            sa.select(Conflict.application_id).where(Conflict.panellist_id == member_id)
+        ).scalars()
+    )
+    application_id = (
+        db.session.execute(
+            sa.select(Application.id)
+            .where(Application.round_id == round_id, Application.id.not_in(conflicted))
+            .order_by(Application.id)
+        )
+        .scalars()
+        .first()
+    )
+    criterion_ids = (
+        db.session.execute(
+            sa.select(RubricCriterion.id)
+            .where(RubricCriterion.rubric.has(round_id=round_id), RubricCriterion.kind == "scored")
+            .order_by(RubricCriterion.position)
+        )
+        .scalars()
+        .all()
+    )
+
+    assert AuthActions(client).login(email, "not the password").status_code == 400
+    signed_in = AuthActions(client).login(email, PASSWORD)
+    assert signed_in.status_code == 302
+    queue = client.get(f"/rounds/{round_id}/scoring")
+    assert queue.status_code == 200
+    assert f"/rounds/{round_id}/scoring/{application_id}" in queue.get_data(as_text=True)
+    saved = client.post(
+        f"/rounds/{round_id}/scoring/{application_id}",
+        data={"version": "0", "action": "draft", f"score_{criterion_ids[0]}": "3"},
+    )
+    assert saved.status_code == 302
+    review = db.session.execute(
+        sa.select(Review).where(
+            Review.application_id == application_id, Review.panellist_id == member_id
+        )
+    ).scalar_one()
+    assert review.status == "draft"
+    assert {s.rubric_criterion_id: s.value for s in review.scores} == {
+        criterion_ids[0]: 3,
+        criterion_ids[1]: None,
+    }
+
+
+def test_without_a_password_synthetic_panellists_cannot_sign_in(app: Flask) -> None:
+    round_id = seed(app, "--applications", "2", "--panellists", "2", "--criteria", "1")
+    hashes = (
+        db.session.execute(
+            sa.select(User.password_hash)
+            .join(RoundMember, RoundMember.user_id == User.id)
+            .where(RoundMember.round_id == round_id)
+        )
+        .scalars()
+        .all()
+    )
+    assert hashes == [None, None]
+
+
+def test_the_submitted_fraction_leaves_the_rest_not_started(app: Flask) -> None:
+    round_id = seed(
+        app,
+        "--applications",
+        "50",
+        "--panellists",
+        "8",
+        "--criteria",
+        "2",
+        "--seed",
+        "9",
+        "--stage",
+        "scoring",
+        "--submitted-fraction",
+        "0.25",
+    )
+    conflicts = count(Conflict, Conflict.round_id == round_id)
+    submitted = count(Review, Review.round_id == round_id, Review.status == "submitted")
+    assert count(Review, Review.round_id == round_id) == submitted  # no drafts either
+    assert 0.15 * (400 - conflicts) <= submitted <= 0.35 * (400 - conflicts)
+    scores = count(
+        Score, Score.review_id.in_(sa.select(Review.id).where(Review.round_id == round_id))
+    )
+    assert scores == submitted * 2
+
+
+def test_seed_synthetic_refuses_a_bad_fraction_or_a_short_password(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(seed_synthetic_command, ["--submitted-fraction", "1.5"])
+    assert result.exit_code == 2
+    assert "1.5 is not in the range" in result.output
+    result = runner.invoke(
+        seed_synthetic_command, ["--applications", "2", "--panellists", "2", "--password", "short"]
+    )
+    assert result.exit_code == 1
+    assert "The password must be at least 8 characters long." in result.output
+    assert count(FundingRound) == 0
