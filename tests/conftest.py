@@ -227,3 +227,16 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture(autouse=True)
+def _page_views_never_write(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test in which a page view (GET) wrote to SQLite without taking the write lock.
+
+    Page views begin a deferred transaction (panel/database.py); one that writes can fail under
+    concurrent saves, so such an endpoint must be listed in panel.database.WRITES_ON_GET.
+    """
+    yield
+    records = [*caplog.get_records("setup"), *caplog.get_records("call")]
+    offenders = [r.getMessage() for r in records if "writes to SQLite on GET" in r.getMessage()]
+    assert offenders == [], offenders
