@@ -22,7 +22,11 @@ from panel.rounds.services import stage_check
 
 
 class DecisionError(ValueError):
-    """A refusal with a message fit to show to staff."""
+    """A refusal with a message fit to show to staff, next to the form field it is about."""
+
+    def __init__(self, message: str, *, field: str = "outcome") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class DecisionsLocked(DecisionError):
@@ -119,16 +123,17 @@ def decide(
         amount = requested
     elif outcome is Outcome.PART:
         if amount_pence is None:
-            raise DecisionError("Enter the amount to award")
+            raise DecisionError("Enter the amount to award", field="amount")
         if not 0 < amount_pence < requested:
             raise DecisionError(
-                "A part award must be more than £0 and less than the amount asked for"
+                "A part award must be more than £0 and less than the amount asked for",
+                field="amount",
             )
         amount = amount_pence
     else:
         amount = 0
     if not reason.strip():
-        raise DecisionError("Write the reason the applicant will read")
+        raise DecisionError("Write the reason the applicant will read", field="reason")
     existing = db.session.execute(
         db.select(Decision).where(Decision.application_id == application.id)
     ).scalar_one_or_none()
@@ -143,7 +148,8 @@ def decide(
     if current.awarded_pence - previous + amount > round_.budget_pence and not over_budget_ok:
         raise DecisionError(
             "This would take the awards over the budget. Tick the box to confirm you want to "
-            "go over it, or choose a smaller amount."
+            "go over it, or choose a smaller amount.",
+            field="over_budget_ok",
         )
     before = _snapshot(existing) if existing else None
     if existing is None:

@@ -256,12 +256,7 @@ def decide(round_id: int, application_id: int) -> Any:
             form.outcome.errors = [str(exc)]
             status = 409
         except decisions.DecisionError as exc:
-            field = form.amount if "amount" in str(exc).lower() else form.outcome
-            if "budget" in str(exc):
-                field = form.over_budget_ok
-            elif "reason" in str(exc):
-                field = form.reason
-            field.errors = [str(exc)]
+            form[exc.field].errors = [str(exc)]
             status = 400
         else:
             db.session.commit()

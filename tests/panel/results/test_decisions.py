@@ -44,6 +44,7 @@ def test_a_decision_needs_a_reason_and_a_part_award_needs_a_smaller_amount(
         url, data={"outcome": "part", "amount": "5000", "reason": "Good project"}
     ).get_data(as_text=True)
     assert "less than the amount asked for" in page
+    assert 'href="#amount"' in page  # the message sits by the amount field
     assert db.session.execute(db.select(Decision)).first() is None
     response = client.post(
         url, data={"outcome": "part", "amount": "£2,500", "reason": "Good project"}
@@ -74,6 +75,7 @@ def test_going_over_the_budget_needs_an_explicit_tick(
     url = f"/rounds/{round_id}/decisions/{worked['apps']['C'].id}"
     page = client.post(url, data={"outcome": "fund", "reason": "Strong"}).get_data(as_text=True)
     assert "over the budget" in page
+    assert 'href="#over_budget_ok"' in page
     assert worked["apps"]["C"].id not in _decisions(round_id)
     client.post(url, data={"outcome": "fund", "reason": "Strong", "over_budget_ok": "y"})
     assert _decisions(round_id)[worked["apps"]["C"].id][0] == "fund"
