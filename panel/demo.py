@@ -5,12 +5,12 @@ always shows every part of the product that exists.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from panel.auth.passwords import hash_password
 from panel.extensions import db
 from panel.models import FundingRound, PanelRole, Role, Stage, User
+from panel.models.types import end_of_uk_day
 from panel.rounds import services as rounds
 
 DEMO_PASSWORD = "panel-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -91,9 +91,7 @@ def seed() -> list[tuple[str, str, str]]:
             quorum=3,
             applications_open_on=today - timedelta(days=60),
             applications_close_on=today - timedelta(days=30),
-            scoring_deadline=datetime.combine(
-                today + timedelta(days=14), time(23, 59, 59), ZoneInfo("Europe/London")
-            ).astimezone(UTC),
+            scoring_deadline=end_of_uk_day(today + timedelta(days=14)),
             reference_prefix="CF26",
         ),
     )

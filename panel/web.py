@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
@@ -12,9 +11,8 @@ from werkzeug.wrappers import Response
 
 from panel.access import enforce_policy
 from panel.extensions import db, login_manager
+from panel.models.types import UK
 from panel.money import format_pence
-
-UK = ZoneInfo("Europe/London")
 
 CSP = "; ".join(
     [

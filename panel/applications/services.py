@@ -7,7 +7,6 @@ is append-only, so anything written there could never be erased on request.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -26,10 +25,9 @@ from panel.models import (
     User,
 )
 from panel.models.application import ApplicationAttempt
-from panel.models.types import utcnow
+from panel.models.types import uk_today, utcnow
 from panel.rounds.services import stage_check
 
-UK = ZoneInfo("Europe/London")
 NOT_LOGGED = "(personal data: not logged)"
 RATE_LIMIT_PER_HOUR = 5
 
@@ -60,10 +58,6 @@ STATUS_COLOURS = {
 }
 
 # --------------------------------------------------------------------------- the public form
-
-
-def uk_today() -> date:
-    return datetime.now(UK).date()
 
 
 def is_open(round_: FundingRound, today: date | None = None) -> bool:

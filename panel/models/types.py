@@ -1,7 +1,8 @@
 """Column types shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
@@ -24,6 +25,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+# Times are stored in UTC; people read and type them in UK time.
+UK = ZoneInfo("Europe/London")
+
+
+def uk_today() -> date:
+    """Today's date in the UK."""
+    return datetime.now(UK).date()
+
+
+def end_of_uk_day(day: date) -> datetime:
+    """11:59:59pm UK time on `day`, in UTC: "closes at the end of" a date."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UK).astimezone(UTC)
 
 
 def utcnow() -> datetime:

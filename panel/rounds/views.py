@@ -1,8 +1,6 @@
 """Home page, round set-up, stages, panel membership and the audit log."""
 
-from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,16 +9,9 @@ from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
 from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
+from panel.models.types import UK, end_of_uk_day
 from panel.rounds import bp, services
 from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
-
-UK = ZoneInfo("Europe/London")
-
-
-def _end_of_uk_day(day: date | None) -> datetime | None:
-    if day is None:
-        return None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UK).astimezone(UTC)
 
 
 def _details(form: RoundForm) -> services.RoundDetails:
@@ -37,7 +28,9 @@ def _details(form: RoundForm) -> services.RoundDetails:
         quorum=form.quorum.data,
         applications_open_on=form.applications_open_on.data,
         applications_close_on=form.applications_close_on.data,
-        scoring_deadline=_end_of_uk_day(form.scoring_deadline.data),
+        scoring_deadline=(
+            end_of_uk_day(form.scoring_deadline.data) if form.scoring_deadline.data else None
+        ),
         blind_scoring=bool(form.blind_scoring.data),
         reference_prefix=form.reference_prefix.data or "",
     )
