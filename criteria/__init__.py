@@ -7,7 +7,7 @@ ranking with a seeded lottery for ties, and a suggested allocation within the bu
 from criteria.aggregate import aggregate, flag_disagreement
 from criteria.agreement import agreement_reading, krippendorff_alpha
 from criteria.allocation import allocate, pounds
-from criteria.analysis import analyse_round, moderation_agenda
+from criteria.analysis import analyse_round, analyse_rows, moderation_agenda
 from criteria.calibrate import calibrate
 from criteria.errors import ScoringError
 from criteria.model import (
@@ -51,6 +51,7 @@ __all__ = [
     "agreement_reading",
     "allocate",
     "analyse_round",
+    "analyse_rows",
     "calibrate",
     "flag_disagreement",
     "krippendorff_alpha",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from operator import mul
 
@@ -24,7 +24,7 @@ from criteria.model import (
     Summary,
 )
 from criteria.ranking import rank
-from criteria.sheet import compile_rules, percent
+from criteria.sheet import SheetRules, compile_rules, percent
 
 
 def _check_applications(applications: Sequence[Application]) -> dict[str, int]:
@@ -63,55 +63,122 @@ def analyse_round(
 ) -> RoundResult:
     """Every SCORING.md figure over submitted, non-recused reviews; ranked by settings.rank_by."""
     rules = compile_rules(criteria, scale)
-    index = _check_applications(applications)
-    recused = _recusal_pairs(recusals, index)
-    count = len(applications)
-    rows: list[list[tuple[int, ...]]] = [[] for _ in range(count)]
-    sheets: list[list[float]] = [[] for _ in range(count)]
-    reviewers: list[set[str]] = [set() for _ in range(count)]
-    by_panellist: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    return _analyse(rules, applications, _review_rows(rules, reviews), recusals, settings)
 
-    # The hot loop: one pass, a handful of C-level calls per review, no per-score objects.
-    getter, int_types, allowed = rules.getter, rules.int_types, rules.allowed
-    weights, weight_total, width = rules.weights, rules.weight_total, len(rules.keys)
+
+def analyse_rows(
+    *,
+    scale: Scale,
+    criteria: Sequence[Criterion],
+    applications: Sequence[Application],
+    rows: Iterable[tuple[str, str, Sequence[int | None]]],
+    recusals: Iterable[Recusal] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+) -> RoundResult:
+    """analyse_round over (application, panellist, scores in scored-criterion order) rows."""
+    # A row's scores may be any sequence, bytes included (a whole number per byte), so a
+    # caller reading packed scores from a database need not build a tuple per review.
+    rules = compile_rules(criteria, scale)
+    return _analyse(rules, applications, rows, recusals, settings)
+
+
+def _review_rows(
+    rules: SheetRules, reviews: Iterable[Review]
+) -> Iterator[tuple[str, str, Sequence[int | None]]]:
+    """Each review as a row of its scores in criterion order; wrong keys are named."""
+    getter, width = rules.getter, len(rules.keys)
     for review in reviews:
         application, panellist, scores = review.application, review.panellist, review.scores
-        position = index.get(application)
-        if position is None:
-            raise ScoringError(
-                f"The review by panellist '{panellist}' is for application '{application}', "
-                "which is not in this round."
-            )
-        seen = reviewers[position]
-        if panellist in seen:
-            raise ScoringError(
-                f"Panellist '{panellist}' has more than one submitted review "
-                f"of application '{application}'."
-            )
-        seen.add(panellist)
         try:
             values = getter(scores)
         except (KeyError, TypeError):
             raise rules.key_error(scores, application=application, panellist=panellist) from None
         if len(scores) != width:
             raise rules.key_error(scores, application=application, panellist=panellist)
-        if tuple(map(type, values)) != int_types or not allowed.issuperset(values):
-            raise rules.score_error(values, application=application, panellist=panellist)
-        sheet = sum(map(mul, weights, values)) / weight_total
-        rows[position].append(values)
-        sheets[position].append(sheet)
-        by_panellist[panellist].append((application, sheet))
+        yield application, panellist, values
 
-    for reference, conflicted in recused.items():
-        clash = reviewers[index[reference]] & conflicted
+
+def _valid(rules: SheetRules, rows: list[Sequence[int]]) -> bool:
+    """Every row has a score per criterion, each a whole number (not a bool) on the scale."""
+    if set(map(len, rows)) != {len(rules.keys)}:
+        return False
+    if set(map(type, rows)) == {bytes}:  # compact rows: every item is already a whole number
+        return rules.allowed.issuperset(b"".join(rows))  # type: ignore[arg-type]
+    values = list(chain.from_iterable(rows))
+    return set(map(type, values)) == {int} and rules.allowed.issuperset(values)
+
+
+def _raise_first_invalid(
+    rules: SheetRules, application: str, rows: list[Sequence[int]], panellists: list[str]
+) -> None:
+    """Raise the specific error for the first row of the application that is not valid."""
+    width = len(rules.keys)
+    for values, panellist in zip(rows, panellists, strict=True):
+        if len(values) != width:
+            raise ScoringError(
+                f"The review by panellist '{panellist}' on application '{application}' has "
+                f"{len(values)} scores; the round has {width} scored criteria."
+            )
+        if tuple(map(type, values)) != rules.int_types or not rules.allowed.issuperset(values):
+            raise rules.score_error(values, application=application, panellist=panellist)
+    raise AssertionError("no invalid row found")  # pragma: no cover
+
+
+def _analyse(
+    rules: SheetRules,
+    applications: Sequence[Application],
+    review_rows: Iterable[tuple[str, str, Sequence[int | None]]],
+    recusals: Iterable[Recusal],
+    settings: Settings,
+) -> RoundResult:
+    scale = rules.scale
+    index = _check_applications(applications)
+    recused = _recusal_pairs(recusals, index)
+    count = len(applications)
+    rows: list[list[Sequence[int]]] = [[] for _ in range(count)]
+    names: list[list[str]] = [[] for _ in range(count)]
+
+    # The hot loop only files each review under its application. The checks and sheet scores
+    # then run an application at a time, mostly inside C (set, map, chain), not per score.
+    get = index.get
+    for application, panellist, values in review_rows:
+        position = get(application)
+        if position is None:
+            raise ScoringError(
+                f"The review by panellist '{panellist}' is for application '{application}', "
+                "which is not in this round."
+            )
+        rows[position].append(values)  # type: ignore[arg-type]  # checked below
+        names[position].append(panellist)
+
+    weights, weight_total = rules.weights, rules.weight_total
+    sheets: list[list[float]] = []
+    by_panellist: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for entry, own, panellists in zip(applications, rows, names, strict=True):
+        reference = entry.reference
+        if len(set(panellists)) != len(panellists):
+            twice = next(p for i, p in enumerate(panellists) if p in panellists[:i])
+            raise ScoringError(
+                f"Panellist '{twice}' has more than one submitted review "
+                f"of application '{reference}'."
+            )
+        clash = recused.get(reference, set()).intersection(panellists)
         if clash:
             raise ScoringError(
                 f"Panellist '{min(clash)}' declared a conflict on application '{reference}' "
                 "but also submitted a review of it."
             )
+        if own and not _valid(rules, own):
+            _raise_first_invalid(rules, reference, own, panellists)
+        own_sheets = [sum(map(mul, weights, values)) / weight_total for values in own]
+        sheets.append(own_sheets)
+        for panellist, sheet in zip(panellists, own_sheets, strict=True):
+            by_panellist[panellist].append((reference, sheet))
 
-    calibration = calibrate_grouped(by_panellist, list(chain.from_iterable(sheets)))
     show_calibrated = settings.calibrate or settings.rank_by == "calibrated"
+    calibration = calibrate_grouped(
+        by_panellist, list(chain.from_iterable(sheets)), z_scores=show_calibrated
+    )
     limits = FlagLimits.of(scale, settings.sd_flag, settings.range_flag)
 
     keys = rules.keys

@@ -21,9 +21,12 @@ def calibrate(scores: Iterable[tuple[str, str, float]]) -> Calibration:
 
 
 def calibrate_grouped(
-    by_panellist: Mapping[str, Sequence[tuple[str, float]]], everything: Sequence[float]
+    by_panellist: Mapping[str, Sequence[tuple[str, float]]],
+    everything: Sequence[float],
+    *,
+    z_scores: bool = True,
 ) -> Calibration:
-    """calibrate() on scores already grouped by panellist, with every score listed once."""
+    """calibrate() on scores grouped by panellist; z_scores=False gives panellist figures only."""
     n, total, squares = moments(everything)
     grand_mean = total / n if n else None
     grand_sd = sqrt(squares / (n - 1)) if n > 1 else None
@@ -35,6 +38,8 @@ def calibrate_grouped(
         mean = own_total / m
         sd = sqrt(own_squares / (m - 1)) if m > 1 else None
         stats.append(PanellistStats(panellist=panellist, n=m, mean=mean, sd=sd))
+        if not z_scores:
+            continue
         if sd is None or sd == 0:
             for application, _ in rows:
                 z_by_application[application].append(0.0)
