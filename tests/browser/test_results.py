@@ -75,3 +75,34 @@ def test_staff_go_from_results_to_decisions_to_a_verified_export(
     book.close()
     report = recompute(path)
     assert report.mismatches == []
+
+
+def test_the_results_table_sorts_by_its_figures_in_the_browser(
+    live_server: str, page: Any, staff: Any, make_round: Any, make_user: Any
+) -> None:
+    """The sort buttons read the numbers in the cells: 10 after 9, "–" after every number."""
+    worked = build_worked_round(make_round, make_user, staff)
+    round_id = worked["round"].id
+    db.session.commit()
+    sign_in(page, live_server, STAFF_EMAIL, PASSWORD)
+    page.goto(f"{live_server}/rounds/{round_id}/results")
+    table = page.locator("table[data-sortable]")
+
+    def column(name: str) -> list[str]:
+        headers = table.locator("thead th").all_inner_texts()
+        index = [h.strip() for h in headers].index(name)
+        return table.locator(f"tbody tr td:nth-child({index + 1})").all_inner_texts()
+
+    table.get_by_role("button", name="SD").click()
+    sds = [float(text) for text in column("SD")]
+    assert sds == sorted(sds) and len(sds) == 6
+    table.get_by_role("button", name="SD").click()
+    assert [float(text) for text in column("SD")] == sorted(sds, reverse=True)
+    assert table.locator("th[aria-sort=descending]").inner_text().strip() == "SD"
+
+    table.get_by_role("button", name="Asked for").click()
+    asked = [int(text.replace("£", "").replace(",", "")) for text in column("Asked for")]
+    assert asked == sorted(asked) and asked[0] < asked[-1]
+    table.get_by_role("button", name="Percent").click()
+    percents = [int(text.rstrip("%")) for text in column("Percent")]
+    assert percents == sorted(percents)

@@ -11,7 +11,7 @@
  *                                      input[data-weight] into [data-weights-total]
  *                                      (target from data-weights-target, default 100)
  *   table[data-sortable]               th[data-sort] headers become sort buttons
- *                                      (numeric when cells have data-value)
+ *                                      (numeric from data-value or numeric text)
  *   [data-module="character-count"]    "You have N characters remaining"
  *                                      (maxlength or data-maxlength)
  *   [data-confirm]                     confirm() before a button/link/form submits
@@ -147,11 +147,18 @@
     return null;
   }
 
+  // A number from data-value, else from the text when it is one ("3.25", "45%",
+  // "12 of 30", "£1,250"); "–" and words sort as text, after the numbers.
+  var NUMBER_TEXT = /^[£-]?\d[\d,]*(\.\d+)?(%| of \d+)?$/;
+
   function sortValue(cell) {
     if (!cell) return { num: NaN, text: "" };
     var raw = cell.getAttribute("data-value");
-    var num = raw === null ? NaN : parseFloat(raw);
-    return { num: num, text: (raw === null ? cell.textContent : raw).trim() };
+    var text = (raw === null ? cell.textContent : raw).trim();
+    var num = NaN;
+    if (raw !== null) num = parseFloat(raw);
+    else if (NUMBER_TEXT.test(text)) num = parseFloat(text.replace(/[£,]/g, ""));
+    return { num: num, text: text };
   }
 
   function initSortable() {
