@@ -6,11 +6,17 @@ Without --database-url it uses a temporary SQLite file; with one, the database s
 empty scratch database (tables are created in it). Prints figures; asserts nothing.
 Targets: page (or compute) time <= 2x the GROUP BY; the page's query count must not grow from
 100 to 500 applications.
+
+The page is timed twice: with a fresh analysis (the app's remembered analyses are cleared
+before every request: the first view after any change to the round) and with the analysis
+remembered (every later view until the round changes). Before timing, the objects of start-up
+and seeding are frozen out of the garbage collector, as panel/wsgi.py does in a gunicorn worker.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,20 +72,28 @@ def main() -> None:
         email = staff_email(big)
         small_email = staff_email(small)
 
+        def forget() -> None:
+            from panel.results.services import analyses
+
+            analyses().entries.clear()
+
         def run_compute(round_id: int = big) -> None:
             db.session.remove()
+            forget()
             compute(db.session.get(FundingRound, round_id))
 
         def run_group_by() -> None:
             db.session.remove()
             group_by(big)
 
+        gc.collect()
+        gc.freeze()  # as panel/wsgi.py does once the app is built
         t_compute = median_time(run_compute, args.repeat)
         t_group = median_time(run_group_by, args.repeat)
         db.session.remove()
 
     has_page = "results.results" in app.view_functions
-    t_page = None
+    t_page = t_warm = None
     counts: dict[int, int] = {}
     if has_page:
         client = app.test_client()
@@ -91,7 +105,14 @@ def main() -> None:
 
         get_big = page_for(big, email)
         assert get_big().status_code == 200
-        t_page = median_time(get_big, args.repeat)
+
+        def fresh() -> Any:
+            with app.app_context():
+                forget()
+            return get_big()
+
+        t_page = median_time(fresh, args.repeat)
+        t_warm = median_time(get_big, args.repeat)
         with app.app_context():
             engine = db.engine
         for round_id, who in ((small, small_email), (big, email)):
@@ -101,6 +122,8 @@ def main() -> None:
             def count(*a: Any, statements: list[str] = statements) -> None:
                 statements.append(a[2])
 
+            with app.app_context():
+                forget()
             sa.event.listen(engine, "before_cursor_execute", count)
             try:
                 response = get()
@@ -123,17 +146,20 @@ def main() -> None:
                     sa.event.remove(db.engine, "before_cursor_execute", count)
                 counts[round_id] = len(statements)
 
-    print(f"compute():                 {fmt_ms(t_compute)}")
-    if t_page is not None:
-        print(f"results page (staff):      {fmt_ms(t_page)}")
+    print(f"compute(), fresh analysis:         {fmt_ms(t_compute)}")
+    if t_page is not None and t_warm is not None:
+        print(f"results page, fresh analysis:      {fmt_ms(t_page)}  (first view after a change)")
+        print(f"results page, analysis remembered: {fmt_ms(t_warm)}  (later views)")
     else:
-        print("results page:              not routed yet; timing compute() only")
-    print(f"one SQL GROUP BY:          {fmt_ms(t_group)}")
-    measured = t_page if t_page is not None else t_compute
-    label = "page" if t_page is not None else "compute"
-    ratio = measured / t_group
-    verdict = "meets" if ratio <= TARGET else "misses"
-    print(f"ratio {label} / GROUP BY:    {ratio:.2f}x ({verdict} the target of <= {TARGET}x)")
+        print("results page:                      not routed yet; timing compute() only")
+    print(f"one SQL GROUP BY:                  {fmt_ms(t_group)}")
+    measured = [("page, fresh", t_page), ("page, remembered", t_warm)] if t_page else []
+    for label, seconds in measured or [("compute", t_compute)]:
+        assert seconds is not None
+        ratio = seconds / t_group
+        verdict = "meets" if ratio <= TARGET else "misses"
+        print(f"ratio {label} / GROUP BY: {ratio:.2f}x ({verdict} the target of <= {TARGET}x)")
+    label = "fresh page" if t_page is not None else "compute"
     print(
         f"queries per {label}: {counts[small]} at 100 applications, {counts[big]} at "
         f"{args.applications} ({'constant' if counts[small] == counts[big] else 'GROWS'})"

@@ -795,8 +795,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
     p.add_argument(
         "--app",
-        default="panel:create_app()",
-        help="the WSGI app gunicorn serves (panel:create_app()); found on PYTHONPATH",
+        default="panel.wsgi:app",
+        help="the WSGI app gunicorn serves (panel.wsgi:app); found on PYTHONPATH",
     )
     p.add_argument(
         "--ramp",
