@@ -21,6 +21,10 @@ def moments(values: Sequence[float]) -> tuple[int, float, float]:
     if n == 0:
         return 0, 0.0, 0.0
     total = fsum(values)
+    if min(values) == max(values):
+        # Equal scores have no spread; total / n can miss their value by a rounding step,
+        # which would make a tiny false SD (and, in calibration, z-scores from nothing).
+        return n, total, 0.0
     mean = total / n
     return n, total, fsum([(x - mean) * (x - mean) for x in values])
 

@@ -95,3 +95,12 @@ def test_calibrating_nothing_gives_nothing() -> None:
         None,
         (),
     )
+
+
+def test_a_panellist_who_gives_every_application_the_same_awkward_score_has_no_spread() -> None:
+    """Found by the property test: 1.68... three times has a mean a rounding step away from
+    1.68..., which made a false SD of about 1e-16 and z-scores of +-0.8 out of nothing."""
+    same = 1.6816823951156832
+    result = calibrate([("A", "P1", same), ("B", "P1", same), ("C", "P1", same)])
+    assert result.panellists[0].sd == 0.0
+    assert result.mean_z == {"A": 0.0, "B": 0.0, "C": 0.0}
