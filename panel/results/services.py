@@ -155,16 +155,28 @@ def review_score_rows(
         )
         for pack in packs
     ]
-    query = (
-        db.select(Review.id, Review.application_id, Review.panellist_id, *sums)
-        .join(Review, Score.review_id == Review.id)
-        .where(
-            Review.round_id == int(round_id),
-            Review.status == ReviewStatus.SUBMITTED.value,
-            not_set_aside(),  # a standing conflict sets the review aside: a missing cell
-        )
-        .group_by(Review.id, Review.application_id, Review.panellist_id)
+    counted = (
+        Review.round_id == int(round_id),
+        Review.status == ReviewStatus.SUBMITTED.value,
+        not_set_aside(),  # a standing conflict sets the review aside: a missing cell
     )
+    review = (Review.id, Review.application_id, Review.panellist_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL hashes a GROUP BY over every score; a sum per review through the
+        # score index measured 40 ms against 52 ms. SQLite is the other way round (69 ms
+        # against 40 ms), as it runs the conflict check once per score there.
+        per_review = [
+            db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
+        ]
+        query = db.select(*review, *per_review).where(*counted)
+    else:
+        query = (
+            db.select(*review, *sums)
+            .select_from(Review)
+            .outerjoin(Score, Score.review_id == Review.id)  # a review without scores shows
+            .where(*counted)
+            .group_by(*review)
+        )
     fetched = _raw_rows(query)
     reviews: Iterable[tuple[int, int, int, bytes]]
     if len(packs) == 1:  # the usual case, kept to plain C calls (14,000 reviews: 4 ms)

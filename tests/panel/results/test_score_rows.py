@@ -177,3 +177,26 @@ def test_reviews_of_applications_not_in_the_results_are_left_out(
     scored = made["rubric"].scored
     rows = services.review_score_rows(made["round"].id, scored, {made["apps"][0].id: "R0"})
     assert {a for a, _, _ in rows} == {"R0"} and len(rows) == 4
+
+
+def test_a_submitted_review_without_any_score_row_is_named_too(
+    app: Flask,
+    make_round: Callable[..., FundingRound],
+    make_user: Callable[..., User],
+    staff: User,
+) -> None:
+    made = _round(make_round, make_user, staff, criteria=2, scores=lambda a, p: [a, p])
+    review = db.session.execute(
+        db.select(Review).where(
+            Review.application_id == made["apps"][2].id,
+            Review.panellist_id == made["panel"][1].id,
+        )
+    ).scalar_one()
+    db.session.execute(db.delete(Score).where(Score.review_id == review.id))
+    db.session.commit()
+    rows = services.review_score_rows(
+        made["round"].id, made["rubric"].scored, {a.id: a.reference for a in made["apps"]}
+    )
+    assert ("R2", str(made["panel"][1].id), [None, None]) in [(a, p, list(v)) for a, p, v in rows]
+    with pytest.raises(services.ResultsUnavailable, match="application 'R2'"):
+        services.compute(made["round"])
