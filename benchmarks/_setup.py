@@ -71,11 +71,14 @@ def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
-def median_time(fn: Any, repeat: int) -> float:
+def median_time(fn: Any, repeat: int, before: Any = None) -> float:
+    """Median seconds of `repeat` calls of fn; `before` (untimed) runs ahead of each."""
     import statistics
 
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
