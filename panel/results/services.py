@@ -5,6 +5,7 @@ Aggregates never come from ORM objects per score (measured: they made results 22
 and the analysis is remembered per round until something it was made from changes.
 """
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -425,6 +426,8 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         for a, p in recused:
             if p == hide_for.id:
                 shown.pop(by_id[a].reference, None)
+        if len(shown) < len(apps):
+            result = ranked_among(result, set(shown))
     return RoundResults(
         round=round_,
         rubric=rubric,
@@ -432,6 +435,21 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         result=result,
         applications=shown,
         panel_size=panel_size(round_.id),
+    )
+
+
+def ranked_among(result: criteria.RoundResult, visible: set[str]) -> criteria.RoundResult:
+    """The result with ranks counted over the visible applications only, so that a gap in
+    the ranks never shows a conflicted panellist where their hidden application placed."""
+    ranks = criteria.rank(
+        {r.reference: r.figure for r in result.applications if r.reference in visible}
+    )
+    return dataclasses.replace(
+        result,
+        applications=tuple(
+            dataclasses.replace(r, rank=ranks[r.reference]) if r.reference in visible else r
+            for r in result.applications
+        ),
     )
 
 

@@ -73,6 +73,30 @@ def test_a_conflicted_panellist_never_sees_that_applications_figures(
     assert "Group A" not in client.get(f"/rounds/{round_id}/meeting").get_data(as_text=True)
 
 
+def test_a_conflicted_panellists_ranks_have_no_gap_where_the_hidden_application_was(
+    app: Flask, worked: dict[str, Any], staff: User
+) -> None:
+    """Item 4: staff see A ranked 2nd; the panellist recused on A sees 1 to 5, no 2 missing."""
+    everyone = services.compute(worked["round"])
+    assert [(r.reference, r.rank) for r in services.visible_results(everyone)] == [
+        ("F", 1),
+        ("A", 2),
+        ("E", 3),
+        ("C", 4),
+        ("B", 5),
+        ("D", 6),
+    ]
+    p4 = services.compute(worked["round"], hide_for=worked["panel"][3])
+    assert [(r.reference, r.rank) for r in services.visible_results(p4)] == [
+        ("F", 1),
+        ("E", 2),
+        ("C", 3),
+        ("B", 4),
+        ("D", 5),
+    ]
+    assert services.compute(worked["round"]).result.result_for("E").rank == 3
+
+
 def test_an_applications_page_draws_its_scores_as_a_dot_plot_with_a_text_alternative(
     client: FlaskClient, staff: User, worked: dict[str, Any]
 ) -> None:
