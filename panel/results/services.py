@@ -5,7 +5,6 @@ Aggregates never come from ORM objects per score (measured: they made results 22
 and the analysis is remembered per round until something it was made from changes.
 """
 
-import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,9 +55,18 @@ class RoundResults:
     result: criteria.RoundResult
     applications: dict[str, AppRow]
     panel_size: int
+    # Ranks counted over the applications this viewer may see, when some are hidden from them.
+    shown_ranks: dict[str, int | None] | None = None
 
     def row(self, reference: str) -> AppRow:
         return self.applications[reference]
+
+    def rank_of(self, result: criteria.ApplicationResult) -> int | None:
+        """The rank this viewer is shown: with hidden applications, counted without them, so
+        a gap in the ranks never shows a conflicted panellist where theirs placed."""
+        if self.shown_ranks is None:
+            return result.rank
+        return self.shown_ranks.get(result.reference)
 
 
 def engine_settings(round_: FundingRound) -> criteria.Settings:
@@ -426,8 +434,11 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         for a, p in recused:
             if p == hide_for.id:
                 shown.pop(by_id[a].reference, None)
-        if len(shown) < len(apps):
-            result = ranked_among(result, set(shown))
+    shown_ranks = None
+    if len(shown) < len(apps):
+        shown_ranks = criteria.rank(
+            {r.reference: r.figure for r in result.applications if r.reference in shown}
+        )
     return RoundResults(
         round=round_,
         rubric=rubric,
@@ -435,21 +446,7 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         result=result,
         applications=shown,
         panel_size=panel_size(round_.id),
-    )
-
-
-def ranked_among(result: criteria.RoundResult, visible: set[str]) -> criteria.RoundResult:
-    """The result with ranks counted over the visible applications only, so that a gap in
-    the ranks never shows a conflicted panellist where their hidden application placed."""
-    ranks = criteria.rank(
-        {r.reference: r.figure for r in result.applications if r.reference in visible}
-    )
-    return dataclasses.replace(
-        result,
-        applications=tuple(
-            dataclasses.replace(r, rank=ranks[r.reference]) if r.reference in visible else r
-            for r in result.applications
-        ),
+        shown_ranks=shown_ranks,
     )
 
 

@@ -136,7 +136,7 @@ def _table_lines(
             TableLine(
                 app=app,
                 href=link.replace(stand_in, str(app.id)),
-                rank="–" if res.rank is None else str(res.rank),
+                rank="–" if (place := found.rank_of(res)) is None else str(place),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
                 figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704

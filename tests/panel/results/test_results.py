@@ -1,5 +1,6 @@
 """Results: the worked panel's figures on the page, who may see them, sorting and charts."""
 
+import re
 from typing import Any
 
 import pytest
@@ -74,11 +75,11 @@ def test_a_conflicted_panellist_never_sees_that_applications_figures(
 
 
 def test_a_conflicted_panellists_ranks_have_no_gap_where_the_hidden_application_was(
-    app: Flask, worked: dict[str, Any], staff: User
+    client: FlaskClient, worked: dict[str, Any], staff: User
 ) -> None:
     """Item 4: staff see A ranked 2nd; the panellist recused on A sees 1 to 5, no 2 missing."""
     everyone = services.compute(worked["round"])
-    assert [(r.reference, r.rank) for r in services.visible_results(everyone)] == [
+    assert [(r.reference, everyone.rank_of(r)) for r in services.visible_results(everyone)] == [
         ("F", 1),
         ("A", 2),
         ("E", 3),
@@ -86,15 +87,24 @@ def test_a_conflicted_panellists_ranks_have_no_gap_where_the_hidden_application_
         ("B", 5),
         ("D", 6),
     ]
-    p4 = services.compute(worked["round"], hide_for=worked["panel"][3])
-    assert [(r.reference, r.rank) for r in services.visible_results(p4)] == [
+    p4 = worked["panel"][3]
+    theirs = services.compute(worked["round"], hide_for=p4)
+    assert [(r.reference, theirs.rank_of(r)) for r in services.visible_results(theirs)] == [
         ("F", 1),
         ("E", 2),
         ("C", 3),
         ("B", 4),
         ("D", 5),
     ]
-    assert services.compute(worked["round"]).result.result_for("E").rank == 3
+    assert theirs.result.result_for("E").rank == 3  # the analysis itself is untouched
+
+    AuthActions(client).login(p4)
+    round_id = worked["round"].id
+    page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
+    shown = re.findall(r'<td class="table__cell table__cell--numeric">(\d+)</td>\s*<td', page)
+    assert shown == ["1", "2", "3", "4", "5"]
+    e_page = client.get(f"/rounds/{round_id}/results/{worked['apps']['E'].id}")
+    assert re.search(r"Rank</dt>\s*<dd[^>]*>\s*2\s*<", e_page.get_data(as_text=True))
 
 
 def test_an_applications_page_draws_its_scores_as_a_dot_plot_with_a_text_alternative(
