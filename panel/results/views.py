@@ -81,15 +81,11 @@ def results(round_id: int) -> Any:
         round=round_,
         found=found,
         lines=_table_lines(round_, found, rows),
-        calibrated=_shows_calibrated(round_),
+        calibrated=found.result.settings.calibrate,
         sort=sort,
         suggestion=suggestion,
         chart=chart,
     )
-
-
-def _shows_calibrated(round_: FundingRound) -> bool:
-    return bool(round_.calibrate or round_.rank_by == "calibrated")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -119,7 +115,7 @@ def _table_lines(
     escaping 10,000 cells one by one was then the largest cost left; they hold only numbers
     this function formatted, never user text."""
     fmt, keys = results_service.fmt, [c.key for c in found.scored]
-    calibrated = _shows_calibrated(round_)
+    calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
     of_panel = f" of {found.panel_size}"
     # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
     stand_in = "987654321"
