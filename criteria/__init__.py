@@ -1,7 +1,8 @@
 """Grant Panel's scoring engine: framework-free, pure functions over frozen dataclasses.
 
-The method is SCORING.md: sheet scores, panel aggregates, calibration, disagreement, agreement,
-ranking with a seeded lottery for ties, and a suggested allocation within the budget.
+The method is written in docs/scoring-method.md: sheet scores, panel aggregates, calibration,
+disagreement, agreement, ranking with a seeded lottery for ties, and a suggested allocation
+within the budget.
 """
 
 from criteria.aggregate import aggregate, flag_disagreement

@@ -61,7 +61,7 @@ def analyse_round(
     recusals: Iterable[Recusal] = (),
     settings: Settings = DEFAULT_SETTINGS,
 ) -> RoundResult:
-    """Every SCORING.md figure over submitted, non-recused reviews; ranked by settings.rank_by."""
+    """Every figure of the scoring method over submitted, non-recused reviews; ranked by rank_by."""
     rules = compile_rules(criteria, scale)
     return _analyse(rules, applications, _review_rows(rules, reviews), recusals, settings)
 

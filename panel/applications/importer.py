@@ -1,6 +1,6 @@
 """Bringing applications in from a spreadsheet (.xlsx or .csv): read, match columns, check, import.
 
-A spreadsheet is untrusted input (SECURITY.md item 21). Before openpyxl sees an .xlsx file we check
+A spreadsheet is untrusted input (docs/security.md, item 21). Before openpyxl sees an .xlsx we check
 it is a zip with a bounded number of members and bounded unpacked size, and that no XML part
 declares a DTD (billion laughs, XXE); openpyxl itself parses through defusedxml, in read-only
 mode, with a row cap, and the workbook is always closed. Formula cells are refused with their

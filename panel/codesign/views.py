@@ -514,7 +514,7 @@ def adopt(round_id: int) -> Any:
         form.clear_excluded_errors()
         sent = form.version.data or ""
         if sent.isdigit() and int(sent) != in_force_version:
-            # Someone adopted while this page was open: never replace it silently (SECURITY.md 24).
+            # Someone adopted while this page was open: never replace it silently (item 24).
             stale = True
             form.form_errors.append(
                 f"Someone else adopted version {in_force_version} of the criteria while you had "

@@ -83,7 +83,7 @@ class FundingRound(db.Model):
     scoring_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     blind_scoring: Mapped[bool] = mapped_column(default=True)
     stage: Mapped[str] = mapped_column(String(20), default=Stage.CODESIGN)
-    # Method settings (SCORING.md): shown in the export's About sheet.
+    # Method settings (docs/scoring-method.md): shown in the export's About sheet.
     rank_by: Mapped[str] = mapped_column(String(12), default="mean")
     calibrate: Mapped[bool] = mapped_column(default=False)
     allocation_policy: Mapped[str] = mapped_column(String(4), default="skip")

@@ -187,7 +187,7 @@ SUGGESTION_REASON = {
 
 
 def suggest(*, results: RoundResults, actor: User, order: list[str] | None = None) -> int:
-    """Fill draft decisions from the suggested allocation (SCORING.md §8); confirmed ones stay."""
+    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay."""
     round_ = results.round
     _editable(round_)
     allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)

@@ -5,7 +5,7 @@ Row builders stream plain tuples from `execute()` (never ORM objects per score),
 (the cells' number formats round them for the eye) so the Summary can be recomputed exactly
 from the Scores sheet: see `panel.results.verify`.
 
-Formula injection (OWASP "CSV injection", SECURITY.md item 20): every user-written string is
+Formula injection (OWASP "CSV injection", docs/security.md item 20): every user-written string is
 written as text. openpyxl stores any string longer than one character that begins with "=" as a
 formula, in write-only mode too, so risky strings become text cells with a quote prefix; in CSV
 they get a leading apostrophe. Control characters a workbook cannot hold are stripped.

@@ -147,7 +147,7 @@ def _visible_allocation(
     suggestion: criteria.Allocation, found: results_service.RoundResults
 ) -> criteria.Allocation:
     """The suggestion without applications hidden from this viewer (a conflicted panellist):
-    their references and amounts are left out of the funded list and the total (SECURITY.md 4)."""
+    their references and amounts are left out of the funded list and the total (security item 4)."""
     lines = tuple(line for line in suggestion.lines if line.reference in found.applications)
     if len(lines) == len(suggestion.lines):
         return suggestion
@@ -165,7 +165,7 @@ def application_result(round_id: int, application_id: int) -> Any:
     if not current_user.is_staff and standing_conflict(
         application_id=app.id, panellist_id=current_user.id
     ):
-        abort(404)  # before anything else: not even a "not yet" page for it (SECURITY.md 4)
+        abort(404)  # before anything else: not even a "not yet" page for it (security item 4)
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found

@@ -9,5 +9,5 @@ from tests.criteria.worked_panel import Panel, build_panel
 
 @pytest.fixture
 def panel() -> Panel:
-    """The worked panel of SCORING.md."""
+    """The worked panel of docs/scoring-method.md."""
     return build_panel()

@@ -1,4 +1,4 @@
-"""The worked panel of SCORING.md, built as real reviews on a 0-5 scale."""
+"""The worked panel of docs/scoring-method.md, built as real reviews on a 0-5 scale."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from criteria import Application, Criterion, Recusal, Review, Scale, analyse_round
 from criteria.model import DEFAULT_SETTINGS, RoundResult, Settings
 
-# Sheet scores from SCORING.md; None marks a recusal.
+# Sheet scores from docs/scoring-method.md; None marks a recusal.
 WORKED_PANEL: dict[str, tuple[float | None, ...]] = {
     "A": (4.0, 3.5, 4.5, None, 4.0),
     "B": (3.0, 3.5, 2.5, 2.0, 3.0),

@@ -1,4 +1,4 @@
-"""Backups while the app writes, and restoring them into an empty instance (SECURITY.md 26)."""
+"""Backups while the app writes, and restoring them into an empty instance (docs/security.md 26)."""
 
 import sqlite3
 import threading

@@ -1,4 +1,4 @@
-"""SECURITY.md items 1 to 4, 7 and 8 (access), with CSRF on: every POST here carries a valid
+"""docs/security.md items 1 to 4, 7 and 8 (access), with CSRF on: every POST here carries a valid
 token, so only the server's own access checks can refuse it."""
 
 from collections.abc import Callable

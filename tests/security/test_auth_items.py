@@ -1,4 +1,4 @@
-"""SECURITY.md items 9, 10, 12, 13, 14 and 19 (authentication, sessions, start-up), CSRF on."""
+"""docs/security.md items 9, 10, 12, 13, 14 and 19 (authentication, sessions, start-up), CSRF on."""
 
 from collections.abc import Callable
 from typing import Any

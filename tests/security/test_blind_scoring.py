@@ -1,4 +1,4 @@
-"""SECURITY.md item 5, blind scoring, with CSRF on: before a panellist submits their own review
+"""docs/security.md item 5, blind scoring, with CSRF on: before a panellist submits their own review
 of an application, no list, detail page, sort order, aggregate or export shows them another
 panellist's scores or comments for it (Hypha #2169 leaked through a detail URL, pretalx #611
 through sorting)."""

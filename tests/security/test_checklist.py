@@ -1,4 +1,4 @@
-"""Every numbered line of ../shared/SECURITY.md is named by at least one test's docstring.
+"""Every numbered line of docs/security.md is named by at least one test's docstring.
 
 A test names an item with "Item 5: ..." or "Items 7 and 13: ..." (also "items 1-4") in its own
 docstring. Module docstrings do not count, and neither does this file. tests/security/README.md
@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKLIST = ROOT / ".." / "shared" / "SECURITY.md"
+CHECKLIST = ROOT / "docs" / "security.md"
 ITEM_LINE = re.compile(r"^(\d+)\.\s", re.MULTILINE)
 NAMED = re.compile(r"\b[Ii]tems? (\d+(?:\s*(?:,|and|-|–)\s*\d+)*)")
 
 
 def checklist_items() -> list[int]:
-    assert CHECKLIST.is_file(), f"{CHECKLIST} is missing: the checklist lives beside the repo"
+    assert CHECKLIST.is_file(), f"{CHECKLIST} is missing: the checklist lives in docs/"
     return [int(n) for n in ITEM_LINE.findall(CHECKLIST.read_text(encoding="utf-8"))]
 
 
@@ -52,13 +52,13 @@ def test_the_checklist_is_numbered_1_to_n_without_gaps() -> None:
 
 
 def test_every_checklist_item_is_named_by_a_test_docstring() -> None:
-    """Each numbered line of SECURITY.md has at least one test whose docstring names it."""
+    """Each numbered line of docs/security.md has at least one test whose docstring names it."""
     named: dict[int, list[str]] = {}
     for test, docstring in docstrings_of_tests().items():
         for number in numbers_in(docstring):
             named.setdefault(number, []).append(test)
     missing = [n for n in checklist_items() if n not in named]
-    assert missing == [], f"SECURITY.md items no test docstring names: {missing}"
+    assert missing == [], f"docs/security.md items no test docstring names: {missing}"
 
 
 def test_every_security_test_names_its_item() -> None:
@@ -68,14 +68,14 @@ def test_every_security_test_names_its_item() -> None:
         if not test.startswith("tests/security/"):
             continue
         numbers = numbers_in(docstring)
-        assert numbers, f"{test} names no SECURITY.md item in its docstring"
-        assert numbers <= items, f"{test} names an item SECURITY.md does not have: {numbers}"
+        assert numbers, f"{test} names no docs/security.md item in its docstring"
+        assert numbers <= items, f"{test} names an item docs/security.md does not have: {numbers}"
 
 
 def test_the_docstring_reader_understands_lists_and_ranges() -> None:
     """The reader takes "Item 5", "Items 7 and 13", "items 1-4" and "Items 2, 4 and 6"."""
     assert numbers_in("Item 5: x") == {5}
     assert numbers_in("Items 7 and 13: x") == {7, 13}
-    assert numbers_in("SECURITY.md items 1-4") == {1, 2, 3, 4}
+    assert numbers_in("docs/security.md items 1-4") == {1, 2, 3, 4}
     assert numbers_in("Items 2, 4 and 6: x") == {2, 4, 6}
     assert numbers_in("no item here; 5 items") == set()

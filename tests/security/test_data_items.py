@@ -1,4 +1,4 @@
-"""SECURITY.md items 6, 16, 18, 20 and 24 (data in and out), with CSRF on."""
+"""docs/security.md items 6, 16, 18, 20 and 24 (data in and out), with CSRF on."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""SECURITY.md items 11, 12, 15, 17, 18, 23 and 25, with CSRF on."""
+"""docs/security.md items 11, 12, 15, 17, 18, 23 and 25, with CSRF on."""
 
 import re
 from pathlib import Path

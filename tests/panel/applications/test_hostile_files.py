@@ -1,4 +1,4 @@
-"""Hostile uploads (SECURITY.md item 21): each is refused with a clear 400 and changes nothing.
+"""Hostile uploads (docs/security.md item 21): each is refused with a clear 400 and changes nothing.
 
 Every file here is built by the test: a renamed text file, a zip bomb, a zip of many parts, a
 billion-laughs workbook, an XXE workbook, formula cells, too many rows and an oversized upload.

@@ -1,4 +1,4 @@
-"""A round built from SCORING.md's worked panel, at the Panel meeting stage."""
+"""A round built from docs/scoring-method.md's worked panel, at the Panel meeting stage."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from panel.models import (
     User,
 )
 
-# Sheet scores on 0-5 (None = recused) and amounts requested, from SCORING.md §3.
+# Sheet scores on 0-5 (None = recused) and amounts requested, from docs/scoring-method.md §3.
 WORKED = {
     "A": ([4.0, 3.5, 4.5, None, 4.0], 4_000_00),
     "B": ([3.0, 3.5, 2.5, 2.0, 3.0], 1_500_00),

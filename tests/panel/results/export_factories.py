@@ -1,4 +1,4 @@
-"""Plain factories for the export tests: SCORING.md's worked panel, built as real rows."""
+"""Plain factories for the export tests: the scoring method's worked panel, built as real rows."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +26,7 @@ from panel.models import (
     User,
 )
 
-# SCORING.md §3: sheet scores of panellists P1..P5 (None = recused) and amounts requested.
+# Scoring method §3: sheet scores of panellists P1..P5 (None = recused) and amounts requested.
 WORKED = {
     "A": ([4.0, 3.5, 4.5, None, 4.0], 4000),
     "B": ([3.0, 3.5, 2.5, 2.0, 3.0], 1500),
@@ -36,7 +36,7 @@ WORKED = {
     "F": ([5.0, None, 4.5, 4.0, 4.5], 5000),
 }
 LETTERS = "ABCDEF"
-# Hostile text (SECURITY.md item 20) used where users write.
+# Hostile text (docs/security.md item 20) used where users write.
 HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+1", "@SUM(A1)", "-2+3", "\x07bell"]
 
 
@@ -61,7 +61,7 @@ def make_worked_panel(
     slug: str = "worked-panel",
     prefix: str = "CF26",
 ) -> WorkedPanel:
-    """The worked panel of SCORING.md: 2 equal-weight criteria give each sheet score exactly."""
+    """The worked panel of the method: 2 equal-weight criteria give each sheet score exactly."""
     now = datetime.now(UTC)
     staff = User(email=f"{slug}.staff@example.org", display_name="Sam Staff", role=Role.STAFF)
     people = [

@@ -1,4 +1,4 @@
-"""Decisions at the meeting: within budget, suggested by SCORING.md §8, locked when decided."""
+"""Decisions at the meeting: within budget, suggested by the method's §8, locked when decided."""
 
 from typing import Any
 
@@ -103,7 +103,7 @@ def test_the_lottery_is_seeded_recorded_and_reproducible(
     url = f"/rounds/{worked['round'].id}/lottery"
     client.post(url, data={"seed": "HA-fund-2025-R1", "reference": ["B", "E", "C"]})
     draw = db.session.execute(db.select(LotteryDraw)).scalar_one()
-    assert draw.seed == "HA-fund-2025-R1" and draw.order == ["B", "E", "C"]  # SCORING.md vector 6
+    assert draw.seed == "HA-fund-2025-R1" and draw.order == ["B", "E", "C"]  # vector 6
     page = client.get(url).get_data(as_text=True)
     assert "B, E, C" in page
     short = client.post(url, data={"seed": "x", "reference": ["B", "E"]})
@@ -162,7 +162,7 @@ def test_method_settings_change_the_ranking_and_are_audited(
         },
     )
     page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
-    # SCORING.md vector 3: calibrated order F, A, C, E, B, D
+    # docs/scoring-method.md vector 3: calibrated order F, A, C, E, B, D
     positions = [page.index(f"Group {ref}") for ref in "FACEBD"]
     assert positions == sorted(positions)
     event = db.session.execute(

@@ -26,7 +26,7 @@ from panel.results.synthetic import seed_synthetic
 from tests.conftest import PASSWORD, AuthActions
 from tests.panel.results.export_factories import HOSTILE, make_worked_panel, ref
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "360giving"
+SCHEMA = Path(__file__).resolve().parents[3] / "panel" / "data" / "threesixtygiving"
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
 
 
@@ -83,7 +83,7 @@ def test_the_summary_reproduces_scoring_md_worked_panel(app: Flask) -> None:
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Summary"])
     }
-    expected = {  # SCORING.md vector 2 and vector 3 (calibrated)
+    expected = {  # docs/scoring-method.md vector 2 and vector 3 (calibrated)
         "A": (4, 4.0, 4.0, 0.4082, 1.0, 3.8623),
         "B": (5, 2.8, 3.0, 0.5701, 1.5, 2.8283),
         "C": (4, 3.25, 3.75, 1.5546, 3.5, 3.4246),
@@ -275,8 +275,8 @@ def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
 
 
 def giving_validator() -> Draft202012Validator:
-    package = json.loads((SHARED / "360-giving-package-schema.json").read_text())
-    grant = json.loads((SHARED / "360-giving-schema.json").read_text())
+    package = json.loads((SCHEMA / "360-giving-package-schema.json").read_text())
+    grant = json.loads((SCHEMA / "360-giving-schema.json").read_text())
     resource = DRAFT202012.create_resource(grant)
     registry = Registry().with_resources(
         [

@@ -1,4 +1,4 @@
-"""The scoring routes, walked as every kind of person (SECURITY.md items 1-4).
+"""The scoring routes, walked as every kind of person (docs/security.md items 1-4).
 
 tests/panel/test_access.py walks every route of the app; this walks only the scoring area's,
 with the same world, so the area's access rules are checked on their own as well.

@@ -1,4 +1,4 @@
-"""Blind scoring (SECURITY.md item 5), coverage for staff, paper sheets and query counts."""
+"""Blind scoring (docs/security.md item 5), coverage for staff, paper sheets and query counts."""
 
 import re
 from collections.abc import Iterator
