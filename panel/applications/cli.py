@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from panel.cli import progress_bar
 from panel.extensions import db
+from panel.progress import progress_bar
 
 # Commands added to `flask --app panel` by panel.cli.register_commands.
 commands: list[click.Command] = []

@@ -1,4 +1,4 @@
-"""Demo data for the applications area: see panel.demo.DEMO_STEPS.
+"""Demo data for the applications area: see panel.demo.demo_steps.
 
 Spring: a dozen applications (some online, some imported from a spreadsheet), the round moved on to
 the Eligibility check and every application checked, two of them found ineligible. Autumn: a few
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from panel.applications import importer, services
 from panel.applications.validation import FIELDS, clean
-from panel.demo import Demo
+from panel.demo_base import Demo
 from panel.models import FundingRound, Stage, User
 from panel.rounds.services import advance_stage
 
