@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 
-from panel.applications import importer, services
+from panel.applications import importer, matching, services, spreadsheet
 from panel.applications.validation import FIELDS, clean
 from panel.demo_base import Demo
 from panel.models import FundingRound, Stage, User
@@ -189,11 +189,11 @@ def _import(round_: FundingRound, rows: list[Row], actor: User) -> None:
     writer.writerow([f.label for f in FIELDS])
     for row in rows:
         writer.writerow(row[:13])
-    sheet = importer.read_csv(out.getvalue().encode("utf-8"))
+    sheet = spreadsheet.read_csv(out.getvalue().encode("utf-8"))
     importer.import_rows(
         round_=round_,
         rows=sheet.rows,
-        mapping=importer.guess_mapping(sheet.headers),
+        mapping=matching.guess_mapping(sheet.headers),
         skip_duplicates=True,
         actor=actor,
         filename="paper-applications.csv",

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.applications import bp, importer, services
+from panel.applications import bp, importer, matching, services, spreadsheet
 from panel.applications.forms import (
     ORGANISATION_TYPE_HINTS,
     ApplyForm,
@@ -299,11 +299,11 @@ def upload(round_id: int) -> Any:
     if form.validate_on_submit():
         file = form.file.data
         try:
-            sheet = importer.read_upload(file.filename or "", file.read())
+            sheet = spreadsheet.read_upload(file.filename or "", file.read())
             staged = importer.stage_upload(
                 round_=round_, filename=file.filename or "", sheet=sheet, actor=current_user
             )
-        except (importer.ImportRefused, services.ApplicationError) as exc:
+        except (spreadsheet.ImportRefused, services.ApplicationError) as exc:
             db.session.rollback()
             form.file.errors = [str(exc)]
         else:
@@ -319,7 +319,7 @@ def upload(round_id: int) -> Any:
         round=round_,
         form=form,
         fields=FIELDS,
-        help=importer.HELP,
+        help=spreadsheet.HELP,
         can_import=round_.current_stage in importer.IMPORT_STAGES,
     ), status
 
@@ -329,7 +329,7 @@ def upload(round_id: int) -> Any:
 def template(round_id: int) -> Any:
     round_or_404(round_id)
     return Response(
-        importer.template_workbook(),
+        spreadsheet.template_workbook(),
         mimetype=XLSX,
         headers={
             "Content-Disposition": 'attachment; filename="applications-template.xlsx"',
@@ -360,7 +360,7 @@ def _render_preview(
 ) -> Any:
     preview = None
     if staged.status == "pending":
-        preview = importer.build_preview(round_=round_, rows=staged.rows, mapping=staged.mapping)
+        preview = matching.build_preview(round_=round_, rows=staged.rows, mapping=staged.mapping)
     headers = {
         key: staged.headers[i] for key, i in staged.mapping.items() if i < len(staged.headers)
     }
