@@ -29,6 +29,16 @@ class EligibilityClosed(ApplicationError):
     """The round is not at the Eligibility check stage, so nothing was recorded."""
 
 
+def eligibility_open(round_: FundingRound) -> bool:
+    """Staff record eligibility only while the round is at the Eligibility check stage."""
+    return round_.current_stage is Stage.ELIGIBILITY
+
+
+def eligibility_over(round_: FundingRound) -> bool:
+    """The round is past the Eligibility check: its decisions are fixed."""
+    return round_.current_stage.position > Stage.ELIGIBILITY.position
+
+
 def eligibility_criteria(round_: FundingRound) -> list[RubricCriterion]:
     """The adopted rubric's eligibility criteria (empty before adoption or when it has none)."""
     rubric = current_rubric(round_)
@@ -46,6 +56,11 @@ def checks_by_application(round_: FundingRound) -> dict[int, dict[int, Eligibili
     for check in rows:
         out.setdefault(check.application_id, {})[check.rubric_criterion_id] = check
     return out
+
+
+def checks_of(application: Application) -> dict[int, EligibilityCheck]:
+    """{rubric criterion id: check} for one application."""
+    return {check.rubric_criterion_id: check for check in application.checks}
 
 
 def _status_from(checks: dict[int, EligibilityCheck], criteria: list[RubricCriterion]) -> str:
@@ -71,7 +86,7 @@ def _check_snapshot(
 
 
 def _refuse_unless_checking(application: Application, round_: FundingRound) -> None:
-    if round_.current_stage is not Stage.ELIGIBILITY:
+    if not eligibility_open(round_):
         raise EligibilityClosed(
             "Eligibility can only be recorded while the round is at the Eligibility check stage."
         )
@@ -95,7 +110,7 @@ def record_checks(
     criteria = eligibility_criteria(round_)
     if not criteria:
         raise ApplicationError("This round's rubric has no eligibility criteria to check")
-    existing = {c.rubric_criterion_id: c for c in application.checks}
+    existing = checks_of(application)
     before = _check_snapshot(application, existing, criteria)
     now = utcnow()
     for criterion in criteria:
@@ -161,14 +176,13 @@ def confirm_eligible(*, application: Application, round_: FundingRound, actor: U
 
 
 def failed_reasons(
-    application: Application, criteria: list[RubricCriterion]
+    checks: dict[int, EligibilityCheck], criteria: list[RubricCriterion]
 ) -> list[tuple[str, str]]:
-    """(criterion title, note) for each criterion the application failed."""
-    by_id = {c.rubric_criterion_id: c for c in application.checks}
+    """(criterion title, note) for each criterion failed, in the rubric's order."""
     return [
-        (c.title, by_id[c.id].note or "")
+        (c.title, checks[c.id].note or "")
         for c in criteria
-        if c.id in by_id and not by_id[c.id].passed
+        if c.id in checks and not checks[c.id].passed
     ]
 
 

@@ -49,7 +49,7 @@ def upload(round_id: int) -> Any:
         form=form,
         fields=FIELDS,
         help=spreadsheet.HELP,
-        can_import=round_.current_stage in importer.IMPORT_STAGES,
+        can_import=importer.imports_open(round_),
     ), status
 
 
@@ -73,22 +73,29 @@ def columns(round_id: int, import_id: int) -> Any:
     round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
     form = columns_form(staged.headers, staged.mapping)
-    if staged.status == "pending" and form.validate_on_submit():
+    pending = importer.still_pending(staged)
+    if pending and form.validate_on_submit():
         importer.set_mapping(upload=staged, mapping=form.mapping())  # type: ignore[attr-defined]
         db.session.commit()
         flash("The columns have been matched. Check the rows below.", "success")
         return redirect(url_for("applications.preview", round_id=round_.id, import_id=staged.id))
     status = 400 if form.errors else 200
     return render_template(
-        "applications/columns.html", round=round_, upload=staged, form=form, fields=FIELDS
+        "applications/columns.html",
+        round=round_,
+        upload=staged,
+        pending=pending,
+        form=form,
+        fields=FIELDS,
     ), status
 
 
 def _render_preview(
     round_: FundingRound, staged: ApplicationImport, form: ImportForm, error: str | None = None
 ) -> Any:
+    pending = importer.still_pending(staged)
     preview = None
-    if staged.status == "pending":
+    if pending:
         preview = matching.build_preview(round_=round_, rows=staged.rows, mapping=staged.mapping)
     headers = {
         key: staged.headers[i] for key, i in staged.mapping.items() if i < len(staged.headers)
@@ -97,6 +104,7 @@ def _render_preview(
         "applications/preview.html",
         round=round_,
         upload=staged,
+        pending=pending,
         preview=preview,
         form=form,
         error=error,

@@ -24,11 +24,26 @@ from panel.progress import Progress
 IMPORT_STAGES = (Stage.CODESIGN, Stage.APPLICATIONS, Stage.ELIGIBILITY)
 
 
+def imports_open(round_: FundingRound) -> bool:
+    """Staff may import applications into a round until its scoring starts."""
+    return round_.current_stage in IMPORT_STAGES
+
+
+def still_pending(upload: ApplicationImport) -> bool:
+    """An upload's columns can be matched and its rows imported until it is imported or replaced."""
+    return upload.status == "pending"
+
+
 def _refuse_unless_open_to_imports(round_: FundingRound) -> None:
-    if round_.current_stage not in IMPORT_STAGES:
+    if not imports_open(round_):
         raise services.ApplicationError(
             "Applications can no longer be added to this round: scoring has started."
         )
+
+
+def _refuse_unless_pending(upload: ApplicationImport) -> None:
+    if not still_pending(upload):
+        raise services.ApplicationError("This file has already been imported or replaced")
 
 
 def stage_upload(
@@ -68,8 +83,7 @@ def stage_upload(
 
 def set_mapping(*, upload: ApplicationImport, mapping: dict[str, int]) -> None:
     """Staff's correction of which column holds which answer (policy: staff)."""
-    if upload.status != "pending":
-        raise services.ApplicationError("This file has already been imported or replaced")
+    _refuse_unless_pending(upload)
     upload.mapping = {k: v for k, v in mapping.items() if k in FIELD_BY_KEY}
 
 
@@ -129,8 +143,7 @@ def complete_import(
     *, upload: ApplicationImport, round_: FundingRound, skip_duplicates: bool, actor: User
 ) -> tuple[list[Application], list[RowResult]]:
     """Import a staged upload, all or nothing, and drop its stored rows (policy: staff)."""
-    if upload.status != "pending":
-        raise services.ApplicationError("This file has already been imported or replaced")
+    _refuse_unless_pending(upload)
     created, skipped = import_rows(
         round_=round_,
         rows=upload.rows,

@@ -9,11 +9,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.applications import bp, changes, services
+from panel.applications import bp, changes, importer, services
 from panel.applications.eligibility import (
     checks_by_application,
+    checks_of,
     confirm_eligible,
     eligibility_criteria,
+    eligibility_open,
+    eligibility_over,
     failed_reasons,
     record_checks,
 )
@@ -27,7 +30,7 @@ from panel.applications.forms import (
 from panel.applications.validation import FIELD_BY_KEY, PERSONAL_FIELDS, as_answers
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, AuditEvent, FundingRound, Stage
+from panel.models import Application, ApplicationStatus, AuditEvent, FundingRound
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
@@ -45,12 +48,15 @@ def _helpers() -> dict[str, Any]:
 
 
 def overview(round_: FundingRound) -> dict[str, Any]:
-    """What the round page says about applications: counts and whether the form is open."""
+    """What the round page says about applications: counts, and what can be done at this stage."""
     counts = services.status_counts(round_)
     return {
         "counts": counts,
         "total": sum(counts.values()),
-        "open": services.is_open(round_),
+        "applications_open": services.is_open(round_),
+        "can_import": importer.imports_open(round_),
+        "eligibility_open": eligibility_open(round_),
+        "eligibility_over": eligibility_over(round_),
     }
 
 
@@ -75,6 +81,7 @@ def list_applications(round_id: int) -> Any:
         applications=applications,
         counts=services.status_counts(round_),
         filtered=bool(form.q.data or form.status.data),
+        can_import=importer.imports_open(round_),
     )
 
 
@@ -93,7 +100,7 @@ def detail(round_id: int, application_id: int) -> Any:
         "applications/detail.html",
         round=round_,
         application=application,
-        reasons=failed_reasons(application, criteria),
+        reasons=failed_reasons(checks_of(application), criteria),
         events=list(events),
     )
 
@@ -211,15 +218,7 @@ def eligibility(round_id: int) -> Any:
     criteria = eligibility_criteria(round_)
     applications = services.list_applications(round_=round_)
     checks = checks_by_application(round_)
-    titles = {c.id: c.title for c in criteria}
-    reasons = {
-        a.id: [
-            (titles[cid], check.note or "")
-            for cid, check in checks.get(a.id, {}).items()
-            if cid in titles and not check.passed
-        ]
-        for a in applications
-    }
+    reasons = {a.id: failed_reasons(checks.get(a.id, {}), criteria) for a in applications}
     return render_template(
         "applications/eligibility.html",
         round=round_,
@@ -229,7 +228,8 @@ def eligibility(round_id: int) -> Any:
         checks=checks,
         reasons=reasons,
         counts=services.status_counts(round_),
-        checking=round_.current_stage is Stage.ELIGIBILITY,
+        eligibility_open=eligibility_open(round_),
+        eligibility_over=eligibility_over(round_),
         confirm_form=ConfirmForm(),
     )
 
@@ -240,9 +240,8 @@ def check(round_id: int, application_id: int) -> Any:
     round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     criteria = eligibility_criteria(round_)
-    existing = {c.rubric_criterion_id: c for c in application.checks}
-    form = eligibility_form(criteria, existing)
-    checking = round_.current_stage is Stage.ELIGIBILITY
+    form = eligibility_form(criteria, checks_of(application))
+    checking = eligibility_open(round_)
     error = None
     if checking and criteria and form.validate_on_submit():
         try:
@@ -269,7 +268,7 @@ def check(round_id: int, application_id: int) -> Any:
         application=application,
         criteria=criteria,
         form=form,
-        checking=checking,
+        eligibility_open=checking,
         error=error,
         confirm_form=ConfirmForm(),
     ), status

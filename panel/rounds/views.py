@@ -12,6 +12,7 @@ from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
 from panel.models.types import UK, end_of_uk_day
 from panel.rounds import bp, services
 from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
+from panel.rounds.stages import next_step, stage_steps
 
 
 def _details(form: RoundForm) -> services.RoundDetails:
@@ -40,7 +41,8 @@ def _details(form: RoundForm) -> services.RoundDetails:
 @policy("signed_in")
 def home() -> Any:
     rounds = services.rounds_for(current_user)
-    return render_template("rounds/home.html", rounds=rounds)
+    next_steps = {r.id: next_step(r, staff=current_user.is_staff) for r in rounds}
+    return render_template("rounds/home.html", rounds=rounds, next_steps=next_steps)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -74,7 +76,7 @@ def detail(round_id: int) -> Any:
         next_stage=target,
         problems=problems,
         stage_form=StageForm(expected=round_.stage),
-        stages=list(Stage),
+        stage_steps=stage_steps(round_),
     )
 
 
