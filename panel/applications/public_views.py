@@ -49,7 +49,8 @@ def apply(slug: str) -> Any:
             current_app.logger.warning("application honeypot filled from %s", client_address())
             services.note_attempt(address=client_address())
             db.session.commit()
-            return _sent(round_, f"{round_.reference_prefix}-{secrets.randbelow(9000) + 1000}")
+            # A made-up reference in the real format, so the bot learns nothing from it.
+            return _sent(round_, services.reference_for(round_, secrets.randbelow(9000) + 1000))
         values = form.check(round_)
         if values is not None:
             try:

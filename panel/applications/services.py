@@ -99,10 +99,19 @@ def audit_snapshot(application: Application) -> dict[str, Any]:
     }
 
 
+def _reference_start(round_: FundingRound) -> str:
+    return f"{round_.reference_prefix}-"
+
+
+def reference_for(round_: FundingRound, number: int) -> str:
+    """An application's reference: the round's prefix and a four-digit number, like CF26-0007."""
+    return f"{_reference_start(round_)}{number:04d}"
+
+
 def _next_number(round_: FundingRound) -> int:
     # References are unique across rounds, so numbers also skip past any other round that
     # shares this round's prefix.
-    prefix = f"{round_.reference_prefix}-"
+    prefix = _reference_start(round_)
     highest = db.session.execute(
         db.select(func.max(Application.number)).where(
             or_(
@@ -135,7 +144,7 @@ def create_application(
         application = Application(
             round_id=round_.id,
             number=number,
-            reference=f"{round_.reference_prefix}-{number:04d}",
+            reference=reference_for(round_, number),
             source=source,
             submission_key=submission_key,
             status=ApplicationStatus.RECEIVED,
