@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from panel.applications.validation import FIELDS, clean_text
+from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean_text
 
 MAX_ROWS = 2000
 MAX_COLUMNS = 50
@@ -269,7 +269,7 @@ HELP = {
     "contact_email": "Their email address.",
     "contact_phone": "A UK phone number (optional).",
     "postcode": "A full UK postcode, like LS1 4AP.",
-    "project_title": "Up to 140 characters.",
+    "project_title": f"Up to {FIELD_BY_KEY['project_title'].max_length} characters.",
     "summary": "What the project will do.",
     "spend_on": "What the grant will pay for.",
     "amount": "In pounds, like 1250 or 1,250.50. Type the number: no formulas.",
