@@ -99,6 +99,11 @@ def audit_snapshot(application: Application) -> dict[str, Any]:
     }
 
 
+def _like_literal(text: str) -> str:
+    """`text` for a LIKE pattern, matched literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
 def _reference_start(round_: FundingRound) -> str:
     return f"{round_.reference_prefix}-"
 
@@ -116,7 +121,7 @@ def _next_number(round_: FundingRound) -> int:
         db.select(func.max(Application.number)).where(
             or_(
                 Application.round_id == round_.id,
-                Application.reference.like(prefix.replace("_", r"\_") + "%", escape="\\"),
+                Application.reference.like(_like_literal(prefix) + "%", escape="\\"),
             )
         )
     ).scalar_one()
@@ -191,7 +196,7 @@ def list_applications(
     query = db.select(Application).where(Application.round_id == round_.id)
     words = search.strip().lower()
     if words:
-        like = "%" + words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        like = "%" + _like_literal(words) + "%"
         query = query.where(
             or_(
                 func.lower(Application.organisation_name).like(like, escape="\\"),
