@@ -1,50 +1,24 @@
-"""Command-line tools: thin click commands over the same services as the web pages."""
+"""Command-line tools: thin click commands over the same services as the web pages.
+
+This module imports the areas' commands, never the other way round: their progress bar is in
+panel.progress.
+"""
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask
 
+from panel.applications.cli import commands as applications
+from panel.codesign.cli import commands as codesign
 from panel.extensions import db
-
-Progress = Callable[[int, int], None]
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Progress | None]:
-    """A click progress bar when stdout is a terminal; nothing when piped or under test."""
-    if not sys.stdout.isatty():
-        yield None
-        return
-    bar: Any = None
-    shown = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar, shown
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label)
-            bar.__enter__()
-        bar.update(max(0, done - shown))
-        shown = done
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+from panel.results.cli import commands as results
+from panel.scoring.cli import commands as scoring
 
 
 def register_commands(app: Flask) -> None:
     """Attach the panel's commands to `flask --app panel`."""
-    from panel.applications.cli import commands as applications
-    from panel.codesign.cli import commands as codesign
-    from panel.results.cli import commands as results
-    from panel.scoring.cli import commands as scoring
-
     for command in [
         create_staff,
         seed_demo,

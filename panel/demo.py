@@ -1,17 +1,21 @@
 """The demo: a housing association's Community Fund with staff, residents and two rounds.
 
 Later areas add to `seed` through `demo_steps` (criteria, applications, scores), so the demo
-always shows every part of the product that exists.
+always shows every part of the product that exists. This module imports the areas' steps, never
+the other way round: what a step is given, `Demo`, is in panel.demo_base.
 """
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from panel.applications.demo import add_demo as applications
 from panel.auth.passwords import hash_password
+from panel.codesign.demo import add_demo as codesign
+from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
-from panel.models import FundingRound, PanelRole, Role, Stage, User
+from panel.models import PanelRole, Role, Stage, User
 from panel.models.types import end_of_uk_day
 from panel.rounds import services as rounds
+from panel.scoring.demo import add_demo as scoring
 
 DEMO_PASSWORD = "panel-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -34,27 +38,9 @@ class DemoExists(RuntimeError):
     pass
 
 
-# Each area adds its part of the demo, in the order a real round goes through them.
-DemoStep = Callable[["Demo"], None]
-
-
 def demo_steps() -> list[DemoStep]:
     """The areas' demo steps in order: co-design, then applications, then scoring."""
-    from panel.applications.demo import add_demo as applications
-    from panel.codesign.demo import add_demo as codesign
-    from panel.scoring.demo import add_demo as scoring
-
     return [codesign, applications, scoring]
-
-
-class Demo:
-    def __init__(
-        self, staff: list[User], residents: list[User], spring: FundingRound, autumn: FundingRound
-    ) -> None:
-        self.staff = staff
-        self.residents = residents
-        self.spring = spring
-        self.autumn = autumn
 
 
 def seed() -> list[tuple[str, str, str]]:

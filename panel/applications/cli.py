@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from panel.cli import progress_bar
 from panel.extensions import db
+from panel.progress import progress_bar
 
 # Commands added to `flask --app panel` by panel.cli.register_commands.
 commands: list[click.Command] = []
@@ -24,7 +24,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 )
 def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> None:
     """Import applications from an .xlsx or .csv FILE into ROUND (an id or slug): all or nothing."""
-    from panel.applications import importer, services
+    from panel.applications import importer, matching, services, spreadsheet
     from panel.rounds.services import find_round
 
     round_ = find_round(round_ident)
@@ -41,14 +41,14 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
         click.echo("That file is too big: files must be smaller than 5 MB.", err=True)
         sys.exit(1)
     try:
-        sheet = importer.read_upload(path.name, data)
-    except importer.ImportRefused as exc:
+        sheet = spreadsheet.read_upload(path.name, data)
+    except spreadsheet.ImportRefused as exc:
         click.echo(f"{path.name}: {exc}", err=True)
         sys.exit(1)
     for note in sheet.notes:
         click.echo(note)
-    mapping = importer.guess_mapping(sheet.headers)
-    preview = importer.build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
+    mapping = matching.guess_mapping(sheet.headers)
+    preview = matching.build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
     click.echo(f"{path.name}: {len(preview.rows)} rows for {round_.name}.")
     for line in preview.report_lines():
         click.echo(line)

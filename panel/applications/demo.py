@@ -1,4 +1,4 @@
-"""Demo data for the applications area: see panel.demo.DEMO_STEPS.
+"""Demo data for the applications area: see panel.demo.demo_steps.
 
 Spring: a dozen applications (some online, some imported from a spreadsheet), the round moved on to
 the Eligibility check and every application checked, two of them found ineligible. Autumn: a few
@@ -9,9 +9,9 @@ import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 
-from panel.applications import importer, services
+from panel.applications import changes, eligibility, importer, matching, services, spreadsheet
 from panel.applications.validation import FIELDS, clean
-from panel.demo import Demo
+from panel.demo_base import Demo
 from panel.models import FundingRound, Stage, User
 from panel.rounds.services import advance_stage
 
@@ -189,11 +189,11 @@ def _import(round_: FundingRound, rows: list[Row], actor: User) -> None:
     writer.writerow([f.label for f in FIELDS])
     for row in rows:
         writer.writerow(row[:13])
-    sheet = importer.read_csv(out.getvalue().encode("utf-8"))
+    sheet = spreadsheet.read_csv(out.getvalue().encode("utf-8"))
     importer.import_rows(
         round_=round_,
         rows=sheet.rows,
-        mapping=importer.guess_mapping(sheet.headers),
+        mapping=matching.guess_mapping(sheet.headers),
         skip_duplicates=True,
         actor=actor,
         filename="paper-applications.csv",
@@ -211,16 +211,16 @@ def _fill(round_: FundingRound, rows: list[Row], actor: User) -> None:
 
 
 def _triage(round_: FundingRound, rows: list[Row], actor: User) -> None:
-    criteria = services.eligibility_criteria(round_)
+    criteria = eligibility.eligibility_criteria(round_)
     failing = {row[7]: row[14] for row in rows}
     for application in services.list_applications(round_=round_):
         failed = failing.get(application.project_title)
         if not criteria:
             # Without eligibility criteria there is nothing to fail; the group withdraws instead.
             if failed is None:
-                services.confirm_eligible(application=application, round_=round_, actor=actor)
+                eligibility.confirm_eligible(application=application, round_=round_, actor=actor)
             else:
-                services.withdraw(application=application, reason=failed[1], actor=actor)
+                changes.withdraw(application=application, reason=failed[1], actor=actor)
             continue
         results: dict[int, tuple[bool, str | None]] = {c.id: (True, None) for c in criteria}
         if failed is not None:
@@ -230,7 +230,9 @@ def _triage(round_: FundingRound, rows: list[Row], actor: User) -> None:
                 criteria[0],
             )
             results[match.id] = (False, note)
-        services.record_checks(application=application, round_=round_, results=results, actor=actor)
+        eligibility.record_checks(
+            application=application, round_=round_, results=results, actor=actor
+        )
 
 
 def add_demo(demo: Demo) -> None:

@@ -48,8 +48,11 @@ class AnswersForm(FlaskForm):
     contact_email = StringField(_label("contact_email"), filters=[strip])
     contact_phone = StringField("UK phone number (optional)", filters=[strip])
     postcode = StringField(_label("postcode"), filters=[strip])
+    # The browser stops typing at the limit (maxlength); the shared check says so in words.
     project_title = StringField(
-        _label("project_title"), filters=[strip], validators=[Length(max=140)]
+        _label("project_title"),
+        filters=[strip],
+        validators=[Length(max=FIELD_BY_KEY["project_title"].max_length or -1)],
     )
     summary = TextAreaField("Tell us about the project", filters=[strip])
     spend_on = TextAreaField(_label("spend_on"), filters=[strip])

@@ -1,436 +1,49 @@
-"""Bringing applications in from a spreadsheet (.xlsx or .csv): read, match columns, check, import.
+"""Bringing applications in from a spreadsheet: keeping an upload, then importing it whole.
 
-A spreadsheet is untrusted input (docs/security.md, item 21). Before openpyxl sees an .xlsx we check
-it is a zip with a bounded number of members and bounded unpacked size, and that no XML part
-declares a DTD (billion laughs, XXE); openpyxl itself parses through defusedxml, in read-only
-mode, with a row cap, and the workbook is always closed. Formula cells are refused with their
-cell reference: we import values people typed, never formulas. CSV cells are stored as text and
-never evaluated.
+The file is read by panel.applications.spreadsheet and its rows checked by
+panel.applications.matching; this module decides when a round takes imports and adds the
+applications, all or nothing.
 """
 
-import csv
-import io
-import warnings
-import zipfile
-import zlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import or_
 
 from panel.applications import services
-from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean, clean_text
+from panel.applications.matching import Preview, RowResult, build_preview, guess_mapping
+from panel.applications.spreadsheet import Sheet
+from panel.applications.validation import FIELD_BY_KEY, clean_text
 from panel.audit import record
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
 from panel.models.types import utcnow
+from panel.progress import Progress
 
-MAX_ROWS = 2000
-MAX_COLUMNS = 50
-MAX_ZIP_MEMBERS = 100
-MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
-MAX_CELL_CHARS = 10_000
 IMPORT_STAGES = (Stage.CODESIGN, Stage.APPLICATIONS, Stage.ELIGIBILITY)
 
-NOT_XLSX = (
-    "This file is not a real .xlsx spreadsheet. Open it in your spreadsheet program, save it "
-    "as an Excel workbook (.xlsx) or as CSV, and upload it again."
-)
-UNSAFE = (
-    "This file contains XML features that spreadsheets never use, so it was refused for "
-    "safety. Copy the rows into the template spreadsheet and upload that instead."
-)
+
+def imports_open(round_: FundingRound) -> bool:
+    """Staff may import applications into a round until its scoring starts."""
+    return round_.current_stage in IMPORT_STAGES
 
 
-class ImportRefused(ValueError):
-    """The file cannot be read; the message says what to do. Nothing has changed."""
-
-
-@dataclass
-class Sheet:
-    """A spreadsheet's header row and data rows, every cell as text."""
-
-    headers: list[str]
-    rows: list[dict[str, Any]]  # {"row": spreadsheet row number, "cells": [text, ...]}
-    notes: list[str] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- reading files
-
-
-def read_upload(filename: str, data: bytes) -> Sheet:
-    """Read an uploaded .xlsx or .csv file, or raise ImportRefused with a clear message."""
-    name = (filename or "").lower().strip()
-    if name.endswith(".xlsx"):
-        return read_xlsx(data)
-    if name.endswith(".csv"):
-        return read_csv(data)
-    raise ImportRefused("Upload a spreadsheet saved as .xlsx or .csv")
-
-
-def check_zip(data: bytes) -> None:
-    """Refuse anything but a modest, DTD-free zip before openpyxl opens it."""
-    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRefused(NOT_XLSX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                raise ImportRefused(
-                    f"This file has too many parts inside it ({len(members):,}). "
-                    "Copy the rows into the template spreadsheet and upload that instead."
-                )
-            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise ImportRefused(
-                    "This file unpacks to far more data than a spreadsheet of applications "
-                    "needs, so it was refused. Copy the rows into the template spreadsheet."
-                )
-            names = {m.filename for m in members}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise ImportRefused(NOT_XLSX)
-            for member in members:
-                if member.filename.endswith((".xml", ".rels", ".vml")):
-                    _refuse_dtd(archive.read(member))
-    except ImportRefused:
-        raise
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError) as exc:
-        raise ImportRefused(NOT_XLSX) from exc
-
-
-def _refuse_dtd(xml: bytes) -> None:
-    upper = xml.upper()
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-        if "<!DOCTYPE".encode(encoding) in upper or "<!ENTITY".encode(encoding) in upper:
-            raise ImportRefused(UNSAFE)
-
-
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)[:MAX_CELL_CHARS]
-
-
-def _sheet_from(rows: list[tuple[int, list[str]]]) -> Sheet:
-    if not rows or not any(c.strip() for c in rows[0][1]):
-        raise ImportRefused(
-            "The first row must hold the column headings, like those in the template spreadsheet"
-        )
-    headers = [clean_text(c) for c in rows[0][1]]
-    while headers and not headers[-1]:
-        headers.pop()
-    data = [
-        {"row": number, "cells": cells[: len(headers)]}
-        for number, cells in rows[1:]
-        if any(c.strip() for c in cells[: len(headers)])
-    ]
-    if not data:
-        raise ImportRefused("This file has column headings but no applications under them")
-    return Sheet(headers=headers, rows=data)
-
-
-def _too_many_rows() -> ImportRefused:
-    return ImportRefused(
-        f"This file has more than {MAX_ROWS:,} rows. Split it into smaller files and import "
-        "each one."
-    )
-
-
-def read_xlsx(data: bytes) -> Sheet:
-    """The first worksheet of an .xlsx file, checked before and while openpyxl reads it."""
-    check_zip(data)
-    return read_workbook(data)
-
-
-def read_workbook(data: bytes) -> Sheet:
-    """Open the workbook safely (read-only, defusedxml) and read its first worksheet."""
-    workbook = None
-    rows: list[tuple[int, list[str]]] = []
-    formulas: list[str] = []
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            if not workbook.worksheets:
-                raise ImportRefused(NOT_XLSX)
-            sheet = workbook.worksheets[0]
-            for number, cells in enumerate(
-                sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1
-            ):
-                if number > MAX_ROWS + 1:
-                    raise _too_many_rows()
-                texts = []
-                for column, cell in enumerate(cells, start=1):
-                    if getattr(cell, "data_type", None) == "f":
-                        formulas.append(f"{get_column_letter(column)}{number}")
-                    texts.append(_as_text(getattr(cell, "value", None)))
-                rows.append((number, texts))
-    except ImportRefused:
-        raise
-    except DefusedXmlException as exc:
-        raise ImportRefused(UNSAFE) from exc
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        ParseError,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        zlib.error,
-    ) as exc:
-        # openpyxl wraps the parser's refusal of entities in its own ValueError.
-        if _caused_by(exc, DefusedXmlException):
-            raise ImportRefused(UNSAFE) from exc
-        raise ImportRefused(NOT_XLSX) from exc
-    finally:
-        if workbook is not None:
-            workbook.close()
-    if formulas:
-        shown = [f"Cell {ref} holds a formula: type the value instead" for ref in formulas[:10]]
-        more = len(formulas) - len(shown)
-        if more:
-            shown.append(f"and {more} more cells hold formulas")
-        raise ImportRefused(". ".join(shown))
-    return _sheet_from(rows)
-
-
-def read_csv(data: bytes) -> Sheet:
-    """A CSV file as text: UTF-8 (with or without a BOM), else Windows text (cp1252)."""
-    if b"\x00" in data:
-        raise ImportRefused(
-            "This file is not a CSV text file. Save your spreadsheet as CSV and try again."
-        )
-    notes = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportRefused(
-                "We could not read the text in this file. Save it as “CSV UTF-8” from your "
-                "spreadsheet program and upload it again."
-            ) from exc
-        notes.append(
-            "This file was not saved as UTF-8, so it was read as Windows text. Check that "
-            "accents and the £ sign look right below; if not, save it as “CSV UTF-8”."
-        )
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            if number > MAX_ROWS + 1:
-                raise _too_many_rows()
-            rows.append((number, [c[:MAX_CELL_CHARS] for c in cells[:MAX_COLUMNS]]))
-    except csv.Error as exc:
-        raise ImportRefused(
-            f"This CSV file could not be read ({exc}). Save it again as CSV and try again."
-        ) from exc
-    sheet = _sheet_from(rows)
-    sheet.notes = notes
-    return sheet
-
-
-# --------------------------------------------------------------------------- matching columns
-
-_ALIASES = {
-    "organisation_name": [
-        "organisation",
-        "organization",
-        "organizationname",
-        "groupname",
-        "group",
-        "nameoforganisation",
-        "orgname",
-    ],
-    "organisation_type": ["type", "orgtype", "typeoforganisation", "organizationtype"],
-    "registration_number": [
-        "charitynumber",
-        "companynumber",
-        "registrationnumber",
-        "charityno",
-        "companyno",
-        "regno",
-    ],
-    "contact_name": ["contact", "name", "contactperson", "fullname"],
-    "contact_email": ["email", "contactemail", "emailaddress", "e-mail"],
-    "contact_phone": ["phone", "telephone", "tel", "contactphone", "mobile", "telephonenumber"],
-    "postcode": ["postalcode", "post code"],
-    "project_title": ["title", "project", "projectname"],
-    "summary": ["summary", "description", "abouttheproject", "projectdescription"],
-    "spend_on": ["spendon", "whatisthemoneyfor", "moneyfor", "costs", "spending"],
-    "amount": ["amount", "grantrequested", "amountgbp", "request", "amountrequested"],
-    "beneficiaries": [
-        "beneficiaries",
-        "numberofbeneficiaries",
-        "peoplebenefiting",
-        "howmanypeoplewillbenefit",
-    ],
-    "location": ["neighbourhood", "ward", "location", "where", "area", "neighborhood"],
-}
-
-
-def _normal(header: str) -> str:
-    return "".join(ch for ch in header.lower() if ch.isalnum())
-
-
-def guess_mapping(headers: list[str]) -> dict[str, int]:
-    """{field key: column index} from the headers: exact labels first, then common names."""
-    normal = [_normal(h) for h in headers]
-    mapping: dict[str, int] = {}
-    used: set[int] = set()
-    for by_label in (True, False):
-        for spec in FIELDS:
-            if spec.key in mapping:
-                continue
-            names = (
-                [_normal(spec.label)]
-                if by_label
-                else [_normal(a) for a in _ALIASES.get(spec.key, [])]
-            )
-            for index, header in enumerate(normal):
-                if index not in used and header in names:
-                    mapping[spec.key] = index
-                    used.add(index)
-                    break
-    return mapping
-
-
-# --------------------------------------------------------------------------- checking rows
-
-
-@dataclass
-class RowResult:
-    row: int
-    values: dict[str, Any]
-    problems: list[tuple[str, str]]  # (field label, message)
-    duplicate_of: str | None
-    organisation: str
-    title: str
-    amount: str
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass
-class Preview:
-    rows: list[RowResult]
-    missing_columns: list[str]
-
-    @property
-    def invalid(self) -> list[RowResult]:
-        return [r for r in self.rows if r.problems]
-
-    @property
-    def duplicates(self) -> list[RowResult]:
-        return [r for r in self.rows if r.duplicate_of]
-
-    @property
-    def can_import(self) -> bool:
-        return not self.missing_columns and not self.invalid
-
-    def report_lines(self) -> list[str]:
-        """The per-row report, the same on the preview page and the command line."""
-        lines = [
-            f"No column for {label}: choose which column holds it" for label in self.missing_columns
-        ]
-        for result in self.rows:
-            lines += [f"Row {result.row}, {label}: {message}" for label, message in result.problems]
-        return lines
-
-    def duplicate_lines(self) -> list[str]:
-        return [
-            f"Row {r.row}: same organisation and project title as {r.duplicate_of}"
-            for r in self.duplicates
-        ]
-
-
-def _key(organisation: str, title: str) -> tuple[str, str]:
-    return (" ".join(organisation.lower().split()), " ".join(title.lower().split()))
-
-
-def build_preview(
-    *, round_: FundingRound, rows: list[dict[str, Any]], mapping: dict[str, int]
-) -> Preview:
-    """Check every row with the same checks as the form, and find duplicates (case-insensitive)."""
-    missing = [f.label for f in FIELDS if f.required and f.key not in mapping]
-    existing = {
-        _key(org, title): ref
-        for org, title, ref in db.session.execute(
-            db.select(
-                Application.organisation_name, Application.project_title, Application.reference
-            ).where(Application.round_id == round_.id)
-        ).all()
-    }
-    seen: dict[tuple[str, str], str] = {}
-    results = []
-    for item in rows:
-        cells = item["cells"]
-        raw = {key: (cells[i] if i < len(cells) else "") for key, i in mapping.items()}
-        values, errors = clean(raw, round_=round_, blank_message="this is empty")
-        problems = [
-            (spec.label, errors[spec.key])
-            for spec in FIELDS
-            if spec.key in errors and spec.key in mapping
-        ]
-        key = _key(raw.get("organisation_name", ""), raw.get("project_title", ""))
-        duplicate = existing.get(key) or seen.get(key)
-        if all(key):
-            seen.setdefault(key, f"row {item['row']}")
-        results.append(
-            RowResult(
-                row=item["row"],
-                values=values,
-                problems=problems,
-                duplicate_of=duplicate if all(key) else None,
-                organisation=clean_text(raw.get("organisation_name", "")),
-                title=clean_text(raw.get("project_title", "")),
-                amount=clean_text(raw.get("amount", "")),
-            )
-        )
-    return Preview(rows=results, missing_columns=missing)
-
-
-# --------------------------------------------------------------------------- staging and import
+def still_pending(upload: ApplicationImport) -> bool:
+    """An upload's columns can be matched and its rows imported until it is imported or replaced."""
+    return upload.status == "pending"
 
 
 def _refuse_unless_open_to_imports(round_: FundingRound) -> None:
-    if round_.current_stage not in IMPORT_STAGES:
+    if not imports_open(round_):
         raise services.ApplicationError(
             "Applications can no longer be added to this round: scoring has started."
         )
+
+
+def _refuse_unless_pending(upload: ApplicationImport) -> None:
+    if not still_pending(upload):
+        raise services.ApplicationError("This file has already been imported or replaced")
 
 
 def stage_upload(
@@ -470,8 +83,7 @@ def stage_upload(
 
 def set_mapping(*, upload: ApplicationImport, mapping: dict[str, int]) -> None:
     """Staff's correction of which column holds which answer (policy: staff)."""
-    if upload.status != "pending":
-        raise services.ApplicationError("This file has already been imported or replaced")
+    _refuse_unless_pending(upload)
     upload.mapping = {k: v for k, v in mapping.items() if k in FIELD_BY_KEY}
 
 
@@ -492,7 +104,7 @@ def import_rows(
     skip_duplicates: bool,
     actor: User | None,
     filename: str,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Application], list[RowResult]]:
     """Import every row or none (policy: staff). Returns (created, duplicates skipped)."""
     _refuse_unless_open_to_imports(round_)
@@ -531,8 +143,7 @@ def complete_import(
     *, upload: ApplicationImport, round_: FundingRound, skip_duplicates: bool, actor: User
 ) -> tuple[list[Application], list[RowResult]]:
     """Import a staged upload, all or nothing, and drop its stored rows (policy: staff)."""
-    if upload.status != "pending":
-        raise services.ApplicationError("This file has already been imported or replaced")
+    _refuse_unless_pending(upload)
     created, skipped = import_rows(
         round_=round_,
         rows=upload.rows,
@@ -546,51 +157,3 @@ def complete_import(
     upload.imported_at = utcnow()
     upload.imported_count = len(created)
     return created, skipped
-
-
-# --------------------------------------------------------------------------- the template
-
-
-HELP = {
-    "organisation_name": "The group's name, as on its bank account.",
-    "organisation_type": (
-        "One of: community group, registered charity, CIO, CIC, company limited by guarantee, "
-        "other."
-    ),
-    "registration_number": (
-        "Charities and CIOs: charity number (123456, SC012345 or NIC100002). CICs and companies "
-        "limited by guarantee: company number (01234567 or SC123456). Others: leave blank."
-    ),
-    "contact_name": "The person we should contact.",
-    "contact_email": "Their email address.",
-    "contact_phone": "A UK phone number (optional).",
-    "postcode": "A full UK postcode, like LS1 4AP.",
-    "project_title": "Up to 140 characters.",
-    "summary": "What the project will do.",
-    "spend_on": "What the grant will pay for.",
-    "amount": "In pounds, like 1250 or 1,250.50. Type the number: no formulas.",
-    "beneficiaries": "A whole number, like 25.",
-    "location": "The neighbourhood or ward.",
-}
-
-
-def template_workbook() -> bytes:
-    """An empty .xlsx with the right headings and a help sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Applications"
-    for column, spec in enumerate(FIELDS, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.value = spec.label
-        cell.data_type = "s"
-        sheet.column_dimensions[get_column_letter(column)].width = max(18, len(spec.label) + 4)
-    sheet.freeze_panes = "A2"
-    help_sheet = workbook.create_sheet("How to fill it in")
-    help_sheet.append(["Column", "Required?", "What to put"])
-    for spec in FIELDS:
-        help_sheet.append([spec.label, "Yes" if spec.required else "No", HELP[spec.key]])
-    help_sheet.column_dimensions["A"].width = 30
-    help_sheet.column_dimensions["C"].width = 90
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

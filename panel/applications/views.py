@@ -1,53 +1,40 @@
-"""Views of the applications area: the public form, staff's list and import, eligibility triage."""
+"""Staff's pages: the list of applications, one application and its changes, eligibility triage.
 
-import secrets
+The public form is in public_views.py, the spreadsheet import in import_views.py.
+"""
+
 from typing import Any
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.applications import bp, importer, services
+from panel.applications import bp, changes, importer, services
+from panel.applications.eligibility import (
+    checks_by_application,
+    checks_of,
+    confirm_eligible,
+    eligibility_criteria,
+    eligibility_open,
+    eligibility_over,
+    failed_reasons,
+    record_checks,
+)
 from panel.applications.forms import (
     ORGANISATION_TYPE_HINTS,
-    ApplyForm,
     EditForm,
-    ImportForm,
     SearchForm,
-    UploadForm,
     WithdrawForm,
-    columns_form,
     eligibility_form,
 )
-from panel.applications.validation import FIELD_BY_KEY, FIELDS, as_answers
+from panel.applications.validation import FIELD_BY_KEY, PERSONAL_FIELDS, as_answers
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, AuditEvent, FundingRound, Stage
-from panel.models.application import ApplicationImport
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
+from panel.models import Application, ApplicationStatus, AuditEvent, FundingRound
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
     return in_round_or_404(Application, application_id, round_)  # type: ignore[no-any-return]
-
-
-def _upload_or_404(round_: FundingRound, import_id: int) -> ApplicationImport:
-    return in_round_or_404(ApplicationImport, import_id, round_)  # type: ignore[no-any-return]
 
 
 @bp.app_context_processor
@@ -61,84 +48,16 @@ def _helpers() -> dict[str, Any]:
 
 
 def overview(round_: FundingRound) -> dict[str, Any]:
-    """What the round page says about applications: counts and whether the form is open."""
+    """What the round page says about applications: counts, and what can be done at this stage."""
     counts = services.status_counts(round_)
     return {
         "counts": counts,
         "total": sum(counts.values()),
-        "open": services.is_open(round_),
+        "applications_open": services.is_open(round_),
+        "can_import": importer.imports_open(round_),
+        "eligibility_open": eligibility_open(round_),
+        "eligibility_over": eligibility_over(round_),
     }
-
-
-# --------------------------------------------------------------------------- the public form
-
-
-@bp.route("/apply/<slug>", methods=["GET", "POST"])
-@policy("public")
-def apply(slug: str) -> Any:
-    round_ = db.session.execute(
-        db.select(FundingRound).where(FundingRound.slug == slug)
-    ).scalar_one_or_none()
-    if round_ is None:
-        abort(404)
-    if not services.is_open(round_):
-        return render_template("applications/closed.html", round=round_)
-    form = ApplyForm()
-    if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(24)
-    else:
-        existing = services.by_submission_key(form.submission_key.data)
-        if existing is not None and existing.round_id == round_.id:
-            return _sent(round_, existing.reference)  # the same form sent twice
-        if services.rate_limited(address=client_address()):
-            current_app.logger.warning("application rate limit hit from %s", client_address())
-            return render_template("applications/too_many.html", round=round_), 429
-        if form.website.data:
-            # A bot filled in the hidden field: it sees the usual confirmation; nothing is saved.
-            current_app.logger.warning("application honeypot filled from %s", client_address())
-            services.note_attempt(address=client_address())
-            db.session.commit()
-            return _sent(round_, f"{round_.reference_prefix}-{secrets.randbelow(9000) + 1000}")
-        values = form.check(round_)
-        if values is not None:
-            try:
-                application = services.create_application(
-                    round_=round_,
-                    values=values,
-                    source="online",
-                    actor=None,
-                    submission_key=form.submission_key.data or secrets.token_urlsafe(24),
-                )
-            except services.ApplicationError as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-            else:
-                services.note_attempt(address=client_address())
-                db.session.commit()
-                return _sent(round_, application.reference)
-    status = 400 if form.errors else 200
-    return render_template(
-        "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
-    ), status
-
-
-def _sent(round_: FundingRound, reference: str) -> Any:
-    session["application_sent"] = {"round": round_.slug, "reference": reference}
-    return redirect(url_for("applications.sent", slug=round_.slug))
-
-
-@bp.route("/apply/<slug>/sent")
-@policy("public")
-def sent(slug: str) -> Any:
-    round_ = db.session.execute(
-        db.select(FundingRound).where(FundingRound.slug == slug)
-    ).scalar_one_or_none()
-    if round_ is None:
-        abort(404)
-    sent = session.get("application_sent") or {}
-    if sent.get("round") != slug:
-        return redirect(url_for("applications.apply", slug=slug))
-    return render_template("applications/sent.html", round=round_, reference=sent["reference"])
 
 
 # --------------------------------------------------------------------------- staff's list
@@ -162,6 +81,7 @@ def list_applications(round_id: int) -> Any:
         applications=applications,
         counts=services.status_counts(round_),
         filtered=bool(form.q.data or form.status.data),
+        can_import=importer.imports_open(round_),
     )
 
 
@@ -170,7 +90,7 @@ def list_applications(round_id: int) -> Any:
 def detail(round_id: int, application_id: int) -> Any:
     round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
-    criteria = services.eligibility_criteria(round_)
+    criteria = eligibility_criteria(round_)
     events = db.session.execute(
         db.select(AuditEvent)
         .where(AuditEvent.object_type == "application", AuditEvent.object_id == application.id)
@@ -180,7 +100,7 @@ def detail(round_id: int, application_id: int) -> Any:
         "applications/detail.html",
         round=round_,
         application=application,
-        reasons=services.failed_reasons(application, criteria),
+        reasons=failed_reasons(checks_of(application), criteria),
         events=list(events),
     )
 
@@ -199,13 +119,13 @@ def edit(round_id: int, application_id: int) -> Any:
         values = form.check(round_, contact_required=not erased)
         if values is not None:
             try:
-                changed = services.update_application(
+                changed = changes.update_application(
                     application=application,
                     values=values,
                     expected_version=form.version.data or 0,
                     actor=current_user,
                 )
-            except services.StaleEdit as exc:
+            except changes.StaleEdit as exc:
                 db.session.rollback()
                 saved = as_answers(application)
                 typed = form.answers()
@@ -215,7 +135,7 @@ def edit(round_id: int, application_id: int) -> Any:
                         (FIELD_BY_KEY[key].label, saved[key])
                         for key in saved
                         if (saved[key] or "") != (typed.get(key) or "")
-                        and not (erased and key in services.PERSONAL_FIELDS)
+                        and not (erased and key in PERSONAL_FIELDS)
                     ],
                 }
                 form.version.data = application.version
@@ -255,7 +175,7 @@ def withdraw(round_id: int, application_id: int) -> Any:
     form = WithdrawForm()
     if application.status != ApplicationStatus.WITHDRAWN and form.validate_on_submit():
         try:
-            services.withdraw(application=application, reason=form.reason.data, actor=current_user)
+            changes.withdraw(application=application, reason=form.reason.data, actor=current_user)
         except services.ApplicationError as exc:
             form.reason.errors = [str(exc)]
         else:
@@ -277,7 +197,7 @@ def erase(round_id: int, application_id: int) -> Any:
     application = _application_or_404(round_, application_id)
     form = ConfirmForm()
     if application.personal_data_erased_at is None and form.validate_on_submit():
-        services.erase_personal_data(application=application, actor=current_user)
+        changes.erase_personal_data(application=application, actor=current_user)
         db.session.commit()
         flash(f"The contact details of {application.reference} have been erased.", "success")
         return redirect(
@@ -288,128 +208,6 @@ def erase(round_id: int, application_id: int) -> Any:
     )
 
 
-# --------------------------------------------------------------------------- import
-
-
-@bp.route("/rounds/<int:round_id>/applications/import", methods=["GET", "POST"])
-@policy("staff")
-def upload(round_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    form = UploadForm()
-    if form.validate_on_submit():
-        file = form.file.data
-        try:
-            sheet = importer.read_upload(file.filename or "", file.read())
-            staged = importer.stage_upload(
-                round_=round_, filename=file.filename or "", sheet=sheet, actor=current_user
-            )
-        except (importer.ImportRefused, services.ApplicationError) as exc:
-            db.session.rollback()
-            form.file.errors = [str(exc)]
-        else:
-            db.session.commit()
-            for note in sheet.notes:
-                flash(note, "info")
-            return redirect(
-                url_for("applications.preview", round_id=round_.id, import_id=staged.id)
-            )
-    status = 400 if form.errors else 200
-    return render_template(
-        "applications/upload.html",
-        round=round_,
-        form=form,
-        fields=FIELDS,
-        help=importer.HELP,
-        can_import=round_.current_stage in importer.IMPORT_STAGES,
-    ), status
-
-
-@bp.route("/rounds/<int:round_id>/applications/import/template.xlsx")
-@policy("staff")
-def template(round_id: int) -> Any:
-    round_or_404(round_id)
-    return Response(
-        importer.template_workbook(),
-        mimetype=XLSX,
-        headers={
-            "Content-Disposition": 'attachment; filename="applications-template.xlsx"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-@bp.route("/rounds/<int:round_id>/imports/<int:import_id>/columns", methods=["GET", "POST"])
-@policy("staff")
-def columns(round_id: int, import_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    staged = _upload_or_404(round_, import_id)
-    form = columns_form(staged.headers, staged.mapping)
-    if staged.status == "pending" and form.validate_on_submit():
-        importer.set_mapping(upload=staged, mapping=form.mapping())  # type: ignore[attr-defined]
-        db.session.commit()
-        flash("The columns have been matched. Check the rows below.", "success")
-        return redirect(url_for("applications.preview", round_id=round_.id, import_id=staged.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "applications/columns.html", round=round_, upload=staged, form=form, fields=FIELDS
-    ), status
-
-
-def _render_preview(
-    round_: FundingRound, staged: ApplicationImport, form: ImportForm, error: str | None = None
-) -> Any:
-    preview = None
-    if staged.status == "pending":
-        preview = importer.build_preview(round_=round_, rows=staged.rows, mapping=staged.mapping)
-    headers = {
-        key: staged.headers[i] for key, i in staged.mapping.items() if i < len(staged.headers)
-    }
-    return render_template(
-        "applications/preview.html",
-        round=round_,
-        upload=staged,
-        preview=preview,
-        form=form,
-        error=error,
-        matched=[(spec.label, headers.get(spec.key)) for spec in FIELDS],
-    )
-
-
-@bp.route("/rounds/<int:round_id>/imports/<int:import_id>")
-@policy("staff")
-def preview(round_id: int, import_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    staged = _upload_or_404(round_, import_id)
-    return _render_preview(round_, staged, ImportForm())
-
-
-@bp.route("/rounds/<int:round_id>/imports/<int:import_id>/run", methods=["POST"])
-@policy("staff")
-def run_import(round_id: int, import_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    staged = _upload_or_404(round_, import_id)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return _render_preview(round_, staged, form), 400
-    try:
-        created, skipped = importer.complete_import(
-            upload=staged,
-            round_=round_,
-            skip_duplicates=bool(form.skip_duplicates.data),
-            actor=current_user,
-        )
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        return _render_preview(round_, staged, form, error=str(exc)), 400
-    db.session.commit()
-    message = f"{len(created)} {'application' if len(created) == 1 else 'applications'} imported."
-    if skipped:
-        message += f" {len(skipped)} duplicate {'row was' if len(skipped) == 1 else 'rows were'}"
-        message += " skipped."
-    flash(message, "success")
-    return redirect(url_for("applications.list_applications", round_id=round_.id))
-
-
 # --------------------------------------------------------------------------- eligibility
 
 
@@ -417,18 +215,10 @@ def run_import(round_id: int, import_id: int) -> Any:
 @policy("staff")
 def eligibility(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    criteria = services.eligibility_criteria(round_)
+    criteria = eligibility_criteria(round_)
     applications = services.list_applications(round_=round_)
-    checks = services.checks_by_application(round_)
-    titles = {c.id: c.title for c in criteria}
-    reasons = {
-        a.id: [
-            (titles[cid], check.note or "")
-            for cid, check in checks.get(a.id, {}).items()
-            if cid in titles and not check.passed
-        ]
-        for a in applications
-    }
+    checks = checks_by_application(round_)
+    reasons = {a.id: failed_reasons(checks.get(a.id, {}), criteria) for a in applications}
     return render_template(
         "applications/eligibility.html",
         round=round_,
@@ -438,7 +228,8 @@ def eligibility(round_id: int) -> Any:
         checks=checks,
         reasons=reasons,
         counts=services.status_counts(round_),
-        checking=round_.current_stage is Stage.ELIGIBILITY,
+        eligibility_open=eligibility_open(round_),
+        eligibility_over=eligibility_over(round_),
         confirm_form=ConfirmForm(),
     )
 
@@ -448,14 +239,13 @@ def eligibility(round_id: int) -> Any:
 def check(round_id: int, application_id: int) -> Any:
     round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
-    criteria = services.eligibility_criteria(round_)
-    existing = {c.rubric_criterion_id: c for c in application.checks}
-    form = eligibility_form(criteria, existing)
-    checking = round_.current_stage is Stage.ELIGIBILITY
+    criteria = eligibility_criteria(round_)
+    form = eligibility_form(criteria, checks_of(application))
+    checking = eligibility_open(round_)
     error = None
     if checking and criteria and form.validate_on_submit():
         try:
-            outcome = services.record_checks(
+            outcome = record_checks(
                 application=application,
                 round_=round_,
                 results=form.results(),  # type: ignore[attr-defined]
@@ -478,7 +268,7 @@ def check(round_id: int, application_id: int) -> Any:
         application=application,
         criteria=criteria,
         form=form,
-        checking=checking,
+        eligibility_open=checking,
         error=error,
         confirm_form=ConfirmForm(),
     ), status
@@ -491,7 +281,7 @@ def confirm(round_id: int, application_id: int) -> Any:
     application = _application_or_404(round_, application_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.confirm_eligible(application=application, round_=round_, actor=current_user)
+            confirm_eligible(application=application, round_=round_, actor=current_user)
         except services.ApplicationError as exc:
             db.session.rollback()
             flash(str(exc), "info")

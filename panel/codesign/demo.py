@@ -8,7 +8,7 @@ Everything goes through the services, so the audit log and the record page are r
 
 from panel.codesign import services
 from panel.codesign.services import Choice, Wording
-from panel.demo import Demo
+from panel.demo_base import Demo
 from panel.models import Criterion, FundingRound, User
 
 NEIGHBOURS = Wording(

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from panel.cli import progress_bar
 from panel.extensions import db
+from panel.progress import progress_bar
 
 
 def _round(ident: str) -> Any:

@@ -1,6 +1,5 @@
 """Forms for setting up a round and its panel."""
 
-from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -25,6 +24,9 @@ from wtforms.validators import (
 )
 
 from panel.forms import PoundsField, choices, strip
+from panel.models import FundingRound
+from panel.models.types import UK, end_of_uk_day
+from panel.rounds.services import RoundDetails, award_problem, dates_problem
 
 SCALES = {
     "0-5": (0, 5),
@@ -32,6 +34,11 @@ SCALES = {
     "0-10": (0, 10),
     "1-10": (1, 10),
 }
+
+
+def _pence(value: Any) -> int | None:
+    """A money field's pence, or None while the field holds no valid amount."""
+    return value if isinstance(value, int) else None
 
 
 class RoundForm(FlaskForm):
@@ -104,29 +111,45 @@ class RoundForm(FlaskForm):
     )
 
     def validate_max_award(self, field: PoundsField) -> None:
-        if (
-            isinstance(field.data, int)
-            and isinstance(self.min_award.data, int)
-            and field.data < self.min_award.data
-        ):
-            raise ValidationError("The largest award must be the same as or more than the smallest")
-        if (
-            isinstance(field.data, int)
-            and isinstance(self.budget.data, int)
-            and field.data > self.budget.data
-        ):
-            raise ValidationError("The largest award cannot be more than the total budget")
+        problem = award_problem(
+            smallest=_pence(self.min_award.data),
+            largest=_pence(field.data),
+            budget=_pence(self.budget.data),
+        )
+        if problem:
+            raise ValidationError(problem)
 
     def validate_applications_close_on(self, field: DateField) -> None:
-        opens: date | None = self.applications_open_on.data
-        if field.data and opens and field.data < opens:
-            raise ValidationError("Applications must close on or after the day they open")
+        problem = dates_problem(opens=self.applications_open_on.data, closes=field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def scale_bounds(self) -> tuple[int, int]:
         return SCALES[self.scale.data]
 
+    def details(self) -> RoundDetails:
+        """The round's settings as typed; scoring closes at the end of the chosen UK day."""
+        low, high = self.scale_bounds()
+        deadline = self.scoring_deadline.data
+        return RoundDetails(
+            name=self.name.data,
+            description=self.description.data or "",
+            fund_name=self.fund_name.data,
+            budget_pence=self.budget.data,
+            min_award_pence=self.min_award.data,
+            max_award_pence=self.max_award.data,
+            scale_min=low,
+            scale_max=high,
+            quorum=self.quorum.data,
+            applications_open_on=self.applications_open_on.data,
+            applications_close_on=self.applications_close_on.data,
+            scoring_deadline=end_of_uk_day(deadline) if deadline else None,
+            blind_scoring=bool(self.blind_scoring.data),
+            reference_prefix=self.reference_prefix.data or "",
+        )
 
-def round_form_defaults(round_: Any) -> dict[str, Any]:
+
+def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
     """The form's starting values for an existing round."""
     return {
         "name": round_.name,
@@ -139,7 +162,10 @@ def round_form_defaults(round_: Any) -> dict[str, Any]:
         "quorum": round_.quorum,
         "applications_open_on": round_.applications_open_on,
         "applications_close_on": round_.applications_close_on,
-        "scoring_deadline": round_.scoring_deadline,
+        # The form asks for a day: the UK day on which scoring closes.
+        "scoring_deadline": (
+            round_.scoring_deadline.astimezone(UK).date() if round_.scoring_deadline else None
+        ),
         "reference_prefix": round_.reference_prefix,
         "blind_scoring": round_.blind_scoring,
     }

@@ -84,17 +84,32 @@ def _snapshot(round_: FundingRound) -> dict[str, Any]:
     return out
 
 
+def award_problem(*, smallest: int | None, largest: int | None, budget: int | None) -> str | None:
+    """Why the awards do not fit (smallest <= largest <= budget), or None; None is not compared."""
+    if largest is None:
+        return None
+    if smallest is not None and largest < smallest:
+        return "The largest award must be the same as or more than the smallest"
+    if budget is not None and largest > budget:
+        return "The largest award cannot be more than the total budget"
+    return None
+
+
+def dates_problem(*, opens: date | None, closes: date | None) -> str | None:
+    """Why the application dates are out of order (closing before opening), or None."""
+    if opens and closes and closes < opens:
+        return "Applications must close on or after the day they open"
+    return None
+
+
 def _check_details(details: RoundDetails) -> None:
-    if details.max_award_pence < details.min_award_pence:
-        raise RoundError("The largest award must be the same as or more than the smallest award")
-    if details.max_award_pence > details.budget_pence:
-        raise RoundError("The largest award cannot be more than the whole budget")
-    if (
-        details.applications_open_on
-        and details.applications_close_on
-        and details.applications_close_on < details.applications_open_on
-    ):
-        raise RoundError("Applications must close on or after the day they open")
+    problem = award_problem(
+        smallest=details.min_award_pence,
+        largest=details.max_award_pence,
+        budget=details.budget_pence,
+    ) or dates_problem(opens=details.applications_open_on, closes=details.applications_close_on)
+    if problem:
+        raise RoundError(problem)
 
 
 def slugify(text: str) -> str:

@@ -9,38 +9,17 @@ from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
 from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
-from panel.models.types import UK, end_of_uk_day
 from panel.rounds import bp, services
 from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
-
-
-def _details(form: RoundForm) -> services.RoundDetails:
-    low, high = form.scale_bounds()
-    return services.RoundDetails(
-        name=form.name.data,
-        description=form.description.data or "",
-        fund_name=form.fund_name.data,
-        budget_pence=form.budget.data,
-        min_award_pence=form.min_award.data,
-        max_award_pence=form.max_award.data,
-        scale_min=low,
-        scale_max=high,
-        quorum=form.quorum.data,
-        applications_open_on=form.applications_open_on.data,
-        applications_close_on=form.applications_close_on.data,
-        scoring_deadline=(
-            end_of_uk_day(form.scoring_deadline.data) if form.scoring_deadline.data else None
-        ),
-        blind_scoring=bool(form.blind_scoring.data),
-        reference_prefix=form.reference_prefix.data or "",
-    )
+from panel.rounds.stages import next_step, stage_steps
 
 
 @bp.route("/")
 @policy("signed_in")
 def home() -> Any:
     rounds = services.rounds_for(current_user)
-    return render_template("rounds/home.html", rounds=rounds)
+    next_steps = {r.id: next_step(r, staff=current_user.is_staff) for r in rounds}
+    return render_template("rounds/home.html", rounds=rounds, next_steps=next_steps)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -49,7 +28,7 @@ def new_round() -> Any:
     form = RoundForm()
     if form.validate_on_submit():
         try:
-            round_ = services.create_round(details=_details(form), actor=current_user)
+            round_ = services.create_round(details=form.details(), actor=current_user)
         except services.RoundError as exc:
             form.name.errors = [str(exc)]
         else:
@@ -74,7 +53,7 @@ def detail(round_id: int) -> Any:
         next_stage=target,
         problems=problems,
         stage_form=StageForm(expected=round_.stage),
-        stages=list(Stage),
+        stage_steps=stage_steps(round_),
     )
 
 
@@ -82,13 +61,10 @@ def detail(round_id: int) -> Any:
 @policy("staff")
 def edit_round(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    defaults = round_form_defaults(round_)
-    if round_.scoring_deadline is not None:
-        defaults["scoring_deadline"] = round_.scoring_deadline.astimezone(UK).date()
-    form = RoundForm(data=None if request.method == "POST" else defaults)
+    form = RoundForm(data=None if request.method == "POST" else round_form_defaults(round_))
     if form.validate_on_submit():
         try:
-            services.update_round(round_=round_, details=_details(form), actor=current_user)
+            services.update_round(round_=round_, details=form.details(), actor=current_user)
         except services.RoundError as exc:
             form.scale.errors = [str(exc)]
         else:

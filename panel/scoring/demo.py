@@ -8,7 +8,7 @@ services as the web pages (so the audit log is real), and moves the round to the
 import random
 
 from panel.codesign.services import current_rubric
-from panel.demo import Demo
+from panel.demo_base import Demo
 from panel.models import ConflictKind, Stage
 from panel.rounds.services import advance_stage
 from panel.scoring import services

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from panel.applications import services
+from panel.applications import eligibility, services
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -172,7 +172,7 @@ def test_a_withdrawn_application_is_not_checked(
     (area,) = add_rubric(round_, staff, (AREA,)).eligibility
     application = make_application(round_, status="withdrawn")
     try:
-        services.record_checks(
+        eligibility.record_checks(
             application=application, round_=round_, results={area.id: (True, None)}, actor=staff
         )
     except services.ApplicationError as exc:
@@ -193,7 +193,7 @@ def test_scoring_needs_every_application_checked_and_one_eligible(
     make_application(round_, status="withdrawn")  # withdrawn ones need no check
     assert "4 applications have not been checked yet." in stage_problems(round_, Stage.SCORING)
     for application in apps[:3]:
-        services.record_checks(
+        eligibility.record_checks(
             application=application,
             round_=round_,
             results={area.id: (False, "Outside our area")},
@@ -201,13 +201,13 @@ def test_scoring_needs_every_application_checked_and_one_eligible(
         )
     db.session.commit()
     assert "1 application has not been checked yet." in stage_problems(round_, Stage.SCORING)
-    services.record_checks(
+    eligibility.record_checks(
         application=apps[3], round_=round_, results={area.id: (False, "Outside")}, actor=staff
     )
     db.session.commit()
     problems = stage_problems(round_, Stage.SCORING)
     assert any("No application has been found eligible" in p for p in problems)
-    services.record_checks(
+    eligibility.record_checks(
         application=apps[3], round_=round_, results={area.id: (True, None)}, actor=staff
     )
     db.session.commit()

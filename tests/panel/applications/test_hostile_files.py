@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from panel.applications import importer
+from panel.applications import spreadsheet
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
@@ -154,22 +154,22 @@ def test_a_hostile_upload_gets_a_clear_400_and_changes_nothing(
 def test_without_our_zip_check_defusedxml_still_refuses_entities(app: Flask, xml: bytes) -> None:
     """Item 21: entities are refused even past the zip check."""
     data = _replace_member(_good_xlsx(), "xl/worksheets/sheet1.xml", xml)
-    with pytest.raises(importer.ImportRefused, match="XML features that spreadsheets never use"):
-        importer.read_workbook(data)
+    with pytest.raises(spreadsheet.ImportRefused, match="XML features that spreadsheets never use"):
+        spreadsheet.read_workbook(data)
 
 
 def test_a_file_with_too_many_rows_is_refused(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """Item 21: the row cap is enforced."""
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 5)
     rows = [sheet_row(organisation_name=f"Group {n}") for n in range(6)]
-    with pytest.raises(importer.ImportRefused, match="more than 5 rows"):
-        importer.read_upload("a.xlsx", xlsx_bytes(rows))
-    assert len(importer.read_upload("a.xlsx", xlsx_bytes(rows[:5])).rows) == 5
+    with pytest.raises(spreadsheet.ImportRefused, match="more than 5 rows"):
+        spreadsheet.read_upload("a.xlsx", xlsx_bytes(rows))
+    assert len(spreadsheet.read_upload("a.xlsx", xlsx_bytes(rows[:5])).rows) == 5
 
 
 def test_the_row_cap_is_two_thousand() -> None:
     """Item 21: the row cap is 2,000."""
-    assert importer.MAX_ROWS == 2000
+    assert spreadsheet.MAX_ROWS == 2000
 
 
 def test_the_workbook_is_closed_even_when_reading_fails(
@@ -177,7 +177,7 @@ def test_the_workbook_is_closed_even_when_reading_fails(
 ) -> None:
     """Item 21: read_only=True, and the workbook is closed in finally."""
     closed: list[bool] = []
-    real = importer.load_workbook
+    real = spreadsheet.load_workbook
 
     def tracking(*args: Any, **kwargs: Any) -> Any:
         assert kwargs == {"read_only": True, "data_only": False}
@@ -191,9 +191,9 @@ def test_the_workbook_is_closed_even_when_reading_fails(
         workbook.close = close
         return workbook
 
-    monkeypatch.setattr(importer, "load_workbook", tracking)
-    with pytest.raises(importer.ImportRefused):
-        importer.read_upload("sums.xlsx", _formulas())
+    monkeypatch.setattr(spreadsheet, "load_workbook", tracking)
+    with pytest.raises(spreadsheet.ImportRefused):
+        spreadsheet.read_upload("sums.xlsx", _formulas())
     assert closed == [True]
 
 
@@ -229,5 +229,5 @@ def test_a_text_cell_that_starts_with_an_equals_sign_is_not_a_formula(app: Flask
     cell.data_type = "s"
     out = io.BytesIO()
     workbook.save(out)
-    parsed = importer.read_upload("a.xlsx", out.getvalue())
+    parsed = spreadsheet.read_upload("a.xlsx", out.getvalue())
     assert parsed.rows[0]["cells"][0] == "=1+1 Club"

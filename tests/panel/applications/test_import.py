@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from panel.applications import importer
+from panel.applications import matching, spreadsheet
 from panel.extensions import db
 from panel.models import Application, AuditEvent, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
@@ -147,8 +147,8 @@ def test_a_repeated_row_within_the_file_is_a_duplicate_of_the_earlier_row(
 ) -> None:
     round_ = make_round()
     rows = [{"row": 2, "cells": sheet_row()}, {"row": 3, "cells": sheet_row()}]
-    preview = importer.build_preview(
-        round_=round_, rows=rows, mapping=importer.guess_mapping(HEADERS)
+    preview = matching.build_preview(
+        round_=round_, rows=rows, mapping=matching.guess_mapping(HEADERS)
     )
     assert preview.duplicate_lines() == ["Row 3: same organisation and project title as row 2"]
 
@@ -207,8 +207,8 @@ def test_a_windows_csv_is_read_as_cp1252_with_a_note(
 def test_undecodable_text_gets_a_clear_message(app: Flask) -> None:
     bad = csv_bytes([sheet_row()]) + b"\x81\x8d\x9d"
     try:
-        importer.read_upload("a.csv", bad)
-    except importer.ImportRefused as exc:
+        spreadsheet.read_upload("a.csv", bad)
+    except spreadsheet.ImportRefused as exc:
         assert "Save it as “CSV UTF-8”" in str(exc)
     else:
         raise AssertionError("undecodable CSV was accepted")
@@ -228,7 +228,7 @@ def test_the_template_spreadsheet_has_the_headings_and_imports_cleanly(
     finally:
         workbook.close()
     assert headings == HEADERS
-    assert importer.guess_mapping(headings) == {key: i for i, key in enumerate(importer.HELP)}
+    assert matching.guess_mapping(headings) == {key: i for i, key in enumerate(spreadsheet.HELP)}
 
 
 # --------------------------------------------------------------------------- the command line

@@ -1,8 +1,10 @@
 """Staff set up rounds, move them through their stages, and manage the panel."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -81,6 +83,34 @@ def test_the_largest_award_cannot_exceed_the_budget(client: FlaskClient, staff: 
     AuthActions(client).login(staff)
     page = client.post("/rounds/new", data=dict(GOOD_ROUND, budget="1000")).get_data(as_text=True)
     assert "The largest award cannot be more than the total budget" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"min_award_pence": 600_00}, "The largest award must be the same as or more than"),
+        ({"budget_pence": 400_00}, "The largest award cannot be more than the total budget"),
+        (
+            {"applications_open_on": date(2026, 3, 2), "applications_close_on": date(2026, 3, 1)},
+            "Applications must close on or after the day they open",
+        ),
+    ],
+)
+def test_the_service_refuses_what_the_form_refuses_in_the_same_words(
+    app: Flask, staff: User, changes: dict[str, Any], message: str
+) -> None:
+    fields: dict[str, Any] = {
+        "name": "Spring",
+        "description": "",
+        "fund_name": "Community Fund",
+        "budget_pence": 10_000_00,
+        "min_award_pence": 250_00,
+        "max_award_pence": 500_00,
+    }
+    details = services.RoundDetails(**dict(fields, **changes))
+    with pytest.raises(services.RoundError, match=message):
+        services.create_round(details=details, actor=staff)
+    assert db.session.execute(db.select(FundingRound)).first() is None
 
 
 def test_editing_a_round_records_only_what_changed(

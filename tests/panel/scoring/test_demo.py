@@ -7,7 +7,7 @@ from statistics import mean
 from flask import Flask
 
 from panel.codesign.services import current_rubric
-from panel.demo import Demo
+from panel.demo_base import Demo
 from panel.extensions import db
 from panel.models import (
     AuditEvent,

@@ -1,0 +1,110 @@
+"""Staff's changes to an application: editing its answers, withdrawing it, erasing personal data.
+
+The log records what changed but never applicants' personal data: it is append-only, so anything
+written there could never be erased on request.
+"""
+
+from typing import Any
+
+from panel.applications.services import ApplicationError, audit_snapshot
+from panel.applications.validation import PERSONAL_FIELDS
+from panel.audit import changes, record
+from panel.models import Application, ApplicationStatus, User
+from panel.models.types import utcnow
+
+NOT_LOGGED = "(personal data: not logged)"
+
+
+class StaleEdit(ApplicationError):
+    """The application changed since the form was opened; nothing was saved."""
+
+
+def _snapshot_for_edit(application: Application) -> dict[str, Any]:
+    snap = audit_snapshot(application)
+    for key in PERSONAL_FIELDS:
+        snap[key] = getattr(application, key)
+    return snap
+
+
+def _mask(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {k: NOT_LOGGED if k in PERSONAL_FIELDS else v for k, v in snapshot.items()}
+
+
+def update_application(
+    *, application: Application, values: dict[str, Any], expected_version: int, actor: User
+) -> bool:
+    """Staff change an application's answers (policy: staff); audited, refused when stale."""
+    if application.version != expected_version:
+        raise StaleEdit(
+            "Someone else saved changes to this application after you opened it, so your "
+            "changes have not been saved. Check what is saved now and make your changes again."
+        )
+    if application.personal_data_erased_at is not None:
+        values = {k: v for k, v in values.items() if k not in PERSONAL_FIELDS}
+    before = _snapshot_for_edit(application)
+    for key, value in values.items():
+        setattr(application, key, value)
+    old, new = changes(before, _snapshot_for_edit(application))
+    if not new:
+        return False
+    application.version += 1
+    application.updated_at = utcnow()
+    record(
+        actor=actor,
+        action="application.updated",
+        object_type="application",
+        object_id=application.id,
+        round_id=application.round_id,
+        before=_mask(old),
+        after=_mask(new),
+    )
+    return True
+
+
+def withdraw(*, application: Application, reason: str, actor: User) -> None:
+    """Withdraw an application (policy: staff). It is kept, never deleted."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Enter the reason the application is being withdrawn")
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ApplicationError("This application has already been withdrawn")
+    before = {"status": application.status}
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = utcnow()
+    application.withdrawn_reason = reason
+    application.version += 1
+    application.updated_at = utcnow()
+    record(
+        actor=actor,
+        action="application.withdrawn",
+        object_type="application",
+        object_id=application.id,
+        round_id=application.round_id,
+        before=before,
+        after={"status": application.status, "reason": reason},
+    )
+
+
+def erase_personal_data(*, application: Application, actor: User) -> list[str]:
+    """Erase the applicant's contact details on request (policy: staff).
+
+    The answers about the project, its scores and the decision stay. The log records which
+    fields were erased, never their values.
+    """
+    if application.personal_data_erased_at is not None:
+        raise ApplicationError("This application's personal data has already been erased")
+    erased = [key for key in PERSONAL_FIELDS if getattr(application, key) is not None]
+    for key in PERSONAL_FIELDS:
+        setattr(application, key, None)
+    application.personal_data_erased_at = utcnow()
+    application.version += 1
+    application.updated_at = utcnow()
+    record(
+        actor=actor,
+        action="application.personal_data_erased",
+        object_type="application",
+        object_id=application.id,
+        round_id=application.round_id,
+        after={"fields_erased": erased},
+    )
+    return erased

@@ -1,0 +1,172 @@
+"""Matching a spreadsheet's columns to the form's questions, and checking its rows.
+
+Every row goes through the same checks as the public form (panel.applications.validation), and
+rows that repeat an application of the round, or an earlier row, are found. The preview page
+and the command line show the same report.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from panel.applications.validation import FIELDS, clean, clean_text
+from panel.extensions import db
+from panel.models import Application, FundingRound
+
+_ALIASES = {
+    "organisation_name": [
+        "organisation",
+        "organization",
+        "organizationname",
+        "groupname",
+        "group",
+        "nameoforganisation",
+        "orgname",
+    ],
+    "organisation_type": ["type", "orgtype", "typeoforganisation", "organizationtype"],
+    "registration_number": [
+        "charitynumber",
+        "companynumber",
+        "registrationnumber",
+        "charityno",
+        "companyno",
+        "regno",
+    ],
+    "contact_name": ["contact", "name", "contactperson", "fullname"],
+    "contact_email": ["email", "contactemail", "emailaddress", "e-mail"],
+    "contact_phone": ["phone", "telephone", "tel", "contactphone", "mobile", "telephonenumber"],
+    "postcode": ["postalcode", "post code"],
+    "project_title": ["title", "project", "projectname"],
+    "summary": ["summary", "description", "abouttheproject", "projectdescription"],
+    "spend_on": ["spendon", "whatisthemoneyfor", "moneyfor", "costs", "spending"],
+    "amount": ["amount", "grantrequested", "amountgbp", "request", "amountrequested"],
+    "beneficiaries": [
+        "beneficiaries",
+        "numberofbeneficiaries",
+        "peoplebenefiting",
+        "howmanypeoplewillbenefit",
+    ],
+    "location": ["neighbourhood", "ward", "location", "where", "area", "neighborhood"],
+}
+
+
+def _normal(header: str) -> str:
+    return "".join(ch for ch in header.lower() if ch.isalnum())
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int]:
+    """{field key: column index} from the headers: exact labels first, then common names."""
+    normal = [_normal(h) for h in headers]
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    for by_label in (True, False):
+        for spec in FIELDS:
+            if spec.key in mapping:
+                continue
+            names = (
+                [_normal(spec.label)]
+                if by_label
+                else [_normal(a) for a in _ALIASES.get(spec.key, [])]
+            )
+            for index, header in enumerate(normal):
+                if index not in used and header in names:
+                    mapping[spec.key] = index
+                    used.add(index)
+                    break
+    return mapping
+
+
+# --------------------------------------------------------------------------- checking rows
+
+
+@dataclass
+class RowResult:
+    row: int
+    values: dict[str, Any]
+    problems: list[tuple[str, str]]  # (field label, message)
+    duplicate_of: str | None
+    organisation: str
+    title: str
+    amount: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Preview:
+    rows: list[RowResult]
+    missing_columns: list[str]
+
+    @property
+    def invalid(self) -> list[RowResult]:
+        return [r for r in self.rows if r.problems]
+
+    @property
+    def duplicates(self) -> list[RowResult]:
+        return [r for r in self.rows if r.duplicate_of]
+
+    @property
+    def can_import(self) -> bool:
+        return not self.missing_columns and not self.invalid
+
+    def report_lines(self) -> list[str]:
+        """The per-row report, the same on the preview page and the command line."""
+        lines = [
+            f"No column for {label}: choose which column holds it" for label in self.missing_columns
+        ]
+        for result in self.rows:
+            lines += [f"Row {result.row}, {label}: {message}" for label, message in result.problems]
+        return lines
+
+    def duplicate_lines(self) -> list[str]:
+        return [
+            f"Row {r.row}: same organisation and project title as {r.duplicate_of}"
+            for r in self.duplicates
+        ]
+
+
+def _key(organisation: str, title: str) -> tuple[str, str]:
+    return (" ".join(organisation.lower().split()), " ".join(title.lower().split()))
+
+
+def build_preview(
+    *, round_: FundingRound, rows: list[dict[str, Any]], mapping: dict[str, int]
+) -> Preview:
+    """Check every row with the same checks as the form, and find duplicates (case-insensitive)."""
+    missing = [f.label for f in FIELDS if f.required and f.key not in mapping]
+    existing = {
+        _key(org, title): ref
+        for org, title, ref in db.session.execute(
+            db.select(
+                Application.organisation_name, Application.project_title, Application.reference
+            ).where(Application.round_id == round_.id)
+        ).all()
+    }
+    seen: dict[tuple[str, str], str] = {}
+    results = []
+    for item in rows:
+        cells = item["cells"]
+        raw = {key: (cells[i] if i < len(cells) else "") for key, i in mapping.items()}
+        values, errors = clean(raw, round_=round_, blank_message="this is empty")
+        problems = [
+            (spec.label, errors[spec.key])
+            for spec in FIELDS
+            if spec.key in errors and spec.key in mapping
+        ]
+        key = _key(raw.get("organisation_name", ""), raw.get("project_title", ""))
+        duplicate = existing.get(key) or seen.get(key)
+        if all(key):
+            seen.setdefault(key, f"row {item['row']}")
+        results.append(
+            RowResult(
+                row=item["row"],
+                values=values,
+                problems=problems,
+                duplicate_of=duplicate if all(key) else None,
+                organisation=clean_text(raw.get("organisation_name", "")),
+                title=clean_text(raw.get("project_title", "")),
+                amount=clean_text(raw.get("amount", "")),
+            )
+        )
+    return Preview(rows=results, missing_columns=missing)

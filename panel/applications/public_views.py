@@ -1,0 +1,93 @@
+"""The public application form: anyone may apply while the round is open, and see it was sent."""
+
+import secrets
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from panel.access import policy
+from panel.applications import bp, services
+from panel.applications.forms import ORGANISATION_TYPE_HINTS, ApplyForm
+from panel.extensions import db
+from panel.models import FundingRound
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/apply/<slug>", methods=["GET", "POST"])
+@policy("public")
+def apply(slug: str) -> Any:
+    round_ = db.session.execute(
+        db.select(FundingRound).where(FundingRound.slug == slug)
+    ).scalar_one_or_none()
+    if round_ is None:
+        abort(404)
+    if not services.is_open(round_):
+        return render_template("applications/closed.html", round=round_)
+    form = ApplyForm()
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_urlsafe(24)
+    else:
+        existing = services.by_submission_key(form.submission_key.data)
+        if existing is not None and existing.round_id == round_.id:
+            return _sent(round_, existing.reference)  # the same form sent twice
+        if services.rate_limited(address=client_address()):
+            current_app.logger.warning("application rate limit hit from %s", client_address())
+            return render_template("applications/too_many.html", round=round_), 429
+        if form.website.data:
+            # A bot filled in the hidden field: it sees the usual confirmation; nothing is saved.
+            current_app.logger.warning("application honeypot filled from %s", client_address())
+            services.note_attempt(address=client_address())
+            db.session.commit()
+            # A made-up reference in the real format, so the bot learns nothing from it.
+            return _sent(round_, services.reference_for(round_, secrets.randbelow(9000) + 1000))
+        values = form.check(round_)
+        if values is not None:
+            try:
+                application = services.create_application(
+                    round_=round_,
+                    values=values,
+                    source="online",
+                    actor=None,
+                    submission_key=form.submission_key.data or secrets.token_urlsafe(24),
+                )
+            except services.ApplicationError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                services.note_attempt(address=client_address())
+                db.session.commit()
+                return _sent(round_, application.reference)
+    status = 400 if form.errors else 200
+    return render_template(
+        "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
+    ), status
+
+
+def _sent(round_: FundingRound, reference: str) -> Any:
+    session["application_sent"] = {"round": round_.slug, "reference": reference}
+    return redirect(url_for("applications.sent", slug=round_.slug))
+
+
+@bp.route("/apply/<slug>/sent")
+@policy("public")
+def sent(slug: str) -> Any:
+    round_ = db.session.execute(
+        db.select(FundingRound).where(FundingRound.slug == slug)
+    ).scalar_one_or_none()
+    if round_ is None:
+        abort(404)
+    sent = session.get("application_sent") or {}
+    if sent.get("round") != slug:
+        return redirect(url_for("applications.apply", slug=slug))
+    return render_template("applications/sent.html", round=round_, reference=sent["reference"])

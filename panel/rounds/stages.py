@@ -1,0 +1,61 @@
+"""How a round's stage is shown: the list of stages with where the round is, and what is next.
+
+Templates are given what this module decides, so none of them tests a stage's name.
+"""
+
+from typing import NamedTuple
+
+from panel.models import FundingRound, Stage
+from panel.web import uk_date, uk_datetime
+
+
+class StageStep(NamedTuple):
+    """One stage in the round page's list, and whether it is "done", "current" or "to come"."""
+
+    label: str
+    state: str
+
+
+def stage_steps(round_: FundingRound) -> list[StageStep]:
+    """Every stage in order, each marked done, current or to come for this round."""
+    here = round_.current_stage.position
+    return [
+        StageStep(
+            stage.label,
+            "current" if stage.position == here else "done" if stage.position < here else "to come",
+        )
+        for stage in Stage
+    ]
+
+
+# What is waiting at each stage, for staff and for a resident on the panel. {close} is the day
+# applications close, {deadline} the end of scoring; each reads "" when the round has none.
+FOR_STAFF = {
+    Stage.CODESIGN: "Next: agree the criteria with the panel, then open applications.",
+    Stage.APPLICATIONS: "Applications are open{close}.",
+    Stage.ELIGIBILITY: "Next: check each application is eligible.",
+    Stage.SCORING: "The panel is scoring{deadline}.",
+    Stage.PANEL: "Next: hold the panel meeting and record decisions.",
+    Stage.DECIDED: "Decisions are made. Results can be exported.",
+}
+FOR_PANELLISTS = {
+    Stage.CODESIGN: "Help shape the criteria the panel will use.",
+    Stage.APPLICATIONS: "Community groups are applying. Nothing to do yet.",
+    Stage.ELIGIBILITY: "Staff are checking applications. Nothing to do yet.",
+    Stage.SCORING: "Score the applications{deadline}.",
+    Stage.PANEL: "The panel meeting: look at the results together.",
+    Stage.DECIDED: "Decisions have been made.",
+}
+
+
+def next_step(round_: FundingRound, *, staff: bool) -> str:
+    """What is waiting for the person in this round, in a sentence (staff or a panellist)."""
+    close, deadline = round_.applications_close_on, round_.scoring_deadline
+    if staff:
+        return FOR_STAFF[round_.current_stage].format(
+            close=f" until {uk_date(close)}" if close else "",
+            deadline=f" until {uk_datetime(deadline)}" if deadline else "",
+        )
+    return FOR_PANELLISTS[round_.current_stage].format(
+        close="", deadline=f" by {uk_datetime(deadline)}" if deadline else ""
+    )
