@@ -20,7 +20,12 @@ from panel.scoring.services.lookups import (
     panel_member,
     standing_conflict,
 )
-from panel.scoring.services.rules import DECIDED_TEXT, conflict_refusal, withdrawals_open
+from panel.scoring.services.rules import (
+    DECIDED_TEXT,
+    conflict_refusal,
+    staff_acting_for,
+    withdrawals_open,
+)
 
 ALREADY_DECLARED_TEXT = "A conflict of interest is already declared on this application."
 
@@ -39,8 +44,7 @@ def declare_conflict(
     Nothing is deleted: a review they already have stays in the database but is set aside
     (not counted, not shown to others) while the declaration stands.
     """
-    if actor.id != panellist.id and not actor.is_staff:
-        raise NotFound("Only the panellist or staff can declare this conflict.")
+    staff_acting_for(actor=actor, panellist=panellist)
     refused = conflict_refusal(round_)
     if refused:
         raise ConflictError(refused)

@@ -40,7 +40,12 @@ from panel.scoring.services.lookups import (
     panel_member,
     standing_conflict,
 )
-from panel.scoring.services.rules import NO_RUBRIC_TEXT, check_can_change, meeting_revision
+from panel.scoring.services.rules import (
+    NO_RUBRIC_TEXT,
+    check_can_change,
+    meeting_revision,
+    staff_acting_for,
+)
 
 COMMENT_MAX = 2000
 OVERALL_MAX = 5000
@@ -116,9 +121,7 @@ def save_review(
     the version the form showed, 0 when there was no review yet). Every save is audited.
     At the Panel meeting a panellist may revise their own submitted review with a `reason`.
     """
-    by_staff = actor.id != panellist.id
-    if by_staff and not actor.is_staff:
-        raise NotFound("Only the panellist or staff can save this review.")
+    by_staff = staff_acting_for(actor=actor, panellist=panellist)
     at_meeting = meeting_revision(
         round_,
         by_staff=by_staff,

@@ -8,9 +8,9 @@ Views and templates never test stage names: they ask these functions, or take `p
 from dataclasses import dataclass
 from datetime import datetime
 
-from panel.models import FundingRound, Review, ReviewStatus, Stage
+from panel.models import FundingRound, Review, ReviewStatus, Stage, User
 from panel.models.types import utcnow
-from panel.scoring.services.errors import DeadlinePassed, ScoringClosed, ScoringError
+from panel.scoring.services.errors import DeadlinePassed, NotFound, ScoringClosed, ScoringError
 
 # Stages in which a conflict may be declared (the recusal matters until the round is decided).
 CONFLICT_STAGES = (Stage.ELIGIBILITY, Stage.SCORING, Stage.PANEL)
@@ -83,6 +83,18 @@ def deadline_in_words(deadline: datetime | None, now: datetime | None = None) ->
 
 
 # ----------------------------------------------------------- who may change scores
+
+
+def staff_acting_for(*, actor: User, panellist: User) -> bool:
+    """Whether staff are acting for the panellist (paper scores, a conflict they were told of).
+
+    Only the panellist themself or staff may act on a panellist's behalf: NotFound otherwise.
+    """
+    if actor.id == panellist.id:
+        return False
+    if not actor.is_staff:
+        raise NotFound("Only the panellist or staff can do this.")
+    return True
 
 
 def meeting_revision(round_: FundingRound, *, by_staff: bool, review: Review | None) -> bool:

@@ -12,9 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from panel.extensions import db
-from panel.models import Stage
+from panel.models import Conflict, ConflictKind, Review, Stage
 from panel.scoring.services import rules
-from panel.scoring.services.errors import DeadlinePassed, ScoringClosed
+from panel.scoring.services.conflicts import declare_conflict, withdraw_conflict
+from panel.scoring.services.errors import DeadlinePassed, NotFound, ScoringClosed
+from panel.scoring.services.reviews import ScoreEntry, save_review
 from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
 TEMPLATES = Path(__file__).parents[3] / "templates" / "scoring"
@@ -168,3 +170,43 @@ def test_after_the_deadline_a_panellist_can_still_declare_but_is_not_told_they_c
     assert CONFLICT_LINK in page and CONFLICT_LINK in score_page(client, world)
     response = client.post(f"{url}/conflict", data={"kind": "member"})
     assert response.status_code == 302
+
+
+# ------------------------------------------------------------- acting for someone else
+
+
+def test_only_the_panellist_or_staff_may_act_for_a_panellist(world: ScoringWorld) -> None:
+    pat, olu, _ = world.panellists
+    application = world.applications[0]
+    entries = {c.id: ScoreEntry(3) for c in world.criteria}
+    save = {"round_": world.round, "application": application, "panellist": pat}
+    with pytest.raises(NotFound):
+        save_review(
+            **save, actor=olu, scores=entries, overall_comment="", submit=True, expected_version=0
+        )
+    with pytest.raises(NotFound):
+        declare_conflict(**save, actor=olu, kind=ConflictKind.MEMBER, note="")
+    assert db.session.execute(db.select(Review)).first() is None
+    assert db.session.execute(db.select(Conflict)).first() is None
+    review = save_review(
+        **save,
+        actor=world.staff,
+        scores=entries,
+        overall_comment="",
+        submit=True,
+        expected_version=0,
+    )
+    assert (review.panellist_id, review.entered_by_id) == (pat.id, world.staff.id)
+    own = save_review(
+        **dict(save, panellist=olu),
+        actor=olu,
+        scores=entries,
+        overall_comment="",
+        submit=True,
+        expected_version=0,
+    )
+    assert own.entered_by_id is None
+    conflict = declare_conflict(**save, actor=world.staff, kind=ConflictKind.MEMBER, note="")
+    with pytest.raises(NotFound):
+        withdraw_conflict(conflict=conflict, reason="A mistake", actor=pat)
+    assert conflict.withdrawn_at is None
