@@ -49,7 +49,7 @@ from panel.models import (
     User,
 )
 from panel.results.services import RoundResults, compute
-from panel.scoring.services import not_set_aside
+from panel.scoring.services.lookups import not_set_aside
 
 Progress = Callable[[int, int], None]
 

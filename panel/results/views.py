@@ -16,7 +16,7 @@ from panel.money import format_pence
 from panel.results import bp, charts, decisions, export_views
 from panel.results import services as results_service
 from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
-from panel.scoring.services import standing_conflict
+from panel.scoring.services.lookups import standing_conflict
 
 SORT_KEYS: dict[str, Any] = {
     "rank": lambda r, a: (r.rank is None, r.rank or 0, r.reference),

@@ -7,11 +7,14 @@ services as the web pages (so the audit log is real), and moves the round to the
 
 import random
 
+from panel.applications.queries import eligible_applications
 from panel.codesign.services import current_rubric
 from panel.demo_base import Demo
 from panel.models import ConflictKind, Stage
 from panel.rounds.services import advance_stage
-from panel.scoring import services
+from panel.scoring.services.conflicts import declare_conflict
+from panel.scoring.services.lookups import find_review, scores_by_criterion
+from panel.scoring.services.reviews import ScoreEntry, save_review
 
 # How each panellist tends to score, relative to an application's merit (harsh < 0 < lenient).
 HARSHNESS = [0.0, -1.0, 0.6, -0.4, 1.0, 0.2]
@@ -51,7 +54,7 @@ def add_demo(demo: Demo) -> None:
     rubric = current_rubric(spring)
     if rubric is None or not rubric.scored or spring.current_stage is not Stage.ELIGIBILITY:
         return
-    applications = services.eligible_applications(spring)
+    applications = eligible_applications(spring.id)
     if not applications:
         return
     officer = demo.staff[0]
@@ -64,7 +67,7 @@ def add_demo(demo: Demo) -> None:
 
     # Delroy volunteers with the first group: he declares it, so he is recused from it.
     conflicted = (panel[1], applications[0])
-    services.declare_conflict(
+    declare_conflict(
         round_=spring,
         application=applications[0],
         panellist=panel[1],
@@ -91,10 +94,10 @@ def add_demo(demo: Demo) -> None:
                 raw = merit[application.id] + HARSHNESS[p_index] + rng.gauss(0, 0.7)
                 value = max(low, min(high, round(raw)))
                 if draft and c_index >= len(rubric.scored) // 2:
-                    entries[criterion.id] = services.ScoreEntry(None)
+                    entries[criterion.id] = ScoreEntry(None)
                     continue
-                entries[criterion.id] = services.ScoreEntry(value, _comment(rng, value, high))
-            services.save_review(
+                entries[criterion.id] = ScoreEntry(value, _comment(rng, value, high))
+            save_review(
                 round_=spring,
                 application=application,
                 panellist=panellist,
@@ -107,18 +110,16 @@ def add_demo(demo: Demo) -> None:
 
     # Maureen changes her mind about one score after submitting: a revision in the log.
     chair = panel[0]
-    review = services.find_review(application_id=applications[1].id, panellist_id=chair.id)
+    review = find_review(application_id=applications[1].id, panellist_id=chair.id)
     if review is not None and review.status == "submitted":
-        saved = services.scores_by_criterion(review)
+        saved = scores_by_criterion(review)
         first = rubric.scored[0]
-        entries = {
-            c.id: services.ScoreEntry(saved[c.id].value, saved[c.id].comment) for c in rubric.scored
-        }
+        entries = {c.id: ScoreEntry(saved[c.id].value, saved[c.id].comment) for c in rubric.scored}
         old = entries[first.id].value or low
-        entries[first.id] = services.ScoreEntry(
+        entries[first.id] = ScoreEntry(
             min(high, old + 1), "On reflection, more families will use this than I thought."
         )
-        services.save_review(
+        save_review(
             round_=spring,
             application=applications[1],
             panellist=chair,

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from panel.forms import choices, strip
 from panel.models import CONFLICT_KIND_LABELS, FundingRound, RubricCriterion
-from panel.scoring.services import COMMENT_MAX, OVERALL_MAX, ScoreEntry
+from panel.scoring.services.reviews import COMMENT_MAX, OVERALL_MAX, ScoreEntry
 
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,4}")
 

@@ -6,12 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
+from panel.applications.queries import eligible_applications
 from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.forms import choices
-from panel.models import Application, Conflict, ConflictKind, FundingRound, Review, Stage, User
-from panel.models.types import utcnow
-from panel.scoring import bp, services
+from panel.models import Application, Conflict, ConflictKind, FundingRound, User
+from panel.rounds.services import current_members
+from panel.scoring import bp
 from panel.scoring.forms import (
     ConflictForm,
     StaffConflictForm,
@@ -19,14 +20,22 @@ from panel.scoring.forms import (
     make_review_form,
     review_form_data,
 )
+from panel.scoring.services import blind, errors, lookups, progress, reviews, rules
+from panel.scoring.services import conflicts as declarations
 
 # --------------------------------------------------------------------------- helpers
 
 
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    # The round page includes scoring/_round_links.html: it asks where scoring stands here.
+    return {"scoring_phase": rules.phase}
+
+
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
     try:
-        return services.scorable_application(round_, application_id)
-    except services.NotFound:
+        return lookups.scorable_application(round_, application_id)
+    except errors.NotFound:
         abort(404)
 
 
@@ -35,14 +44,10 @@ def _panellist_or_404(round_: FundingRound, user_id: int) -> User:
     if user is None:
         abort(404)
     try:
-        services.panel_member(round_, user)
-    except services.NotFound:
+        lookups.panel_member(round_, user)
+    except errors.NotFound:
         abort(404)
     return user
-
-
-def _first_name(user: User) -> str:
-    return user.display_name.split()[0] if user.display_name.strip() else "A panellist"
 
 
 # ------------------------------------------------------------------------- My scoring
@@ -55,15 +60,16 @@ def my_scoring(round_id: int) -> Any:
     if current_user.is_staff:
         # Staff do not score: they see who has scored what (the coverage page's content).
         return coverage(round_id)
-    queue = services.my_queue(round_=round_, panellist=current_user)
+    queue = progress.my_queue(round_=round_, panellist=current_user)
     return render_template(
         "scoring/my_scoring.html",
         round=round_,
         queue=queue,
         rubric=current_rubric(round_),
-        closed=services.may_change_scores(round_, by_staff=False),
-        deadline_words=services.deadline_in_words(round_.scoring_deadline),
-        Stage=Stage,
+        closed=rules.may_change_scores(round_, by_staff=False),
+        phase=rules.phase(round_),
+        colours=progress.STATUS_COLOURS,
+        deadline_words=rules.deadline_in_words(round_.scoring_deadline),
     )
 
 
@@ -79,7 +85,7 @@ def score(round_id: int, application_id: int) -> Any:
         if request.method == "POST":
             abort(404)  # staff have no review of their own; they enter paper scores "for" someone
         return _staff_application(round_, application)
-    if services.standing_conflict(application_id=application.id, panellist_id=current_user.id):
+    if lookups.standing_conflict(application_id=application.id, panellist_id=current_user.id):
         abort(404)
     return _review_page(round_, application, panellist=current_user)
 
@@ -93,7 +99,7 @@ def enter_for(round_id: int, application_id: int, user_id: int) -> Any:
     round_ = round_or_404(round_id)
     application = _application_or_404(round_, application_id)
     panellist = _panellist_or_404(round_, user_id)
-    conflict = services.standing_conflict(application_id=application.id, panellist_id=user_id)
+    conflict = lookups.standing_conflict(application_id=application.id, panellist_id=user_id)
     if conflict is not None:
         flash(
             f"{panellist.display_name} has declared a conflict of interest on "
@@ -109,11 +115,11 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
     by_staff = current_user.id != panellist.id
     rubric = current_rubric(round_)
     criteria = rubric.scored if rubric is not None else []
-    review = services.find_review(application_id=application.id, panellist_id=panellist.id)
-    closed = services.may_change_scores(round_, by_staff=by_staff, review=review)
-    at_meeting = services.meeting_revision(round_, by_staff=by_staff, review=review)
+    review = lookups.find_review(application_id=application.id, panellist_id=panellist.id)
+    closed = rules.may_change_scores(round_, by_staff=by_staff, review=review)
+    at_meeting = rules.meeting_revision(round_, by_staff=by_staff, review=review)
     if rubric is None:
-        closed = "The scoring questions have not been agreed yet."
+        closed = rules.NO_RUBRIC_TEXT
     if request.method == "POST":
         form = make_review_form(round_, criteria)
     else:
@@ -124,7 +130,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
             status = 409
         elif form.validate_on_submit():
             try:
-                saved = services.save_review(
+                saved = reviews.save_review(
                     round_=round_,
                     application=application,
                     panellist=panellist,
@@ -135,32 +141,32 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                     expected_version=form.expected_version(),
                     reason=form.reason.data or "",
                 )
-            except services.ReasonNeeded as exc:
+            except errors.ReasonNeeded as exc:
                 db.session.rollback()
                 form.reason.errors = [str(exc)]
                 status = 400
-            except services.StaleReview:
+            except errors.StaleReview:
                 db.session.rollback()
                 status, stale = 409, True
-                review = services.find_review(
+                review = lookups.find_review(
                     application_id=application.id, panellist_id=panellist.id
                 )
                 # Saving again from this page now replaces what is saved, knowingly.
                 form.version.data = str(review.version if review else 0)
-            except services.InvalidReview as exc:
+            except errors.InvalidReview as exc:
                 db.session.rollback()
                 for c in criteria:
                     if c.id in exc.errors:
                         form.score_field(c).errors = [exc.errors[c.id]]
                 status = 400
-            except (services.AlreadySubmitted, services.NoRubric) as exc:
+            except (errors.AlreadySubmitted, errors.NoRubric) as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
                 status = 400
-            except (services.ScoringClosed, services.DeadlinePassed) as exc:
+            except (errors.ScoringClosed, errors.DeadlinePassed) as exc:
                 db.session.rollback()
                 closed, status = str(exc), 409
-            except services.NotFound:
+            except errors.NotFound:
                 db.session.rollback()
                 abort(404)
             else:
@@ -180,11 +186,12 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
         closed=closed,
         stale=stale,
         at_meeting=at_meeting,
-        saved_scores=services.scores_by_criterion(review),
+        saved_scores=lookups.scores_by_criterion(review),
         others=_others(round_, application),
-        may_see_others=services.may_see_others(
+        may_see_others=blind.may_see_others(
             round_=round_, viewer=current_user, application=application
         ),
+        conflicts_open=rules.conflicts_open(round_),
         next_up=_next_up(round_, application) if not by_staff else None,
     ), status
 
@@ -211,16 +218,18 @@ def _after_save(
 
 def _others(round_: FundingRound, application: Application) -> list[dict[str, Any]]:
     """Other panellists' counted reviews, as the signed-in person may see them (blind rule)."""
-    reviews = services.others_reviews(round_=round_, application=application, viewer=current_user)
-    out = []
-    for r in reviews:
-        name = r.panellist.display_name if current_user.is_staff else _first_name(r.panellist)
-        out.append({"review": r, "name": name, "scores": services.scores_by_criterion(r)})
-    return out
+    return [
+        {
+            "review": r,
+            "name": blind.shown_name(r.panellist, viewer=current_user),
+            "scores": lookups.scores_by_criterion(r),
+        }
+        for r in blind.others_reviews(round_=round_, application=application, viewer=current_user)
+    ]
 
 
 def _next_up(round_: FundingRound, application: Application) -> Application | None:
-    queue = services.my_queue(round_=round_, panellist=current_user)
+    queue = progress.my_queue(round_=round_, panellist=current_user)
     if queue.next_up is not None and queue.next_up.id != application.id:
         return queue.next_up
     return None
@@ -229,29 +238,17 @@ def _next_up(round_: FundingRound, application: Application) -> Application | No
 def _staff_application(round_: FundingRound, application: Application) -> Any:
     """Staff see the application and every panellist's review of it, with names."""
     rubric = current_rubric(round_)
-    reviews = {
-        r.panellist_id: r
-        for r in db.session.execute(
-            db.select(Review).where(Review.application_id == application.id)
-        ).scalars()
-    }
-    conflicts = {
-        c.panellist_id: c
-        for c in db.session.execute(
-            db.select(Conflict).where(
-                Conflict.application_id == application.id, Conflict.withdrawn_at.is_(None)
-            )
-        ).scalars()
-    }
+    by_panellist = lookups.reviews_of(application)
+    standing = lookups.standing_conflicts_on(application)
     rows = []
-    for member in services.current_members(round_):
-        review = reviews.get(member.user_id)
+    for member in current_members(round_):
+        review = by_panellist.get(member.user_id)
         rows.append(
             {
                 "user": member.user,
                 "review": review,
-                "conflict": conflicts.get(member.user_id),
-                "scores": services.scores_by_criterion(review),
+                "conflict": standing.get(member.user_id),
+                "scores": lookups.scores_by_criterion(review),
             }
         )
     return render_template(
@@ -260,7 +257,7 @@ def _staff_application(round_: FundingRound, application: Application) -> Any:
         application=application,
         criteria=rubric.scored if rubric else [],
         rows=rows,
-        scoring_open=services.scoring_open(round_),
+        scoring_open=rules.scoring_open(round_),
     )
 
 
@@ -273,7 +270,7 @@ def declare_conflict(round_id: int, application_id: int) -> Any:
     round_ = round_for_member(round_id)
     application = _application_or_404(round_, application_id)
     staff = current_user.is_staff
-    if not staff and services.standing_conflict(
+    if not staff and lookups.standing_conflict(
         application_id=application.id, panellist_id=current_user.id
     ):
         abort(404)
@@ -285,9 +282,7 @@ def declare_conflict(round_id: int, application_id: int) -> Any:
     else:
         form = ConflictForm()
     status = 200
-    refusal = None
-    if round_.current_stage not in services.CONFLICT_STAGES:
-        refusal = "Conflicts can be declared from the eligibility check until the panel meeting."
+    refusal = rules.conflict_refusal(round_)
     if request.method == "POST" and refusal:
         status = 409
     elif form.validate_on_submit():
@@ -297,7 +292,7 @@ def declare_conflict(round_id: int, application_id: int) -> Any:
             else current_user
         )
         try:
-            services.declare_conflict(
+            declarations.declare_conflict(
                 round_=round_,
                 application=application,
                 panellist=panellist,
@@ -305,10 +300,10 @@ def declare_conflict(round_id: int, application_id: int) -> Any:
                 note=form.note.data or "",
                 actor=current_user,
             )
-        except services.NotFound:
+        except errors.NotFound:
             db.session.rollback()
             abort(404)
-        except services.ConflictError as exc:
+        except errors.ConflictError as exc:
             db.session.rollback()
             form.kind.errors = [str(exc)]
             status = 400
@@ -337,13 +332,13 @@ def declare_conflict(round_id: int, application_id: int) -> Any:
         staff=staff,
         refusal=refusal,
         has_review=not staff
-        and services.find_review(application_id=application.id, panellist_id=current_user.id)
+        and lookups.find_review(application_id=application.id, panellist_id=current_user.id)
         is not None,
     ), status
 
 
 def _panellist_choices(round_: FundingRound) -> Any:
-    members = services.current_members(round_)
+    members = current_members(round_)
     return choices((0, "Choose a panellist"), *((m.user_id, m.user.display_name) for m in members))
 
 
@@ -357,7 +352,7 @@ def conflicts(round_id: int) -> Any:
         (0, "Choose an application"),
         *(
             (a.id, f"{a.reference}: {a.organisation_name}")
-            for a in services.eligible_applications(round_)
+            for a in eligible_applications(round_.id)
         ),
     )
     status = 200
@@ -365,7 +360,7 @@ def conflicts(round_id: int) -> Any:
         panellist = _panellist_or_404(round_, form.panellist_id.data)
         application = _application_or_404(round_, form.application_id.data)
         try:
-            services.declare_conflict(
+            declarations.declare_conflict(
                 round_=round_,
                 application=application,
                 panellist=panellist,
@@ -373,7 +368,7 @@ def conflicts(round_id: int) -> Any:
                 note=form.note.data or "",
                 actor=current_user,
             )
-        except services.ScoringError as exc:
+        except errors.ScoringError as exc:
             db.session.rollback()
             form.application_id.errors = [str(exc)]
         else:
@@ -386,9 +381,9 @@ def conflicts(round_id: int) -> Any:
             return redirect(url_for("scoring.conflicts", round_id=round_.id))
     if form.errors:
         status = 400
-    declared = services.conflicts_register(round_)
-    applications = services.applications_by_id({c.application_id for c in declared})
-    people = services.users_by_id(
+    declared = declarations.conflicts_register(round_)
+    applications = lookups.applications_by_id({c.application_id for c in declared})
+    people = lookups.users_by_id(
         {c.panellist_id for c in declared}
         | {c.declared_by_id for c in declared}
         | {c.withdrawn_by_id for c in declared if c.withdrawn_by_id}
@@ -400,7 +395,7 @@ def conflicts(round_id: int) -> Any:
         declared=declared,
         applications=applications,
         people=people,
-        can_declare=round_.current_stage in services.CONFLICT_STAGES,
+        refusal=rules.conflict_refusal(round_),
     ), status
 
 
@@ -416,10 +411,10 @@ def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            services.withdraw_conflict(
+            declarations.withdraw_conflict(
                 conflict=conflict, reason=form.reason.data, actor=current_user
             )
-        except services.ConflictError as exc:
+        except errors.ConflictError as exc:
             db.session.rollback()
             form.reason.errors = [str(exc)]
             status = 400
@@ -452,9 +447,9 @@ def coverage(round_id: int) -> Any:
     return render_template(
         "scoring/coverage.html",
         round=round_,
-        cover=services.coverage(round_),
-        deadline_words=services.deadline_in_words(round_.scoring_deadline),
-        now=utcnow(),
+        cover=progress.coverage(round_),
+        colours=progress.STATUS_COLOURS,
+        deadline_words=rules.deadline_in_words(round_.scoring_deadline),
     )
 
 
@@ -464,7 +459,7 @@ def sheet(round_id: int, user_id: int) -> Any:
     round_ = round_or_404(round_id)
     panellist = _panellist_or_404(round_, user_id)
     rubric = current_rubric(round_)
-    queue = services.my_queue(round_=round_, panellist=panellist)
+    queue = progress.my_queue(round_=round_, panellist=panellist)
     return render_template(
         "scoring/sheet.html",
         round=round_,

@@ -7,7 +7,7 @@ from typing import Any
 
 from panel.extensions import db
 from panel.models import Conflict, Review, ReviewStatus, Role, Stage, User
-from panel.scoring import services
+from panel.scoring.services.reviews import ScoreEntry, save_review
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
 from tests.panel.scoring.conftest import create_application, create_rubric
@@ -23,12 +23,12 @@ def setup_round(make_user: Callable[..., User], make_round: Any, staff: User) ->
     rubric = create_rubric(round_, staff)
     apps = [create_application(round_, n) for n in (1, 2, 3)]
     criteria = rubric.scored
-    services.save_review(
+    save_review(
         round_=round_,
         application=apps[0],
         panellist=olu,
         actor=olu,
-        scores={c.id: services.ScoreEntry(2, "") for c in criteria},
+        scores={c.id: ScoreEntry(2, "") for c in criteria},
         overall_comment=SECRET,
         submit=True,
         expected_version=0,

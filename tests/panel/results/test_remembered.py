@@ -8,7 +8,8 @@ from flask import Flask
 from panel.extensions import db
 from panel.models import Application, ConflictKind, Review, User
 from panel.results import services
-from panel.scoring.services import ScoreEntry, declare_conflict, save_review
+from panel.scoring.services.conflicts import declare_conflict
+from panel.scoring.services.reviews import ScoreEntry, save_review
 
 
 def _mean(worked: dict[str, Any], reference: str) -> float | None:

@@ -8,7 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from panel.extensions import db
-from panel.scoring import services
+from panel.scoring.services.blind import others_reviews
+from panel.scoring.services.progress import coverage
 from tests.panel.scoring.conftest import (
     ScoringWorld,
     create_application,
@@ -60,10 +61,7 @@ def test_before_submitting_a_panellist_sees_nothing_of_others_scores_anywhere(
     page = client.get(score_url(world)).get_data(as_text=True)
     assert SECRET not in page and "Olu" not in page
     # The service itself refuses, whatever a template might do.
-    assert (
-        services.others_reviews(round_=world.round, application=world.applications[0], viewer=pat)
-        == []
-    )
+    assert others_reviews(round_=world.round, application=world.applications[0], viewer=pat) == []
     # Nothing leaks through the staff-only routes either.
     for path in ("coverage", "conflicts", f"scoring/sheet/{pat.id}"):
         assert client.get(f"/rounds/{world.round.id}/{path}").status_code == 404
@@ -157,7 +155,7 @@ def test_coverage_shows_each_cell_in_words_and_counts_against_the_quorum(
     assert "2 of 2" in app_rows[0] and "needs" not in app_rows[0]
     assert "0 of 2" in app_rows[1] and "(needs 2 more)" in app_rows[1]
     assert "1 of 2 applications does not have enough scores yet" in " ".join(page.split())
-    cover = services.coverage(world.round)
+    cover = coverage(world.round)
     assert cover.per_application == {world.applications[0].id: 2}
     assert dict(cover.per_panellist[pat.id]) == {"submitted": 1, "draft": 1}
     assert dict(cover.per_panellist[olu.id]) == {"submitted": 1, "conflict": 1}

@@ -4,7 +4,8 @@ from flask.testing import FlaskClient
 
 from panel.extensions import db
 from panel.models import AuditEvent, Conflict, Review, ReviewStatus, Stage
-from panel.scoring import services
+from panel.scoring.services.lookups import counted_reviews
+from panel.scoring.services.progress import coverage, my_queue, submitted_counts
 from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
 
@@ -48,7 +49,7 @@ def test_a_panellist_declares_a_conflict_and_the_application_leaves_their_queue(
         db.select(AuditEvent).where(AuditEvent.action == "conflict.declared")
     ).scalar_one()
     assert event.after is not None and event.after["kind"] == "member"
-    queue = services.my_queue(round_=world.round, panellist=pat)
+    queue = my_queue(round_=world.round, panellist=pat)
     assert [i.application for i in queue.recused] == [world.applications[0]]
     assert world.applications[0] not in [i.application for i in queue.items]
     assert queue.total == 2
@@ -79,7 +80,7 @@ def test_declaring_keeps_an_existing_review_but_sets_it_aside_from_every_figure(
     client.post(score_url(world), data=score_data(world, [5, 5, 5]))
     sign_in_as(client, olu)
     client.post(score_url(world), data=score_data(world, [2, 2, 2]))
-    assert services.submitted_counts(world.round) == {world.applications[0].id: 2}
+    assert submitted_counts(world.round) == {world.applications[0].id: 2}
     sign_in_as(client, pat)
     client.post(f"{score_url(world)}/conflict", data={"kind": "family"})
     # Nothing is deleted ...
@@ -92,17 +93,17 @@ def test_declaring_keeps_an_existing_review_but_sets_it_aside_from_every_figure(
     ).scalar_one()
     assert event.after["review_set_aside"] == {"review_id": pats.id, "status": "submitted"}
     # ... but it no longer counts, and others no longer see it.
-    assert services.submitted_counts(world.round) == {world.applications[0].id: 1}
+    assert submitted_counts(world.round) == {world.applications[0].id: 1}
     sign_in_as(client, olu)
     page = client.get(score_url(world)).get_data(as_text=True)
     assert "Pat" not in page.split("How the panel scored this")[1].split("</main>")[0]
-    cover = services.coverage(world.round)
+    cover = coverage(world.round)
     assert cover.cell(world.applications[0].id, pat.id) == "conflict"
     assert cover.per_panellist[pat.id]["submitted"] == 0
     assert cover.per_panellist[pat.id]["conflict"] == 1
-    assert [
-        r.panellist_id for r in db.session.execute(services.counted_reviews(world.round)).scalars()
-    ] == [olu.id]
+    assert [r.panellist_id for r in db.session.execute(counted_reviews(world.round)).scalars()] == [
+        olu.id
+    ]
 
 
 def test_a_draft_is_left_untouched_and_ignored(client: FlaskClient, world: ScoringWorld) -> None:
@@ -112,7 +113,7 @@ def test_a_draft_is_left_untouched_and_ignored(client: FlaskClient, world: Scori
     client.post(f"{score_url(world)}/conflict", data={"kind": "neighbour"})
     (review,) = db.session.execute(db.select(Review)).scalars()
     assert review.status == ReviewStatus.DRAFT and review.scores[0].value == 4
-    assert services.coverage(world.round).per_panellist[pat.id]["draft"] == 0
+    assert coverage(world.round).per_panellist[pat.id]["draft"] == 0
 
 
 def test_conflicts_cannot_be_declared_once_the_round_is_decided(
@@ -201,7 +202,7 @@ def test_a_withdrawal_needs_a_reason_is_audited_and_lets_them_score_again(
     assert "Withdrawn" in page and "Declared on the wrong group" in page
     assert client.post(withdraw, data={"reason": "again"}).status_code == 400
     # Their submitted review counts again, and they can open the application.
-    assert services.submitted_counts(world.round) == {world.applications[0].id: 1}
+    assert submitted_counts(world.round) == {world.applications[0].id: 1}
     sign_in_as(client, pat)
     assert client.get(score_url(world)).status_code == 200
     # A new declaration can be made after a withdrawal (one standing at a time).

@@ -6,6 +6,7 @@ from statistics import mean
 
 from flask import Flask
 
+from panel.applications.queries import eligible_applications
 from panel.codesign.services import current_rubric
 from panel.demo_base import Demo
 from panel.extensions import db
@@ -19,8 +20,8 @@ from panel.models import (
     Stage,
     User,
 )
-from panel.scoring import services
 from panel.scoring.demo import add_demo
+from panel.scoring.services.progress import submitted_counts
 from tests.panel.scoring.conftest import create_application, create_rubric
 
 
@@ -79,7 +80,7 @@ def test_the_demo_scores_spring_at_every_status_and_moves_it_to_the_panel_meetin
     means = sorted(mean(v) for v in by_panellist.values())
     assert means[-1] - means[0] >= 1.0
     # Some applications reach quorum, one does not; every review has its audit row.
-    counts = services.submitted_counts(spring)
+    counts = submitted_counts(spring)
     assert min(counts.values()) < spring.quorum <= max(counts.values())
     audited = {
         e.object_id
@@ -117,7 +118,7 @@ def test_seed_demo_leaves_spring_scored_when_the_earlier_steps_have_run(
         db.select(FundingRound).where(FundingRound.slug == "spring-demo")
     ).scalar_one()
     has_reviews = db.session.execute(db.select(Review)).first() is not None
-    if current_rubric(spring) is None or not services.eligible_applications(spring):
+    if current_rubric(spring) is None or not eligible_applications(spring.id):
         assert not has_reviews  # co-design or applications have no demo yet
     else:
         assert spring.current_stage is Stage.PANEL and has_reviews

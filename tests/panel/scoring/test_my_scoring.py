@@ -7,7 +7,8 @@ from flask.testing import FlaskClient
 
 from panel.extensions import db
 from panel.models import Conflict, ConflictKind, Stage
-from panel.scoring import services
+from panel.scoring.services.progress import my_queue
+from panel.scoring.services.rules import deadline_in_words
 from tests.panel.scoring.conftest import (
     ScoringWorld,
     create_application,
@@ -84,12 +85,12 @@ def test_the_deadline_is_given_in_plain_words(
 
 def test_deadline_words_cover_days_hours_and_a_passed_deadline() -> None:
     now = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
-    assert services.deadline_in_words(now + timedelta(days=3, hours=2), now) == "3 days left"
-    assert services.deadline_in_words(now + timedelta(days=1, hours=2), now) == "1 day left"
-    assert services.deadline_in_words(now + timedelta(hours=5), now) == "5 hours left"
-    assert services.deadline_in_words(now + timedelta(minutes=5), now) == "Less than an hour left"
-    assert services.deadline_in_words(now - timedelta(minutes=5), now) == "The deadline has passed"
-    assert services.deadline_in_words(None, now) == "No deadline has been set"
+    assert deadline_in_words(now + timedelta(days=3, hours=2), now) == "3 days left"
+    assert deadline_in_words(now + timedelta(days=1, hours=2), now) == "1 day left"
+    assert deadline_in_words(now + timedelta(hours=5), now) == "5 hours left"
+    assert deadline_in_words(now + timedelta(minutes=5), now) == "Less than an hour left"
+    assert deadline_in_words(now - timedelta(minutes=5), now) == "The deadline has passed"
+    assert deadline_in_words(None, now) == "No deadline has been set"
 
 
 def test_next_to_score_is_the_application_with_fewest_submitted_reviews(
@@ -105,7 +106,7 @@ def test_next_to_score_is_the_application_with_fewest_submitted_reviews(
     declare(world, 2, who=0)
     sign_in_as(client, lee)
     client.post(score_url(world, 2), data=score_data(world, [3, 3, 3]))  # app3 now x1
-    assert services.my_queue(round_=world.round, panellist=pat).next_up == world.applications[1]
+    assert my_queue(round_=world.round, panellist=pat).next_up == world.applications[1]
     sign_in_as(client, pat)
     page = client.get(my_url(world)).get_data(as_text=True)
     assert re.search(
@@ -115,11 +116,11 @@ def test_next_to_score_is_the_application_with_fewest_submitted_reviews(
     )
     # Once Pat submits app2, app4 (one review, tie with none lower) is next; app1 last.
     client.post(score_url(world, 1), data=score_data(world, [3, 3, 3]))
-    assert services.my_queue(round_=world.round, panellist=pat).next_up == world.applications[3]
+    assert my_queue(round_=world.round, panellist=pat).next_up == world.applications[3]
     client.post(score_url(world, 3), data=score_data(world, [3, 3, 3]))
-    assert services.my_queue(round_=world.round, panellist=pat).next_up == world.applications[0]
+    assert my_queue(round_=world.round, panellist=pat).next_up == world.applications[0]
     client.post(score_url(world, 0), data=score_data(world, [3, 3, 3]))
-    queue = services.my_queue(round_=world.round, panellist=pat)
+    queue = my_queue(round_=world.round, panellist=pat)
     assert queue.next_up is None and (queue.submitted, queue.total) == (3, 3)
     assert "You have submitted scores for every application" in client.get(my_url(world)).get_data(
         as_text=True
@@ -137,7 +138,7 @@ def test_ties_for_next_to_score_go_by_reference_not_by_anyones_scores(
     sign_in_as(client, kim)
     client.post(score_url(world, 0), data=score_data(world, [0, 0, 0]))
     client.post(score_url(world, 1), data=score_data(world, [0, 0, 0]))
-    assert services.my_queue(round_=world.round, panellist=pat).next_up == world.applications[1]
+    assert my_queue(round_=world.round, panellist=pat).next_up == world.applications[1]
 
 
 def test_drafts_do_not_count_towards_next_to_score(
@@ -147,7 +148,7 @@ def test_drafts_do_not_count_towards_next_to_score(
     sign_in_as(client, olu)
     client.post(score_url(world, 0), data=score_data(world, [5, None, None], "draft"))
     client.post(score_url(world, 1), data=score_data(world, [5, 5, 5]))
-    queue = services.my_queue(round_=world.round, panellist=pat)
+    queue = my_queue(round_=world.round, panellist=pat)
     assert queue.next_up == world.applications[0]
 
 
