@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from panel.applications.validation import PERSONAL_FIELDS
 from panel.audit import changes, record
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -27,6 +26,7 @@ from panel.models import (
 from panel.models.application import ApplicationAttempt
 from panel.models.types import uk_today, utcnow
 from panel.rounds.services import stage_check
+from panel.rubrics import current_rubric
 
 NOT_LOGGED = "(personal data: not logged)"
 RATE_LIMIT_PER_HOUR = 5

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from criteria.errors import ScoringError
 from criteria.weights import Spread, check_shares, points, proposed_weights, spread
-from panel.access import membership
 from panel.audit import changes, record
 from panel.extensions import db
 from panel.models import (
@@ -40,7 +39,9 @@ from panel.models import (
     WeightShare,
 )
 from panel.models.types import utcnow
+from panel.panels import membership
 from panel.rounds.services import stage_check
+from panel.rubrics import current_rubric
 
 FIXED_PREFIX = "Fixed by staff:"
 
@@ -82,16 +83,8 @@ class Invalid(CodesignError):
 
 # ------------------------------------------------------------------ the rubric in force
 
-
-def current_rubric(round_: FundingRound) -> Rubric | None:
-    """The round's adopted rubric in force: the highest version, or None before adoption."""
-    return (
-        db.session.execute(
-            db.select(Rubric).where(Rubric.round_id == round_.id).order_by(Rubric.version.desc())
-        )
-        .scalars()
-        .first()
-    )
+# `current_rubric` (imported above) is the one read of the rubric in force; it lives in
+# panel.rubrics so every area may use it without importing codesign.
 
 
 def rubric_locked(round_: FundingRound) -> bool:

@@ -7,10 +7,10 @@ services as the web pages (so the audit log is real), and moves the round to the
 
 import random
 
-from panel.codesign.services import current_rubric
 from panel.demo import Demo
 from panel.models import ConflictKind, Stage
 from panel.rounds.services import advance_stage
+from panel.rubrics import current_rubric
 from panel.scoring import services
 
 # How each panellist tends to score, relative to an application's merit (harsh < 0 < lenient).

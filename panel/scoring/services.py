@@ -21,9 +21,7 @@ from sqlalchemy import exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from panel.access import membership
 from panel.audit import record
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -41,7 +39,9 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.panels import membership
 from panel.rounds.services import current_members
+from panel.rubrics import current_rubric
 
 # Stages in which a panellist may still declare a conflict (the recusal matters until decided).
 CONFLICT_STAGES = (Stage.ELIGIBILITY, Stage.SCORING, Stage.PANEL)

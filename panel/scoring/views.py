@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.forms import choices
 from panel.models import Application, Conflict, ConflictKind, FundingRound, Review, Stage, User
 from panel.models.types import utcnow
+from panel.rubrics import current_rubric
 from panel.scoring import bp, services
 from panel.scoring.forms import (
     ConflictForm,

@@ -6,7 +6,6 @@ from statistics import mean
 
 from flask import Flask
 
-from panel.codesign.services import current_rubric
 from panel.demo import Demo
 from panel.extensions import db
 from panel.models import (
@@ -19,6 +18,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.rubrics import current_rubric
 from panel.scoring import services
 from panel.scoring.demo import add_demo
 from tests.panel.scoring.conftest import create_application, create_rubric
