@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import func
 
-from criteria.weights import Spread, points
+from criteria.weights import Spread, points, weight_problems
 from panel.audit import record
 from panel.codesign.services.errors import Closed, Invalid, NotAllowed
 from panel.codesign.services.queries import criteria_of
@@ -55,9 +55,10 @@ def _spread_record(value: Spread | None) -> dict[str, Any] | None:
 
 
 def adopt(*, round_: FundingRound, choices: list[Choice], note: str, actor: User) -> Rubric:
-    """Staff or the chair freeze the chosen criteria as the next rubric version. Scored weights
-    must be whole, add up to 100 with at least one above 0; any change from the proposed weight
-    needs a reason. Refused once a review is submitted or scoring has closed."""
+    """Staff or the chair freeze the chosen criteria as the next rubric version. The scored
+    weights must pass `criteria.weights.weight_problems` (whole, 0 to 100, not all 0, adding up
+    to 100); any change from the proposed weight needs a reason. Refused once a review is
+    submitted or scoring has closed."""
     if not may_adopt(round_, actor):
         raise NotAllowed("Only staff or the panel's chair can adopt the criteria.")
     reason = adoption_closed(round_)
@@ -74,8 +75,6 @@ def adopt(*, round_: FundingRound, choices: list[Choice], note: str, actor: User
             continue
         if c.kind != CriterionKind.SCORED:
             continue
-        if choice.weight < 0 or choice.weight > 100:
-            problems.append((f"weight_{c.id}", f"Enter a weight from 0 to 100 for {c.title}"))
         proposed = summary.proposed_for(c.id)
         if choice.weight != proposed and not choice.reason.strip():
             if proposed is None:
@@ -90,13 +89,11 @@ def adopt(*, round_: FundingRound, choices: list[Choice], note: str, actor: User
                     )
                 )
     scored = [ch for ch in choices if ch.criterion.kind == CriterionKind.SCORED]
-    if choices and not scored:
-        problems.append(("form", "Choose at least one scored criterion"))
-    elif scored and all(ch.weight == 0 for ch in scored):
-        problems.append(("form", "Give at least one scored criterion a weight above 0"))
-    elif scored and sum(ch.weight for ch in scored) != 100:
-        total = sum(ch.weight for ch in scored)
-        problems.append(("form", f"The weights add up to {total}. They must add up to 100"))
+    if choices:
+        labels = [f"The weight of {ch.criterion.title}" for ch in scored]
+        for problem in weight_problems([ch.weight for ch in scored], labels):
+            at = "form" if problem.index is None else f"weight_{scored[problem.index].criterion.id}"
+            problems.append((at, problem.message))
     if problems:
         raise Invalid(problems)
 

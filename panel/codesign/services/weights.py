@@ -3,8 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from criteria.errors import ScoringError
-from criteria.weights import Spread, check_shares, proposed_weights, spread
+from criteria.weights import Spread, proposed_weights, spread, weight_problems
 from panel.audit import record
 from panel.codesign.services.errors import Closed, Invalid
 from panel.codesign.services.queries import criteria_of
@@ -93,8 +92,8 @@ def my_shares(round_: FundingRound, user: User) -> dict[int, int]:
 
 
 def share_weights(*, round_: FundingRound, shares: dict[int, int], actor: User) -> None:
-    """A member shares 100 points among the shortlisted scored criteria (whole numbers, 0 or
-    more, not all 0); sharing again replaces their earlier shares."""
+    """A member shares 100 points among the shortlisted scored criteria (checked by
+    `criteria.weights.weight_problems`); sharing again replaces their earlier shares."""
     require_open(round_)
     criteria = weighable(round_)
     if not criteria:
@@ -102,12 +101,15 @@ def share_weights(*, round_: FundingRound, shares: dict[int, int], actor: User) 
     ids = [c.id for c in criteria]
     if set(shares) != set(ids):
         raise Invalid([("form", "The shortlist has changed. Check the criteria and try again.")])
-    values = [shares[cid] for cid in ids]
-    try:
-        check_shares(values)
-    except ScoringError as exc:
-        message = str(exc).replace("The shares add up", "Your shares add up")
-        raise Invalid([("form", message)]) from exc
+    problems = weight_problems(
+        [shares[cid] for cid in ids],
+        [f"Points for {c.title}" for c in criteria],
+        together="Your shares",
+    )
+    if problems:
+        raise Invalid(
+            [("form" if p.index is None else f"share_{ids[p.index]}", p.message) for p in problems]
+        )
     existing = {
         row.criterion_id: row
         for row in db.session.execute(

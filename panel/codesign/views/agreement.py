@@ -8,7 +8,7 @@ from flask_login import current_user
 from panel.access import policy, round_for_member
 from panel.codesign import bp, services
 from panel.codesign.forms import AdoptFormBase, adopt_form, shares_form
-from panel.codesign.views.common import refused, show_problems
+from panel.codesign.views.common import add_error, refused, show_problems
 from panel.extensions import db
 from panel.models import CriterionKind
 
@@ -29,7 +29,12 @@ def weights(round_id: int) -> Any:
             services.share_weights(round_=round_, shares=form.shares(), actor=current_user)
         except services.Invalid as exc:
             db.session.rollback()
-            total_error = exc.problems[0][1]
+            # A fault of one share goes by its box; a fault of the set goes by the total.
+            for name, message in exc.problems:
+                if name == "form":
+                    total_error = message
+                else:
+                    add_error(form, name, message)
         else:
             db.session.commit()
             flash(

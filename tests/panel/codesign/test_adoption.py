@@ -176,13 +176,15 @@ def test_weights_must_add_up_to_100_and_cannot_all_be_zero(
     zeros = client.post(
         url, data=_form(criteria, **{f"weight_{a.id}": "0", f"weight_{b.id}": "0"}, **reasons)
     )
-    assert "Give at least one scored criterion a weight above 0" in zeros.get_data(as_text=True)
+    assert "The weights cannot all be 0" in zeros.get_data(as_text=True)
     negative = client.post(
         url, data=_form(criteria, **{f"weight_{a.id}": "110", f"weight_{b.id}": "-10"}, **reasons)
     )
     page = negative.get_data(as_text=True)
     assert "The weight of Value for money cannot be negative" in page
     assert "The weight of Brings neighbours together cannot be more than 100" in page
+    # Each by its own box (criteria.weights.weight_problems names the weight at fault).
+    assert f'id="weight_{a.id}-error"' in page and f'id="weight_{b.id}-error"' in page
     only_eligibility = {k: v for k, v in _form(criteria).items() if not k.startswith("include_")}
     only_eligibility[f"include_{criteria[2].id}"] = "y"
     page = client.post(url, data=only_eligibility).get_data(as_text=True)
