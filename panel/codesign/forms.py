@@ -237,7 +237,8 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
 
 
 class AdoptFormBase(FlaskForm):
-    # The rubric version in force when the page was opened ("0": none); a stale form gets 409.
+    # The rubric version in force when the page was opened ("0": none). The adopt service refuses
+    # a stale one (the view answers 409); the view refuses a form without one (400).
     version = HiddenField()
     note = TextAreaField(
         "Anything the panel should know about this adoption (optional)",

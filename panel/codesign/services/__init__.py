@@ -17,7 +17,14 @@ this package: `from panel.codesign import services`. The rubric in force is read
 """
 
 from panel.codesign.services.adoption import Choice, adopt, candidates
-from panel.codesign.services.errors import Closed, CodesignError, Invalid, NotAllowed, StaleEdit
+from panel.codesign.services.errors import (
+    Closed,
+    CodesignError,
+    Invalid,
+    NotAllowed,
+    StaleAdoption,
+    StaleEdit,
+)
 from panel.codesign.services.proposals import (
     Wording,
     add_comment,
@@ -86,6 +93,7 @@ __all__ = [
     "Invalid",
     "NotAllowed",
     "RecordEntry",
+    "StaleAdoption",
     "StaleEdit",
     "WeightSummary",
     "Wording",

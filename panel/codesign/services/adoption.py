@@ -7,7 +7,7 @@ from sqlalchemy import func
 
 from criteria.weights import Spread, points, weight_problems
 from panel.audit import record
-from panel.codesign.services.errors import Closed, Invalid, NotAllowed
+from panel.codesign.services.errors import Closed, Invalid, NotAllowed, StaleAdoption
 from panel.codesign.services.queries import criteria_of
 from panel.codesign.services.rules import adoption_closed, may_adopt
 from panel.codesign.services.weights import weight_summary
@@ -54,16 +54,29 @@ def _spread_record(value: Spread | None) -> dict[str, Any] | None:
     }
 
 
-def adopt(*, round_: FundingRound, choices: list[Choice], note: str, actor: User) -> Rubric:
+def adopt(
+    *,
+    round_: FundingRound,
+    choices: list[Choice],
+    note: str,
+    actor: User,
+    expected_version: int,
+) -> Rubric:
     """Staff or the chair freeze the chosen criteria as the next rubric version. The scored
     weights must pass `criteria.weights.weight_problems` (whole, 0 to 100, not all 0, adding up
     to 100); any change from the proposed weight needs a reason. Refused once a review is
-    submitted or scoring has closed."""
+    submitted or scoring has closed.
+
+    `expected_version` is the version in force when the adopter made their choices (0: none).
+    If another is in force now, someone adopted meanwhile: StaleAdoption, nothing is replaced."""
     if not may_adopt(round_, actor):
         raise NotAllowed("Only staff or the panel's chair can adopt the criteria.")
     reason = adoption_closed(round_)
     if reason:
         raise Closed(reason)
+    in_force = current_rubric(round_)
+    if expected_version != (in_force.version if in_force is not None else 0):
+        raise StaleAdoption(in_force)
     summary = weight_summary(round_)
     problems: list[tuple[str, str]] = []
     if not choices:

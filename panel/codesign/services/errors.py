@@ -1,6 +1,6 @@
 """The refusals of the codesign services: each carries a message fit to show on the page."""
 
-from panel.models import Criterion
+from panel.models import Criterion, Rubric
 
 
 class CodesignError(ValueError):
@@ -28,6 +28,24 @@ class StaleEdit(CodesignError):
             "overwritten: compare the two versions below."
         )
         self.criterion = criterion
+
+
+class StaleAdoption(CodesignError):
+    """The adoption form was made while another rubric version was in force: nothing was adopted.
+
+    `in_force` is the version in force now, to show beside the person's own choices."""
+
+    def __init__(self, in_force: Rubric | None) -> None:
+        changed = (
+            f"Someone else adopted version {in_force.version} of the criteria"
+            if in_force is not None
+            else "The adopted criteria changed"
+        )
+        super().__init__(
+            f"{changed} while you had this page open. Check it below; your choices are kept in "
+            "the form. Adopt again only if you still want to replace it."
+        )
+        self.in_force = in_force
 
 
 class Invalid(CodesignError):

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member
@@ -96,11 +96,10 @@ def adopt(round_id: int) -> Any:
     summary = services.weight_summary(round_)
     candidates = services.candidates(round_)
     form = adopt_form(candidates, summary.proposed)
-    in_force = services.current_rubric(round_)
-    in_force_version = in_force.version if in_force else 0
     stale = False
     if not form.is_submitted():
-        form.version.data = str(in_force_version)
+        in_force = services.current_rubric(round_)
+        form.version.data = str(in_force.version if in_force else 0)
     if form.is_submitted() and not allowed:
         return refused(
             round_,
@@ -109,24 +108,25 @@ def adopt(round_id: int) -> Any:
             url_for("codesign.adopt", round_id=round_.id),
         )
     if allowed and closed is None and form.is_submitted():
+        expected_version = _version_sent(form)
         form.validate()
         form.clear_excluded_errors()
-        sent = form.version.data or ""
-        if sent.isdigit() and int(sent) != in_force_version:
-            # Someone adopted while this page was open: never replace it silently (item 24).
-            stale = True
-            form.form_errors.append(
-                f"Someone else adopted version {in_force_version} of the criteria while you had "
-                "this page open. Check it below; your choices are kept in the form. Adopt again "
-                "only if you still want to replace it."
-            )
-            form.version.data = str(in_force_version)
-        chosen = None if stale else _choices_from(form)
+        chosen = _choices_from(form)
         if chosen is not None and not form.errors:
             try:
                 rubric = services.adopt(
-                    round_=round_, choices=chosen, note=form.note.data or "", actor=current_user
+                    round_=round_,
+                    choices=chosen,
+                    note=form.note.data or "",
+                    actor=current_user,
+                    expected_version=expected_version,
                 )
+            except services.StaleAdoption as exc:
+                # Someone adopted while this page was open: show theirs beside these (item 24).
+                db.session.rollback()
+                stale = True
+                form.form_errors.append(str(exc))
+                form.version.data = str(exc.in_force.version if exc.in_force else 0)
             except services.Invalid as exc:
                 db.session.rollback()
                 show_problems(form, exc)
@@ -145,6 +145,15 @@ def adopt(round_id: int) -> Any:
         rubric=services.current_rubric(round_),
         stale=stale,
     ), status
+
+
+def _version_sent(form: AdoptFormBase) -> int:
+    """The rubric version the page was made from; a form without one is a bad request (400),
+    never an adoption that skips the check."""
+    sent = (form.version.data or "").strip()
+    if not (sent.isascii() and sent.isdigit()):
+        abort(400)
+    return int(sent)
 
 
 # ------------------------------------------------------------------ the record
