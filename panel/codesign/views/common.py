@@ -16,6 +16,17 @@ def _helpers() -> dict[str, Any]:
     return {"points": points}
 
 
+@bp.app_context_processor
+def _round_page_helpers() -> dict[str, Any]:
+    """For codesign/_round_links.html, which the round page (another area's) includes."""
+    return {"codesign_open": codesign_open}
+
+
+def codesign_open(round_: FundingRound) -> bool:
+    """True while the criteria are under discussion: the rule is `services.discussion_closed`."""
+    return services.discussion_closed(round_) is None
+
+
 def criterion_or_404(round_: FundingRound, criterion_id: int) -> Criterion:
     criterion = services.criterion_in(round_, criterion_id)
     if criterion is None:
