@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
-
 from criteria.weights import Spread, points, weight_problems
 from panel.audit import record
 from panel.codesign.services.errors import Closed, Invalid, NotAllowed, StaleAdoption
@@ -110,11 +108,9 @@ def adopt(
     if problems:
         raise Invalid(problems)
 
-    latest = db.session.execute(
-        db.select(func.max(Rubric.version)).where(Rubric.round_id == round_.id)
-    ).scalar()
+    # The version in force is the latest (checked above), so this one follows it.
     rubric = Rubric(
-        round_id=round_.id, version=(latest or 0) + 1, adopted_by_id=actor.id, note=note.strip()
+        round_id=round_.id, version=expected_version + 1, adopted_by_id=actor.id, note=note.strip()
     )
     db.session.add(rubric)
     db.session.flush()
