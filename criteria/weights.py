@@ -3,6 +3,9 @@
 Each member shares 100 points among the shortlisted scored criteria. The proposed weight of a
 criterion is the mean of the members' shares, rounded to whole points with the largest-remainder
 (Hamilton) method so that the proposed weights add up to exactly 100.
+
+`weight_problems` is the one check of a set of weights (a member's shares, or the weights staff
+adopt): every caller asks it, and shows each fault by the field it names.
 """
 
 from __future__ import annotations
@@ -47,17 +50,51 @@ def largest_remainder(
     return tuple(floors)
 
 
+@dataclass(frozen=True, slots=True)
+class WeightProblem:
+    """One thing wrong with a set of weights: `index` is the weight at fault, None the whole set."""
+
+    index: int | None
+    message: str
+
+
+def weight_problems(
+    weights: Sequence[int],
+    labels: Sequence[str],
+    *,
+    together: str = "The weights",
+    total: int = TOTAL,
+) -> list[WeightProblem]:
+    """Each fault of a set of weights: each whole, 0 to `total`; not all 0; adding up to `total`."""
+    if len(labels) != len(weights):
+        raise ScoringError("Every weight needs a label to name it in a message.")
+    problems: list[WeightProblem] = []
+    all_whole = True
+    for index, (weight, label) in enumerate(zip(weights, labels, strict=True)):
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            problems.append(WeightProblem(index, f"{label} must be a whole number"))
+            all_whole = False
+        elif weight < 0:
+            problems.append(WeightProblem(index, f"{label} cannot be negative"))
+        elif weight > total:
+            problems.append(WeightProblem(index, f"{label} cannot be more than {total}"))
+    if not weights:
+        problems.append(WeightProblem(None, "Choose at least one scored criterion"))
+    elif all_whole:  # The set is judged as a whole once every weight is a whole number.
+        if all(weight == 0 for weight in weights):
+            problems.append(WeightProblem(None, f"{together} cannot all be 0"))
+        elif sum(weights) != total:
+            message = f"{together} add up to {sum(weights)}. They must add up to {total}"
+            problems.append(WeightProblem(None, message))
+    return problems
+
+
 def check_shares(shares: Sequence[int], total: int = TOTAL) -> None:
-    """Refuse one member's shares unless they are whole numbers of 0 or more adding up to `total`,
-    not all 0."""
-    if any(isinstance(s, bool) or not isinstance(s, int) for s in shares):
-        raise ScoringError("Each share must be a whole number.")
-    if any(s < 0 for s in shares):
-        raise ScoringError("Shares cannot be negative.")
-    if shares and all(s == 0 for s in shares):
-        raise ScoringError("The shares cannot all be 0.")
-    if sum(shares) != total:
-        raise ScoringError(f"The shares add up to {sum(shares)}. They must add up to {total}.")
+    """Refuse one member's shares if `weight_problems` finds any fault; the message names each."""
+    labels = [f"Share {n}" for n in range(1, len(shares) + 1)]
+    problems = weight_problems(shares, labels, together="The shares", total=total)
+    if problems:
+        raise ScoringError(" ".join(f"{p.message}." for p in problems))
 
 
 def mean_shares(members: Sequence[Sequence[int]]) -> tuple[Fraction, ...]:

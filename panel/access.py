@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from panel.extensions import db
+from panel.panels import membership  # the one query; views may import it from here
 
 POLICIES = ("public", "anonymous", "signed_in", "staff", "member")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,19 +74,6 @@ def round_for_member(round_id: int) -> Any:
         current_app.logger.warning("refused: user %s to round %s", current_user.id, round_id)
         abort(404)
     return round_
-
-
-def membership(round_: Any, user: Any) -> Any:
-    """The user's current panel membership of the round, or None."""
-    from panel.models import RoundMember
-
-    return db.session.execute(
-        db.select(RoundMember).where(
-            RoundMember.round_id == round_.id,
-            RoundMember.user_id == user.id,
-            RoundMember.removed_at.is_(None),
-        )
-    ).scalar_one_or_none()
 
 
 def round_or_404(round_id: int) -> Any:

@@ -10,7 +10,6 @@ from sqlalchemy import func
 
 from panel.applications.services import ApplicationError
 from panel.audit import changes, record
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -23,6 +22,7 @@ from panel.models import (
 )
 from panel.models.types import utcnow
 from panel.rounds.services import stage_check
+from panel.rubrics import current_rubric
 
 
 class EligibilityClosed(ApplicationError):

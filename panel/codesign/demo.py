@@ -244,6 +244,7 @@ def _spring(demo: Demo) -> None:
         ],
         note="Agreed at the panel's co-design meeting in the community centre.",
         actor=asha,
+        expected_version=0,  # the first adoption of this round
     )
 
 
@@ -310,6 +311,7 @@ def _autumn(demo: Demo) -> None:
         ],
         note="Started from the spring criteria; the autumn panel kept them and shared the weights.",
         actor=tom,
+        expected_version=0,  # the first adoption of this round
     )
 
 

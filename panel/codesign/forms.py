@@ -212,7 +212,7 @@ class SharesFormBase(FlaskForm):
 
 
 def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any) -> SharesFormBase:
-    """One whole-number box per shortlisted scored criterion."""
+    """One whole-number box per shortlisted scored criterion (the service checks the numbers)."""
 
     class SharesForm(SharesFormBase):
         pass
@@ -226,11 +226,8 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
                 c.title,
                 default=saved.get(c.id),
                 not_whole=f"Enter a whole number of points for {c.title}, like 25",
-                validators=[
-                    InputRequired(f"Enter your points for {c.title}, or 0"),
-                    NumberRange(min=0, message=f"Points for {c.title} cannot be negative"),
-                    NumberRange(max=100, message=f"Points for {c.title} cannot be more than 100"),
-                ],
+                # The range and the total are checked by criteria.weights.weight_problems.
+                validators=[InputRequired(f"Enter your points for {c.title}, or 0")],
             ),
         )
     return SharesForm(**kwargs)
@@ -240,7 +237,8 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
 
 
 class AdoptFormBase(FlaskForm):
-    # The rubric version in force when the page was opened ("0": none); a stale form gets 409.
+    # The rubric version in force when the page was opened ("0": none). The adopt service refuses
+    # a stale one (the view answers 409); the view refuses a form without one (400).
     version = HiddenField()
     note = TextAreaField(
         "Anything the panel should know about this adoption (optional)",
@@ -307,13 +305,8 @@ def adopt_form(criteria: list[Criterion], proposed: dict[int, int], **kwargs: An
                     "Weight, out of 100",
                     default=proposed.get(c.id),
                     not_whole=f"Enter a whole number for the weight of {c.title}, like 25",
-                    validators=[
-                        Optional(),
-                        NumberRange(min=0, message=f"The weight of {c.title} cannot be negative"),
-                        NumberRange(
-                            max=100, message=f"The weight of {c.title} cannot be more than 100"
-                        ),
-                    ],
+                    # The range and the total are checked by criteria.weights.weight_problems.
+                    validators=[Optional()],
                 ),
             )
             setattr(

@@ -15,7 +15,6 @@ from typing import Any
 from flask import current_app
 
 import criteria
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -30,6 +29,7 @@ from panel.models import (
     Score,
     User,
 )
+from panel.rubrics import current_rubric
 
 
 class ResultsUnavailable(ValueError):

@@ -8,10 +8,10 @@ services as the web pages (so the audit log is real), and moves the round to the
 import random
 
 from panel.applications.queries import eligible_applications
-from panel.codesign.services import current_rubric
 from panel.demo_base import Demo
 from panel.models import ConflictKind, Stage
 from panel.rounds.services import advance_stage
+from panel.rubrics import current_rubric
 from panel.scoring.services.conflicts import declare_conflict
 from panel.scoring.services.lookups import find_review, scores_by_criterion
 from panel.scoring.services.reviews import ScoreEntry, save_review

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
 from panel.applications.queries import eligible_applications
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.forms import choices
 from panel.models import Application, Conflict, ConflictKind, FundingRound, User
 from panel.rounds.services import current_members
+from panel.rubrics import current_rubric
 from panel.scoring import bp
 from panel.scoring.forms import (
     ConflictForm,

@@ -6,15 +6,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from criteria import ScoringError
 from criteria.weights import (
+    WeightProblem,
     check_shares,
     largest_remainder,
     mean_shares,
     points,
     proposed_weights,
     spread,
+    weight_problems,
 )
 
 
@@ -68,6 +72,79 @@ def test_shares_must_be_whole_not_negative_not_all_zero_and_add_up_to_100() -> N
         check_shares([0, 0])
     with pytest.raises(ScoringError, match="whole number"):
         check_shares([50.5, 49.5])  # type: ignore[list-item]
+
+
+LABELS = ["The weight of Local", "The weight of Value"]
+
+
+def test_a_good_set_of_weights_has_no_problems() -> None:
+    assert weight_problems([67, 33], LABELS) == []
+    assert weight_problems([100, 0], LABELS) == []
+    assert weight_problems([5, 5], LABELS, total=10) == []
+
+
+def test_each_weight_out_of_range_is_named_by_its_place_and_label() -> None:
+    assert weight_problems([110, -10], LABELS) == [
+        WeightProblem(0, "The weight of Local cannot be more than 100"),
+        WeightProblem(1, "The weight of Value cannot be negative"),
+    ]
+
+
+def test_a_weight_that_is_not_whole_is_named_and_the_set_is_not_summed() -> None:
+    problems = weight_problems([Decimal("50.5"), True], LABELS)  # type: ignore[list-item]
+    assert problems == [
+        WeightProblem(0, "The weight of Local must be a whole number"),
+        WeightProblem(1, "The weight of Value must be a whole number"),
+    ]
+
+
+def test_the_set_must_add_up_to_the_total_and_not_be_all_zero() -> None:
+    assert weight_problems([57, 33], LABELS) == [
+        WeightProblem(None, "The weights add up to 90. They must add up to 100")
+    ]
+    assert weight_problems([0, 0], LABELS, together="Your shares") == [
+        WeightProblem(None, "Your shares cannot all be 0")
+    ]
+    assert weight_problems([-10, 50], LABELS) == [
+        WeightProblem(0, "The weight of Local cannot be negative"),
+        WeightProblem(None, "The weights add up to 40. They must add up to 100"),
+    ]
+
+
+def test_an_empty_set_asks_for_a_scored_criterion() -> None:
+    assert weight_problems([], []) == [WeightProblem(None, "Choose at least one scored criterion")]
+
+
+@st.composite
+def panel_shares(draw: st.DrawFn) -> list[list[int]]:
+    """Some members, each sharing 100 points among the same 1 to 5 criteria."""
+    width = draw(st.integers(1, 5))
+    members = []
+    for _ in range(draw(st.integers(1, 6))):
+        cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=width - 1, max_size=width - 1)))
+        members.append([b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)])
+    return members
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(panel_shares())
+def test_the_proposed_weights_always_pass_the_check_of_a_set(members: list[list[int]]) -> None:
+    for shares in members:
+        check_shares(shares)
+    weights = proposed_weights(members)
+    labels = [f"The weight of criterion {n}" for n in range(len(weights))]
+    assert weight_problems(weights, labels) == []
+
+
+def test_every_weight_needs_its_label() -> None:
+    with pytest.raises(ScoringError, match="label"):
+        weight_problems([50, 50], ["The weight of Local"])
+
+
+def test_check_shares_names_every_fault_at_once() -> None:
+    with pytest.raises(ScoringError) as refused:
+        check_shares([110, -10])
+    assert str(refused.value) == "Share 1 cannot be more than 100. Share 2 cannot be negative."
 
 
 def test_a_member_who_skips_a_criterion_is_refused() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists
 
-from panel.access import membership
 from panel.applications.queries import eligible_application, is_eligible_in_round
 from panel.extensions import db
 from panel.models import (
@@ -22,6 +21,7 @@ from panel.models import (
     Score,
     User,
 )
+from panel.panels import membership
 from panel.scoring.services.errors import NotFound
 
 NOT_SCORABLE_TEXT = "That application is not one of this round's applications to score."

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from panel.audit import record
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -24,6 +23,7 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.rubrics import current_rubric
 from panel.scoring.services.errors import (
     AlreadySubmitted,
     ConflictDeclared,

@@ -51,9 +51,11 @@ def agreed(
     return round_, [a, b, e], people
 
 
-def _form(criteria: list[Criterion], **overrides: str) -> dict[str, str]:
+def _form(criteria: list[Criterion], version: str = "0", **overrides: str) -> dict[str, str]:
+    """What the adopt page posts, made while `version` was in force ("0": none yet)."""
     a, b, e = criteria
     data = {
+        "version": version,
         f"include_{a.id}": "y",
         f"position_{a.id}": "1",
         f"weight_{a.id}": "67",
@@ -176,13 +178,15 @@ def test_weights_must_add_up_to_100_and_cannot_all_be_zero(
     zeros = client.post(
         url, data=_form(criteria, **{f"weight_{a.id}": "0", f"weight_{b.id}": "0"}, **reasons)
     )
-    assert "Give at least one scored criterion a weight above 0" in zeros.get_data(as_text=True)
+    assert "The weights cannot all be 0" in zeros.get_data(as_text=True)
     negative = client.post(
         url, data=_form(criteria, **{f"weight_{a.id}": "110", f"weight_{b.id}": "-10"}, **reasons)
     )
     page = negative.get_data(as_text=True)
     assert "The weight of Value for money cannot be negative" in page
     assert "The weight of Brings neighbours together cannot be more than 100" in page
+    # Each by its own box (criteria.weights.weight_problems names the weight at fault).
+    assert f'id="weight_{a.id}-error"' in page and f'id="weight_{b.id}-error"' in page
     only_eligibility = {k: v for k, v in _form(criteria).items() if not k.startswith("include_")}
     only_eligibility[f"include_{criteria[2].id}"] = "y"
     page = client.post(url, data=only_eligibility).get_data(as_text=True)
@@ -218,7 +222,11 @@ def test_re_adoption_before_scoring_makes_version_2_and_a_submitted_review_locks
     client.post(url, data=_form(criteria))
     round_.stage = Stage.SCORING
     db.session.commit()
-    assert client.post(url, data=_form(criteria)).status_code == 302
+    stale = client.post(url, data=_form(criteria, version="0"))  # made before version 1
+    assert stale.status_code == 409
+    assert "Someone else adopted version 1 of the criteria" in stale.get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in stale.get_data(as_text=True)
+    assert client.post(url, data=_form(criteria, version="1")).status_code == 302
     versions = (
         db.session.execute(db.select(Rubric.version).order_by(Rubric.version)).scalars().all()
     )
@@ -238,7 +246,7 @@ def test_re_adoption_before_scoring_makes_version_2_and_a_submitted_review_locks
     )
     db.session.commit()
     assert services.rubric_locked(round_)
-    response = client.post(url, data=_form(criteria))
+    response = client.post(url, data=_form(criteria, version="2"))
     page = response.get_data(as_text=True)
     assert (
         "A panellist has submitted a review, so the adopted criteria can no longer change" in page
@@ -246,7 +254,54 @@ def test_re_adoption_before_scoring_makes_version_2_and_a_submitted_review_locks
     assert 'name="weight_' not in page
     assert db.session.execute(db.select(db.func.count(Rubric.id))).scalar() == 2
     with pytest.raises(services.Closed):
-        services.adopt(round_=round_, choices=[], note="", actor=staff)
+        services.adopt(round_=round_, choices=[], note="", actor=staff, expected_version=2)
+
+
+def test_adopting_from_a_stale_version_is_refused_by_the_service_and_replaces_nothing(
+    staff: User, agreed: tuple[FundingRound, list[Criterion], list[User]]
+) -> None:
+    round_, criteria, _ = agreed
+    a, b, _e = criteria
+    choices = [
+        services.Choice(criterion=a, position=1, weight=67),
+        services.Choice(criterion=b, position=2, weight=33),
+    ]
+    first = services.adopt(round_=round_, choices=choices, note="", actor=staff, expected_version=0)
+    db.session.commit()
+    for stale in (0, 2):
+        with pytest.raises(services.StaleAdoption) as refused:
+            services.adopt(
+                round_=round_, choices=choices, note="", actor=staff, expected_version=stale
+            )
+        assert refused.value.in_force is first
+        assert "Someone else adopted version 1 of the criteria" in str(refused.value)
+    db.session.rollback()
+    assert db.session.execute(db.select(Rubric.version)).scalars().all() == [1]
+    again = services.adopt(round_=round_, choices=choices, note="", actor=staff, expected_version=1)
+    assert again.version == 2
+
+
+@pytest.mark.parametrize("version", [None, "", " ", "one", "-1", "1.0", "\u00b2"])
+def test_a_form_without_the_version_it_was_made_from_is_a_bad_request(
+    client: FlaskClient,
+    staff: User,
+    agreed: tuple[FundingRound, list[Criterion], list[User]],
+    version: str | None,
+) -> None:
+    round_, criteria, _ = agreed
+    AuthActions(client).login(staff)
+    data = _form(criteria)
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = client.post(f"/rounds/{round_.id}/criteria/adopt", data=data)
+    assert response.status_code == 400
+    assert "There is a problem with that request" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Rubric)).first() is None
+    assert (
+        client.post(f"/rounds/{round_.id}/criteria/adopt", data=_form(criteria)).status_code == 302
+    )
 
 
 def _application(round_: FundingRound) -> Application:

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from panel.codesign import services
 from panel.extensions import db
-from panel.models import AuditEvent, CriterionComment, CriterionSupport, FundingRound, User
+from panel.models import AuditEvent, CriterionComment, CriterionSupport, FundingRound, Stage, User
 from tests.conftest import AuthActions
 from tests.panel.codesign.conftest import gen_criterion
 
@@ -119,3 +119,20 @@ def test_support_closes_after_co_design(
     db.session.commit()
     with pytest.raises(services.Closed, match="support and weights are closed"):
         services.support(criterion=criterion, actor=resident)
+
+
+def test_the_round_page_offers_the_discussion_only_while_it_is_open(
+    client: FlaskClient, resident: User, make_round: Callable[..., FundingRound]
+) -> None:
+    round_ = make_round(members=(resident,))
+    AuthActions(client).login(resident)
+    weights_link = f'href="/rounds/{round_.id}/criteria/weights"'
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert "Help shape the criteria the panel will use" in page and weights_link in page
+    round_.stage = Stage.APPLICATIONS
+    db.session.commit()
+    assert services.discussion_closed(round_) is not None
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert "The criteria were agreed during co-design. You can still comment on them." in page
+    assert weights_link not in page
+    assert f'href="/rounds/{round_.id}/criteria/record"' in page

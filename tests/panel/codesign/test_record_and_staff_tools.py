@@ -135,6 +135,7 @@ def _adopted_round(
         ],
         note="Agreed at the March meeting.",
         actor=staff,
+        expected_version=0,  # the first adoption of this round
     )
     db.session.commit()
     return round_, [a, b, e]

@@ -100,6 +100,8 @@ def test_negative_fractional_and_all_zero_shares_are_refused(
     ).get_data(as_text=True)
     assert "Points for Value for money cannot be negative" in negative
     assert f'id="share_{b.id}-error"' in negative
+    assert "Points for Brings neighbours together cannot be more than 100" in negative
+    assert f'id="share_{a.id}-error"' in negative and f'id="share_{c.id}-error"' not in negative
     fractional = client.post(
         url, data={f"share_{a.id}": "50.5", f"share_{b.id}": "49.5", f"share_{c.id}": "0"}
     ).get_data(as_text=True)
@@ -108,7 +110,7 @@ def test_negative_fractional_and_all_zero_shares_are_refused(
         url, data={f"share_{a.id}": "0", f"share_{b.id}": "0", f"share_{c.id}": "0"}
     )
     assert zeros.status_code == 400
-    assert "The shares cannot all be 0." in zeros.get_data(as_text=True)
+    assert "Your shares cannot all be 0" in zeros.get_data(as_text=True)
     blank = client.post(url, data={f"share_{a.id}": "100", f"share_{b.id}": ""}).get_data(
         as_text=True
     )

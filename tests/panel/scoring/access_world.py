@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import Application, Conflict, ConflictKind
+from panel.rubrics import current_rubric
 from tests.panel.scoring.conftest import create_application, create_rubric
 
 

@@ -7,7 +7,6 @@ from statistics import mean
 from flask import Flask
 
 from panel.applications.queries import eligible_applications
-from panel.codesign.services import current_rubric
 from panel.demo_base import Demo
 from panel.extensions import db
 from panel.models import (
@@ -20,6 +19,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.rubrics import current_rubric
 from panel.scoring.demo import add_demo
 from panel.scoring.services.progress import submitted_counts
 from tests.panel.scoring.conftest import create_application, create_rubric
