@@ -73,7 +73,7 @@ def verify_export_command(file: Path) -> None:
 
     Exits 0 only when every figure matches; prints each mismatch otherwise.
     """
-    from panel.results.verify import VerifyError, recompute
+    from panel.results.exports.verify import VerifyError, recompute
 
     try:
         report = recompute(file)

@@ -13,7 +13,7 @@ from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome, Stage
 from panel.money import format_pence
-from panel.results import bp, charts, decisions, export_views
+from panel.results import bp, charts, decisions
 from panel.results import services as results_service
 from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
 from panel.scoring.services import standing_conflict
@@ -472,20 +472,3 @@ def method(round_id: int) -> Any:
         return redirect(url_for("results.results", round_id=round_.id))
     status = 400 if form.errors else 200
     return render_template("results/method.html", round=round_, form=form), status
-
-
-# Exports (panel/results/export_views.py): the page, a background job's progress, downloads.
-bp.add_url_rule("/rounds/<int:round_id>/export", view_func=export_views.export_page)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export",
-    endpoint="start_export",
-    view_func=export_views.start_export,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export/jobs/<int:job_id>", view_func=export_views.job_status
-)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export/jobs/<int:job_id>/download", view_func=export_views.download
-)
-bp.add_url_rule("/rounds/<int:round_id>/export/<fmt>", view_func=export_views.download_now)

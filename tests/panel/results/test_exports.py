@@ -20,8 +20,8 @@ from referencing.jsonschema import DRAFT202012
 from panel.extensions import db
 from panel.models import AuditEvent, ExportJob, FundingRound
 from panel.results import exports as ex
-from panel.results import jobs
 from panel.results.cli import export_command, verify_export_command
+from panel.results.exports import jobs
 from panel.results.synthetic import seed_synthetic
 from tests.conftest import PASSWORD, AuthActions
 from tests.panel.results.export_factories import HOSTILE, make_worked_panel, ref
@@ -50,28 +50,6 @@ def all_text(book: Any) -> str:
     return "\n".join(
         str(cell.value) for ws in book.worksheets for row in ws.iter_rows() for cell in row
     )
-
-
-@pytest.fixture
-def export_routes(app: Flask) -> None:
-    """The export URLs as the lead wires them in views.py (added here until they are)."""
-    from panel.results import export_views as v
-
-    rules = [
-        ("/rounds/<int:round_id>/export", "export_page", v.export_page, ["GET"]),
-        ("/rounds/<int:round_id>/export", "start_export", v.start_export, ["POST"]),
-        ("/rounds/<int:round_id>/export/jobs/<int:job_id>", "job_status", v.job_status, ["GET"]),
-        (
-            "/rounds/<int:round_id>/export/jobs/<int:job_id>/download",
-            "download",
-            v.download,
-            ["GET"],
-        ),
-        ("/rounds/<int:round_id>/export/<fmt>", "download_now", v.download_now, ["GET"]),
-    ]
-    for rule, name, view, methods in rules:
-        if f"results.{name}" not in app.view_functions:
-            app.add_url_rule(rule, f"results.{name}", view, methods=methods)
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -438,9 +416,7 @@ def test_the_export_command_explains_an_unknown_round(app: Flask, tmp_path: Path
 # --------------------------------------------------------------------------- web
 
 
-def test_staff_download_a_small_export_straight_away(
-    app: Flask, client: Any, export_routes: None
-) -> None:
+def test_staff_download_a_small_export_straight_away(app: Flask, client: Any) -> None:
     """Item 18: a download is an attachment with Cache-Control: no-store."""
     panel = make_worked_panel()
     staff_email = "worked-panel.staff@example.org"
@@ -471,7 +447,7 @@ def test_staff_download_a_small_export_straight_away(
     assert csv_response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_export_form_says_what_to_choose(app: Flask, client: Any, export_routes: None) -> None:
+def test_the_export_form_says_what_to_choose(app: Flask, client: Any) -> None:
     panel = make_worked_panel()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
@@ -481,9 +457,7 @@ def test_the_export_form_says_what_to_choose(app: Flask, client: Any, export_rou
     assert response.text.count("Choose what to export") >= 2  # summary and by the field
 
 
-def test_residents_and_panellists_cannot_export(
-    app: Flask, client: Any, export_routes: None
-) -> None:
+def test_residents_and_panellists_cannot_export(app: Flask, client: Any) -> None:
     """Items 2 and 4: panellists get 404 on every export."""
     panel = make_worked_panel()
     email = "worked-panel.p1@example.org"
@@ -499,9 +473,7 @@ def test_residents_and_panellists_cannot_export(
         assert b"Reference" not in response.data
 
 
-def test_a_large_export_runs_in_the_background_and_offers_the_file(
-    app: Flask, client: Any, export_routes: None
-) -> None:
+def test_a_large_export_runs_in_the_background_and_offers_the_file(app: Flask, client: Any) -> None:
     """Item 18: a job's file is an attachment with no-store."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
     panel = make_worked_panel()
@@ -528,9 +500,7 @@ def test_a_large_export_runs_in_the_background_and_offers_the_file(
     assert "/export/csv" in quick.headers["Location"]
 
 
-def test_a_running_job_page_refreshes_itself_and_shows_progress(
-    app: Flask, client: Any, export_routes: None
-) -> None:
+def test_a_running_job_page_refreshes_itself_and_shows_progress(app: Flask, client: Any) -> None:
     panel = make_worked_panel()
     job = ExportJob(
         round_id=panel.round_id,

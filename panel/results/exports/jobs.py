@@ -22,7 +22,8 @@ from sqlalchemy.pool import NullPool
 from panel.audit import record
 from panel.extensions import db
 from panel.models import ExportJob, FundingRound, User
-from panel.results import exports as ex
+from panel.results.exports.make import estimated_rows, score_count, write_export
+from panel.results.exports.options import ExportError, ExportOptions, export_filename
 
 log = logging.getLogger(__name__)
 DEFAULT_INLINE_MAX_SCORES = 20_000
@@ -39,7 +40,7 @@ FEEDBACK_VARIANTS = {
 }
 
 
-def variant(options: ex.ExportOptions) -> str:
+def variant(options: ExportOptions) -> str:
     """The short text stored in ExportJob.format for these options."""
     if options.fmt != "feedback":
         return options.fmt
@@ -49,11 +50,11 @@ def variant(options: ex.ExportOptions) -> str:
     return "feedback"
 
 
-def options_of(job: ExportJob) -> ex.ExportOptions:
+def options_of(job: ExportJob) -> ExportOptions:
     """The export options a job was started with."""
     if job.format in FEEDBACK_VARIANTS:
-        return ex.ExportOptions("feedback", job.anonymise, FEEDBACK_VARIANTS[job.format])
-    return ex.ExportOptions(job.format, job.anonymise)
+        return ExportOptions("feedback", job.anonymise, FEEDBACK_VARIANTS[job.format])
+    return ExportOptions(job.format, job.anonymise)
 
 
 def inline_limit() -> int:
@@ -61,14 +62,14 @@ def inline_limit() -> int:
     return int(current_app.config.get("PANEL_EXPORT_INLINE_MAX_SCORES", DEFAULT_INLINE_MAX_SCORES))
 
 
-def needs_job(round_: FundingRound, options: ex.ExportOptions) -> bool:
+def needs_job(round_: FundingRound, options: ExportOptions) -> bool:
     """True when the export is too big to make within one web request."""
     if options.fmt in ("csv", "360giving", "360giving-json"):
         return False  # one row per application: always quick
-    return ex.score_count(round_.id) > inline_limit()
+    return score_count(round_.id) > inline_limit()
 
 
-def start_job(*, round_: FundingRound, options: ex.ExportOptions, actor: User) -> ExportJob:
+def start_job(*, round_: FundingRound, options: ExportOptions, actor: User) -> ExportJob:
     """Queue a background export (staff only); the caller commits, then calls `launch`."""
     job = ExportJob(
         round_id=round_.id,
@@ -76,8 +77,8 @@ def start_job(*, round_: FundingRound, options: ex.ExportOptions, actor: User) -
         format=variant(options),
         anonymise=options.anonymise,
         status="queued",
-        total=ex.estimated_rows(round_),
-        filename=ex.export_filename(round_, options.fmt, anonymise=options.anonymise),
+        total=estimated_rows(round_),
+        filename=export_filename(round_, options.fmt, anonymise=options.anonymise),
     )
     db.session.add(job)
     db.session.flush()
@@ -153,7 +154,7 @@ def run_job(app: Flask, job_id: int) -> None:
                     _update(job_id, progress=done, total=total)
 
             with tempfile.TemporaryFile() as out, reading_connection() as conn:
-                ex.write_export(
+                write_export(
                     round_, options, out, progress=progress, conn=conn, release=db.session.commit
                 )
                 out.seek(0)
@@ -171,7 +172,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             message = (
                 str(exc)
-                if isinstance(exc, ex.ExportError)
+                if isinstance(exc, ExportError)
                 else (
                     "Something went wrong while making the file. Try again; if it happens again, "
                     "tell the system administrator."
