@@ -7,7 +7,7 @@ and the analysis is remembered per round until something it was made from change
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 
 import criteria
+from criteria.sheet import compile_rules
 from panel.codesign.services import current_rubric
 from panel.extensions import db
 from panel.models import (
@@ -55,6 +56,8 @@ class AppRow:
 
 @dataclass(frozen=True)
 class RoundResults:
+    """A round analysed, as one viewer may see it, with the reviews its figures were made of."""
+
     round: FundingRound
     rubric: Rubric
     scored: list[RubricCriterion]
@@ -63,6 +66,11 @@ class RoundResults:
     panel_size: int
     # Ranks counted over the applications this viewer may see, when some are hidden from them.
     shown_ranks: dict[str, int | None] | None = None
+    # The ids of the reviews the figures count (see counted_reviews): every export takes them
+    # from here, so no sheet decides again which reviews count.
+    counted: frozenset[int] = frozenset()
+    # Every submitted review as it was read for the analysis, by id (counted or not).
+    reviews: Mapping[int, ReadReview] = field(default_factory=dict)
 
     def row(self, reference: str) -> AppRow:
         return self.applications[reference]
@@ -73,6 +81,11 @@ class RoundResults:
         if self.shown_ranks is None:
             return result.rank
         return self.shown_ranks.get(result.reference)
+
+    def sheet_scores(self) -> dict[int, float]:
+        """Each counted review's sheet score, by review id, worked out by the engine's rules."""
+        rules = compile_rules(engine_criteria(self.rubric), self.result.scale)
+        return {i: rules.score(self.reviews[i][3]) for i in self.counted}  # type: ignore[arg-type]
 
 
 def engine_settings(round_: FundingRound) -> criteria.Settings:
@@ -96,16 +109,26 @@ def engine_criteria(rubric: Rubric) -> list[criteria.Criterion]:
     ]
 
 
+def counted_reviews(
+    reviews: Mapping[int, ReadReview], eligible: Container[int], recused: Container[tuple[int, int]]
+) -> frozenset[int]:
+    """The reviews that count: of an eligible application, not set aside by a standing conflict."""
+    return frozenset(
+        review_id
+        for review_id, (_, application_id, panellist_id, _) in reviews.items()
+        if application_id in eligible and (application_id, panellist_id) not in recused
+    )
+
+
 def engine_rows(
-    reviews: Iterable[ReadReview], references: Mapping[int, str], recused: set[tuple[int, int]]
+    reviews: Mapping[int, ReadReview], counted: Container[int], references: Mapping[int, str]
 ) -> list[ScoreRow]:
-    """The reviews the engine counts: of eligible applications, not set aside by a conflict."""
-    rows: list[ScoreRow] = []
-    for _, application_id, panellist_id, values in reviews:
-        reference = references.get(application_id)
-        if reference is not None and (application_id, panellist_id) not in recused:
-            rows.append((reference, str(panellist_id), values))
-    return rows
+    """The counted reviews as the engine's rows (reference, panellist, scores), in read order."""
+    return [
+        (references[application_id], str(panellist_id), values)
+        for review_id, (_, application_id, panellist_id, values) in reviews.items()
+        if review_id in counted
+    ]
 
 
 def standing_conflicts(round_id: int) -> list[tuple[int, int]]:
@@ -176,6 +199,7 @@ class Remembered:
     key: tuple[Any, ...]
     reviews: dict[int, ReadReview]
     result: criteria.RoundResult
+    counted: frozenset[int]
 
 
 @dataclass
@@ -244,11 +268,12 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         versions = review_versions(round_.id)
     key = (setup, tuple(applications), tuple(recusals), versions)
     if remembered is not None and remembered.key == key:
-        result = remembered.result
+        reviews, result, counted = remembered.reviews, remembered.result, remembered.counted
     else:
         if known is not None:
             reviews, read = current_reviews(round_.id, rubric.scored, versions, known)
-        rows = engine_rows(reviews.values(), {a.id: a.reference for a in apps}, recused)
+        counted = counted_reviews(reviews, by_id, recused)
+        rows = engine_rows(reviews, counted, {a.id: a.reference for a in apps})
         try:
             result = criteria.analyse_rows(
                 scale=scale,
@@ -260,7 +285,7 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
             )
         except criteria.ScoringError as exc:
             raise ResultsUnavailable(f"The results could not be worked out: {exc}") from exc
-        store.put(round_.id, Remembered(setup, key, reviews, result), read=read)
+        store.put(round_.id, Remembered(setup, key, reviews, result, counted), read=read)
     shown = {a.reference: a for a in apps}
     if hide_for is not None:
         for a, p in recused:
@@ -279,6 +304,8 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         applications=shown,
         panel_size=panel_size(round_.id),
         shown_ranks=shown_ranks,
+        counted=counted,
+        reviews=reviews,
     )
 
 

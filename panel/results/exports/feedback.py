@@ -8,7 +8,6 @@ from panel.models import (
     OUTCOME_LABELS,
     Application,
     ApplicationStatus,
-    FundingRound,
     Outcome,
     Review,
     ReviewStatus,
@@ -17,11 +16,14 @@ from panel.models import (
 )
 from panel.results.exports.sheets import decision_rows
 from panel.results.exports.spreadsheet import Column, Sheet
-from panel.scoring.services import not_set_aside
+from panel.results.services import RoundResults
 
 
-def feedback_sheet(round_: FundingRound, *, comments: Sequence[str], conn: Any) -> Sheet:
-    """One row per application for a mail merge: decision, reason and unnamed panel comments."""
+def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any) -> Sheet:
+    """One row per application for a mail merge: decision, reason and unnamed panel comments.
+
+    Comments come from the reviews the results counted, and from no other."""
+    round_, counted = results.round, results.counted
     columns = [
         Column("Reference", "text", 13),
         Column("Organisation", "text", 30),
@@ -62,12 +64,11 @@ def feedback_sheet(round_: FundingRound, *, comments: Sequence[str], conn: Any) 
             .where(
                 Review.round_id == round_.id,
                 Review.status == ReviewStatus.SUBMITTED,
-                not_set_aside(),
                 Score.comment != "",
             )
             .order_by(Review.application_id, Review.id, RubricCriterion.position)
         ):
-            if comment.strip():
+            if review_id in counted and comment.strip():
                 gathered.setdefault(app_id, {}).setdefault(review_id, []).append(
                     f"{title}: {comment.strip()}"
                 )
@@ -77,12 +78,11 @@ def feedback_sheet(round_: FundingRound, *, comments: Sequence[str], conn: Any) 
             .where(
                 Review.round_id == round_.id,
                 Review.status == ReviewStatus.SUBMITTED,
-                not_set_aside(),
                 Review.overall_comment != "",
             )
             .order_by(Review.application_id, Review.id)
         ):
-            if comment.strip():
+            if review_id in counted and comment.strip():
                 gathered.setdefault(app_id, {}).setdefault(review_id, []).append(
                     f"Overall: {comment.strip()}"
                 )

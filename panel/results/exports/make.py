@@ -24,13 +24,13 @@ from panel.results.exports.sheets import (
 )
 from panel.results.exports.spreadsheet import XlsxWriter, write_csv
 from panel.results.services import compute
-from panel.scoring.services import not_set_aside
 
 Progress = Callable[[int, int], None]
 
 
 def score_count(round_id: int) -> int:
-    """How many submitted scores the round has: the size an export will be."""
+    """How many submitted scores the round has: about the size of an export (a few of them may
+    belong to reviews the results do not count)."""
     return int(
         db.session.execute(
             db.select(func.count())
@@ -39,7 +39,6 @@ def score_count(round_id: int) -> int:
             .where(
                 Review.round_id == round_id,
                 Review.status == ReviewStatus.SUBMITTED,
-                not_set_aside(),
             )
         ).scalar_one()
     )
@@ -84,23 +83,29 @@ def write_export(
     if options.fmt in ("xlsx", "csv"):
         results = compute(round_)
         names = Names(round_.id, anonymise=options.anonymise)
-        summary = summary_sheet(results)
+        # Every sheet is set up (its session reads done) before `release`; the long streams
+        # (Scores, Reviews) then read through `conn`.
+        sheets = [summary_sheet(results)]
+        if options.fmt == "xlsx":
+            sheets += [
+                scores_sheet(results, names, conn),
+                reviews_sheet(results, names, conn),
+                criteria_sheet(results, names),
+                conflicts_sheet(round_.id, names, anonymise=options.anonymise),
+                decisions_sheet(round_.id, names),
+                about_sheet(
+                    results, exported_at=exported_at, anonymise=options.anonymise, names=names
+                ),
+            ]
         if release is not None:
             release()
         if options.fmt == "csv":
-            write_csv(summary, out)
+            write_csv(sheets[0], out)
             tick(total)
             return
         book = XlsxWriter()
-        book.add(summary, progress=tick)
-        book.add(scores_sheet(results, names, conn), progress=tick)
-        book.add(reviews_sheet(results, names, conn))
-        book.add(criteria_sheet(results, names))
-        book.add(conflicts_sheet(round_.id, names, anonymise=options.anonymise))
-        book.add(decisions_sheet(round_.id, names))
-        book.add(
-            about_sheet(results, exported_at=exported_at, anonymise=options.anonymise, names=names)
-        )
+        for sheet in sheets:
+            book.add(sheet, progress=tick if sheet.progress_rows else None)
         book.save(out)
     elif options.fmt == "360giving":
         book = XlsxWriter()
@@ -110,8 +115,11 @@ def write_export(
         package = giving_package(round_, exported_at=exported_at)
         out.write(json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8"))
     else:
+        feedback = feedback_sheet(compute(round_), comments=options.comments, conn=conn)
+        if release is not None:
+            release()
         book = XlsxWriter()
-        book.add(feedback_sheet(round_, comments=options.comments, conn=conn), progress=tick)
+        book.add(feedback, progress=tick)
         book.save(out)
     if progress is not None:
         progress(total, total)

@@ -17,7 +17,6 @@ from panel.models import (
     CONFLICT_KIND_LABELS,
     OUTCOME_LABELS,
     Application,
-    ApplicationStatus,
     Conflict,
     Criterion,
     CriterionSupport,
@@ -32,7 +31,6 @@ from panel.models import (
 from panel.results.exports.names import Names, criterion_titles
 from panel.results.exports.spreadsheet import PROGRESS_EVERY, Column, Sheet
 from panel.results.services import RoundResults
-from panel.scoring.services import not_set_aside
 
 SUMMARY_FIXED = [
     "Rank",
@@ -155,26 +153,13 @@ def summary_sheet(results: RoundResults) -> Sheet:
                 awarded,
             )
 
-    return Sheet("Summary", columns, rows())
-
-
-def _submitted_of_eligible(round_id: int) -> Any:
-    return (
-        db.select(Review.id)
-        .join(Application, Review.application_id == Application.id)
-        .where(
-            Review.round_id == round_id,
-            Review.status == ReviewStatus.SUBMITTED,
-            not_set_aside(),
-            Application.status == ApplicationStatus.ELIGIBLE,
-        )
-    )
+    return Sheet("Summary", columns, rows(), progress_rows=True)
 
 
 def scores_sheet(
     results: RoundResults, names: Names, conn: Any, *, progress: Callable[[int], None] | None = None
 ) -> Sheet:
-    """Every submitted score of an eligible application, streamed from the cursor."""
+    """Every score of the reviews the results counted, streamed from the cursor."""
     titles = criterion_titles(results.scored)
     columns = [
         Column("Reference", "text", 13),
@@ -186,8 +171,10 @@ def scores_sheet(
         Column("Submitted at", "datetime", 17),
         Column("Revised", "text", 8),
     ]
+    # The round's submitted reviews are read; which of them count is the analysis's answer.
     query = (
         db.select(
+            Score.review_id,
             Application.reference,
             Review.panellist_id,
             Score.rubric_criterion_id,
@@ -204,18 +191,27 @@ def scores_sheet(
         .where(
             Review.round_id == results.round.id,
             Review.status == ReviewStatus.SUBMITTED,
-            not_set_aside(),
-            Application.status == ApplicationStatus.ELIGIBLE,
             Score.value.is_not(None),
         )
         .order_by(Application.reference, Review.panellist_id, RubricCriterion.position)
         .execution_options(yield_per=PROGRESS_EVERY)
     )
+    counted = results.counted
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for reference, panellist, criterion_id, weight, value, comment, at, revised in conn.execute(
-            query
-        ):
+        for (
+            review_id,
+            reference,
+            panellist,
+            criterion_id,
+            weight,
+            value,
+            comment,
+            at,
+            revised,
+        ) in conn.execute(query):
+            if review_id not in counted:
+                continue
             yield (
                 reference,
                 names(panellist),
@@ -231,7 +227,7 @@ def scores_sheet(
 
 
 def reviews_sheet(results: RoundResults, names: Names, conn: Any) -> Sheet:
-    """One row per submitted review: its sheet score (Σw·x/Σw), who typed it, its comment."""
+    """One row per counted review: the engine's sheet score (Σw·x/Σw), who typed it, its comment."""
     columns = [
         Column("Reference", "text", 13),
         Column("Panellist", "text", 22),
@@ -239,38 +235,25 @@ def reviews_sheet(results: RoundResults, names: Names, conn: Any) -> Sheet:
         Column("Entered by", "text", 20),
         Column("Overall comment", "text", 60),
     ]
-    weights = (
-        db.select(
-            Score.review_id,
-            func.sum(RubricCriterion.weight * Score.value).label("wx"),
-            func.sum(RubricCriterion.weight).label("w"),
-        )
-        .join(RubricCriterion, Score.rubric_criterion_id == RubricCriterion.id)
-        .where(
-            Score.review_id.in_(_submitted_of_eligible(results.round.id)), Score.value.is_not(None)
-        )
-        .group_by(Score.review_id)
-        .subquery()
-    )
+    sheet_scores = results.sheet_scores()
     query = (
         db.select(
+            Review.id,
             Application.reference,
             Review.panellist_id,
-            weights.c.wx,
-            weights.c.w,
             Review.entered_by_id,
             Review.overall_comment,
         )
         .join(Application, Review.application_id == Application.id)
-        .join(weights, weights.c.review_id == Review.id)
+        .where(Review.round_id == results.round.id, Review.status == ReviewStatus.SUBMITTED)
         .order_by(Application.reference, Review.panellist_id)
     )
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for reference, panellist, wx, w, entered_by, comment in conn.execute(query):
-            # The same float division as the engine: exact sums, then one division.
-            sheet = int(wx) / int(w) if w else None
-            yield reference, names(panellist), sheet, names(entered_by), comment
+        for review_id, reference, panellist, entered_by, comment in conn.execute(query):
+            sheet = sheet_scores.get(review_id)
+            if sheet is not None:  # None: a review the results did not count
+                yield reference, names(panellist), sheet, names(entered_by), comment
 
     return Sheet("Reviews", columns, rows())
 

@@ -63,7 +63,7 @@ class Sheet:
     columns: list[Column]
     rows: Iterable[Sequence[Any]]
     wrap: bool = False
-    progress_rows: bool = False
+    progress_rows: bool = False  # its rows count towards an export's progress
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -23,6 +23,12 @@ from panel.models import (
 from panel.results import reading, services
 
 
+def _rows(read: Any, references: dict[int, str], recused: set[tuple[int, int]]) -> list[Any]:
+    """The engine's rows of the reviews the results count, as compute() makes them."""
+    counted = services.counted_reviews(read, references, recused)
+    return services.engine_rows(read, counted, references)
+
+
 def _round(
     make_round: Callable[..., FundingRound],
     make_user: Callable[..., User],
@@ -139,7 +145,7 @@ def test_packed_rows_match_the_scores_one_by_one(
     scored = made["rubric"].scored
     references = {a.id: a.reference for a in made["apps"]}
     read = reading.read_reviews(made["round"].id, scored)
-    rows = services.engine_rows(read.values(), references, set())
+    rows = _rows(read, references, set())
     got = {(a, p, tuple(v)) for a, p, v in rows}
     assert got == _direct(made["round"], scored)
     assert len(got) == 12
@@ -160,7 +166,7 @@ def test_an_empty_score_in_a_submitted_review_is_named_not_read_as_a_zero(
     )
     scored = made["rubric"].scored
     read = reading.read_reviews(made["round"].id, scored)
-    rows = services.engine_rows(read.values(), {a.id: a.reference for a in made["apps"]}, set())
+    rows = _rows(read, {a.id: a.reference for a in made["apps"]}, set())
     gap = [v for a, p, v in rows if a == "R1" and p == str(made["panel"][2].id)]
     assert [tuple(v) for v in gap] == [(5, None, 0)]
     with pytest.raises(services.ResultsUnavailable, match=f"criterion '{scored[1].key}'"):
@@ -177,11 +183,11 @@ def test_reviews_of_other_applications_or_set_aside_by_a_conflict_are_not_counte
     scored = made["rubric"].scored
     read = reading.read_reviews(made["round"].id, scored)
     assert len(read) == 12
-    rows = services.engine_rows(read.values(), {made["apps"][0].id: "R0"}, set())
+    rows = _rows(read, {made["apps"][0].id: "R0"}, set())
     assert {a for a, _, _ in rows} == {"R0"} and len(rows) == 4
     first = made["apps"][0].id
     set_aside = {(first, made["panel"][0].id)}
-    rows = services.engine_rows(read.values(), {first: "R0"}, set_aside)
+    rows = _rows(read, {first: "R0"}, set_aside)
     assert sorted(p for _, p, _ in rows) == sorted(str(u.id) for u in made["panel"][1:])
 
 
@@ -201,7 +207,7 @@ def test_a_submitted_review_without_any_score_row_is_named_too(
     db.session.execute(db.delete(Score).where(Score.review_id == review.id))
     db.session.commit()
     read = reading.read_reviews(made["round"].id, made["rubric"].scored)
-    rows = services.engine_rows(read.values(), {a.id: a.reference for a in made["apps"]}, set())
+    rows = _rows(read, {a.id: a.reference for a in made["apps"]}, set())
     assert ("R2", str(made["panel"][1].id), [None, None]) in [(a, p, list(v)) for a, p, v in rows]
     with pytest.raises(services.ResultsUnavailable, match="application 'R2'"):
         services.compute(made["round"])
