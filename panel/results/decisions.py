@@ -186,10 +186,16 @@ SUGGESTION_REASON = {
 }
 
 
-def suggest(*, results: RoundResults, actor: User, order: list[str] | None = None) -> int:
-    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay."""
+def suggest(*, results: RoundResults, actor: User) -> int:
+    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay.
+
+    After a lottery draw, the drawn applications are walked in the drawn order."""
     round_ = results.round
     _editable(round_)
+    draw = latest_draw(round_.id)
+    order = None
+    if draw is not None:
+        order = list(criteria.order_with_draw(results.result.applications, draw.order))
     allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)
     existing = decisions_by_application(round_.id)
     made = 0
@@ -261,6 +267,12 @@ def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
             after=_snapshot(d),
         )
     return len(drafts)
+
+
+def tie_at_the_line(results: RoundResults) -> list[str]:
+    """The references tied across the suggested allocation's funding line (none: empty)."""
+    funded = criteria.allocate(results.result, budget=results.round.budget_pence).funded
+    return list(criteria.tied_at_the_line(results.result.applications, funded))
 
 
 def draw_lottery(

@@ -337,12 +337,7 @@ def suggest(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     if ConfirmForm().validate_on_submit():
         try:
-            found = results_service.compute(round_)
-            draw = decisions.latest_draw(round_.id)
-            order = None
-            if draw is not None:
-                order = _order_with_draw(found, draw.order)
-            made = decisions.suggest(results=found, actor=current_user, order=order)
+            made = decisions.suggest(results=results_service.compute(round_), actor=current_user)
         except (decisions.DecisionError, results_service.ResultsUnavailable) as exc:
             db.session.rollback()
             flash(str(exc), "info")
@@ -354,15 +349,6 @@ def suggest(round_id: int) -> Any:
                 "success",
             )
     return redirect(url_for("results.decision_list", round_id=round_id))
-
-
-def _order_with_draw(found: results_service.RoundResults, drawn: list[str]) -> list[str]:
-    """Rank order, with the applications in the lottery placed in the drawn order."""
-    ranked = [r.reference for r in found.result.applications]
-    slots = [i for i, ref in enumerate(ranked) if ref in drawn]
-    for i, ref in zip(slots, [r for r in drawn if r in ranked], strict=False):
-        ranked[i] = ref
-    return ranked
 
 
 @bp.route("/rounds/<int:round_id>/decisions/confirm", methods=["POST"])
@@ -387,7 +373,7 @@ def lottery(round_id: int) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
-    tied = _tied_at_the_line(found)
+    tied = decisions.tie_at_the_line(found)
     form = LotteryForm()
     chosen = request.form.getlist("reference") if request.method == "POST" else tied
     status = 200
@@ -418,20 +404,6 @@ def lottery(round_id: int) -> Any:
         draw=decisions.latest_draw(round_.id),
         fmt=results_service.fmt,
     ), status
-
-
-def _tied_at_the_line(found: results_service.RoundResults) -> list[str]:
-    """A tie that straddles the funding line: a rank shared by funded and unfunded applications."""
-    funded = set(criteria.allocate(found.result, budget=found.round.budget_pence).funded)
-    groups: dict[int, list[str]] = {}
-    for r in found.result.applications:
-        if r.rank is not None:
-            groups.setdefault(r.rank, []).append(r.reference)
-    for rank in sorted(groups):
-        refs = groups[rank]
-        if len(refs) > 1 and 0 < len(set(refs) & funded) < len(refs):
-            return refs
-    return []
 
 
 @bp.route("/rounds/<int:round_id>/method", methods=["GET", "POST"])
