@@ -47,8 +47,13 @@ def _round(ident: str) -> Any:
 def export_command(
     round_ident: str, fmt: str, output: Path, anonymise: bool, comments: str
 ) -> None:
-    """Export ROUND (an id or slug) to a file, streaming rows from the database."""
+    """Export ROUND (an id or slug) to a file, streaming rows from the database.
+
+    The export is audited (results.exported, made from the command line) before the file takes
+    its name, so there is never an export without its audit record.
+    """
     from panel.results import exports as ex
+    from panel.results.exports.make import VIA_CLI, record_export
     from panel.results.services import ResultsUnavailable
 
     round_ = _round(round_ident)
@@ -58,11 +63,16 @@ def export_command(
     try:
         with progress_bar(f"Exporting {round_.slug}") as progress, partial.open("wb") as out:
             ex.write_export(round_, options, out, progress=progress)
-    except (ex.ExportError, ResultsUnavailable) as exc:
+        db.session.rollback()  # the export's reads end; the audit record is a new transaction
+        record_export(round_=round_, options=options, actor=None, via=VIA_CLI)
+        db.session.commit()
+    except BaseException as exc:  # nothing half-written is left behind, whatever went wrong
+        db.session.rollback()
         partial.unlink(missing_ok=True)
-        raise click.ClickException(str(exc)) from exc
+        if isinstance(exc, ex.ExportError | ResultsUnavailable):
+            raise click.ClickException(str(exc)) from exc
+        raise
     partial.replace(output)
-    db.session.rollback()
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
 
 

@@ -22,32 +22,27 @@ from sqlalchemy.pool import NullPool
 from panel.audit import record
 from panel.extensions import db
 from panel.models import ExportJob, FundingRound, User
-from panel.results.exports.make import estimated_rows, score_count, write_export
-from panel.results.exports.options import ExportError, ExportOptions, export_filename
+from panel.results.exports.make import (
+    VIA_JOB,
+    estimated_rows,
+    record_export,
+    score_count,
+    write_export,
+)
+from panel.results.exports.options import (
+    FEEDBACK_VARIANTS,
+    ExportError,
+    ExportOptions,
+    export_filename,
+    variant,
+)
+from panel.results.services import ResultsUnavailable
 
 log = logging.getLogger(__name__)
 DEFAULT_INLINE_MAX_SCORES = 20_000
 STALE_AFTER = timedelta(hours=1)
 PROGRESS_SECONDS = 0.5
 _threads: dict[int, threading.Thread] = {}
-
-# ExportJob.format holds the variant: the format, and for feedback which comments go out.
-FEEDBACK_VARIANTS = {
-    "feedback": ("criterion", "overall"),
-    "feedback-criterion": ("criterion",),
-    "feedback-overall": ("overall",),
-    "feedback-none": (),
-}
-
-
-def variant(options: ExportOptions) -> str:
-    """The short text stored in ExportJob.format for these options."""
-    if options.fmt != "feedback":
-        return options.fmt
-    for name, comments in FEEDBACK_VARIANTS.items():
-        if set(comments) == set(options.comments):
-            return name
-    return "feedback"
 
 
 def options_of(job: ExportJob) -> ExportOptions:
@@ -140,7 +135,7 @@ def run_job(app: Flask, job_id: int) -> None:
             job = db.session.get(ExportJob, job_id)
             if job is None or job.status != "queued":
                 return
-            round_id, options = job.round_id, options_of(job)
+            round_id, options, requested_by = job.round_id, options_of(job), job.requested_by_id
             _update(job_id, status="running")
             round_ = db.session.get(FundingRound, round_id)
             assert round_ is not None
@@ -160,7 +155,14 @@ def run_job(app: Flask, job_id: int) -> None:
                 out.seek(0)
                 content = out.read()
             db.session.rollback()
-            _update(
+            record_export(
+                round_=round_,
+                options=options,
+                actor=db.session.get(User, requested_by),
+                via=VIA_JOB,
+                job_id=job_id,
+            )
+            _update(  # commits the audit record with the finished job
                 job_id,
                 status="done",
                 progress=sa.select(ExportJob.total).where(ExportJob.id == job_id).scalar_subquery(),
@@ -172,7 +174,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             message = (
                 str(exc)
-                if isinstance(exc, ExportError)
+                if isinstance(exc, ExportError | ResultsUnavailable)
                 else (
                     "Something went wrong while making the file. Try again; if it happens again, "
                     "tell the system administrator."

@@ -7,13 +7,14 @@ from typing import IO, Any
 
 from sqlalchemy import func
 
+from panel.audit import record
 from panel.extensions import db
-from panel.models import Application, FundingRound, Review, ReviewStatus, Score
+from panel.models import Application, FundingRound, Review, ReviewStatus, Score, User
 from panel.results.exports.about import about_sheet
 from panel.results.exports.feedback import feedback_sheet
 from panel.results.exports.giving import giving_package, grants_sheet
 from panel.results.exports.names import Names
-from panel.results.exports.options import FORMATS, ExportError, ExportOptions
+from panel.results.exports.options import FORMATS, ExportError, ExportOptions, variant
 from panel.results.exports.sheets import (
     conflicts_sheet,
     criteria_sheet,
@@ -26,6 +27,11 @@ from panel.results.exports.spreadsheet import XlsxWriter, write_csv
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
+
+# How an export was made, as its audit record says.
+VIA_WEB = "web"
+VIA_JOB = "background job"
+VIA_CLI = "command line"
 
 
 def score_count(round_id: int) -> int:
@@ -123,3 +129,30 @@ def write_export(
         book.save(out)
     if progress is not None:
         progress(total, total)
+
+
+def record_export(
+    *,
+    round_: FundingRound,
+    options: ExportOptions,
+    actor: User | None,
+    via: str,
+    job_id: int | None = None,
+) -> None:
+    """Audit an export once its file is made: which one, whether names were hidden, how it was
+    made (web, background job or command line; a command has no signed-in actor)."""
+    after: dict[str, Any] = {
+        "format": variant(options),
+        "anonymise": options.anonymise,
+        "via": via,
+    }
+    if job_id is not None:
+        after["job"] = job_id
+    record(
+        actor=actor,
+        action="results.exported",
+        object_type="round",
+        object_id=round_.id,
+        round_id=round_.id,
+        after=after,
+    )

@@ -53,3 +53,22 @@ def export_filename(round_: FundingRound, fmt: str, *, anonymise: bool = False) 
     stem, ext = suffix.rsplit(".", 1)
     slug = re.sub(r"[^a-z0-9-]+", "-", round_.slug.lower()).strip("-") or f"round-{round_.id}"
     return f"{slug}-{stem}{'-anonymised' if anonymise else ''}.{ext}"
+
+
+# ExportJob.format holds the variant: the format, and for feedback which comments go out.
+FEEDBACK_VARIANTS = {
+    "feedback": ("criterion", "overall"),
+    "feedback-criterion": ("criterion",),
+    "feedback-overall": ("overall",),
+    "feedback-none": (),
+}
+
+
+def variant(options: ExportOptions) -> str:
+    """The short text stored in ExportJob.format for these options."""
+    if options.fmt != "feedback":
+        return options.fmt
+    for name, comments in FEEDBACK_VARIANTS.items():
+        if set(comments) == set(options.comments):
+            return name
+    return "feedback"

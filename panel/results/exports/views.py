@@ -25,13 +25,13 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.audit import record
 from panel.extensions import db
 from panel.forms import choices
 from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
 from panel.results.exports import jobs
+from panel.results.exports.make import VIA_WEB, record_export
 from panel.results.services import ResultsUnavailable
 
 FORMAT_HINTS = {
@@ -151,14 +151,7 @@ def download_now(round_id: int, fmt: str) -> Any:
         db.session.rollback()
         flash(str(exc))
         return redirect(url_for("results.export_page", round_id=round_.id))
-    record(
-        actor=current_user,
-        action="results.exported",
-        object_type="round",
-        object_id=round_.id,
-        round_id=round_.id,
-        after={"format": jobs.variant(options), "anonymise": options.anonymise},
-    )
+    record_export(round_=round_, options=options, actor=current_user, via=VIA_WEB)
     filename = ex.export_filename(round_, fmt, anonymise=options.anonymise)
     db.session.commit()
     out.seek(0)

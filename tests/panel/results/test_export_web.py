@@ -23,6 +23,18 @@ from tests.panel.results.export_factories import (
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
 
 
+def exported(round_id: int) -> list[tuple[int | None, dict[str, Any]]]:
+    """(actor id, after) of every results.exported audit record of the round, oldest first."""
+    return [
+        (actor, after)
+        for actor, after in db.session.execute(
+            sa.select(AuditEvent.actor_id, AuditEvent.after)
+            .where(AuditEvent.round_id == round_id, AuditEvent.action == "results.exported")
+            .order_by(AuditEvent.id)
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -46,6 +58,40 @@ def test_the_export_command_writes_each_format(app: Flask, tmp_path: Path) -> No
     assert panel.names[0] not in all_text(load_workbook(tmp_path / "a.xlsx"))
     verified = runner.invoke(verify_export_command, [str(tmp_path / "a.xlsx")])
     assert verified.exit_code == 0, verified.output
+
+
+def test_the_export_command_writes_the_same_audit_record_as_the_web(
+    app: Flask, tmp_path: Path
+) -> None:
+    panel = make_worked_panel()
+    assert exported(panel.round_id) == []
+    runner = app.test_cli_runner()
+    out = tmp_path / "feedback.xlsx"
+    result = runner.invoke(
+        export_command,
+        ["worked-panel", "--format", "feedback", "--comments", "overall", "--output", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert exported(panel.round_id) == [
+        (None, {"format": "feedback-overall", "anonymise": False, "via": "command line"})
+    ]
+    summary = runner.invoke(
+        export_command, ["worked-panel", "--format", "csv", "--output", str(tmp_path / "x.csv")]
+    )
+    assert summary.exit_code == 0, summary.output
+    # A refused export writes no file and no record.
+    make_worked_panel(slug="undecided", prefix="CF27", decisions=False)
+    nothing = runner.invoke(
+        export_command,
+        ["undecided", "--format", "360giving-json", "--output", str(tmp_path / "g.json")],
+    )
+    assert nothing.exit_code == 1 and "no confirmed awards" in nothing.output
+    assert not (tmp_path / "g.json").exists()
+    assert not (tmp_path / "g.json.part").exists()
+    assert [after["format"] for _actor, after in exported(panel.round_id)] == [
+        "feedback-overall",
+        "csv",
+    ]
 
 
 def test_the_export_command_explains_an_unknown_round(app: Flask, tmp_path: Path) -> None:
@@ -82,10 +128,9 @@ def test_staff_download_a_small_export_straight_away(app: Flask, client: Any) ->
     book = workbook(response.data)
     assert book.sheetnames == SHEETS
     assert panel.names[1] not in all_text(book)
-    audit = db.session.execute(
-        sa.select(AuditEvent.action).where(AuditEvent.round_id == panel.round_id)
-    ).scalars()
-    assert "results.exported" in list(audit)
+    assert exported(panel.round_id) == [
+        (panel.staff_id, {"format": "xlsx", "anonymise": True, "via": "web"})
+    ]
     csv_response = client.get(f"/rounds/{panel.round_id}/export/csv")
     assert csv_response.data.startswith(b"\xef\xbb\xbf")
     assert csv_response.headers["Cache-Control"] == "no-store"
@@ -131,6 +176,12 @@ def test_a_large_export_runs_in_the_background_and_offers_the_file(app: Flask, c
     job = db.session.get(ExportJob, job_id)
     assert job is not None and job.status == "done", job and job.error
     assert job.progress == job.total > 0
+    assert exported(panel.round_id) == [
+        (
+            panel.staff_id,
+            {"format": "xlsx", "anonymise": False, "via": "background job", "job": job_id},
+        )
+    ]
     page = client.get(started.headers["Location"])
     assert "Your export is ready" in page.text and "Refresh" not in page.headers
     download = client.get(f"/rounds/{panel.round_id}/export/jobs/{job_id}/download")
