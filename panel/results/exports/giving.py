@@ -10,6 +10,7 @@ from flask import current_app
 
 from panel.extensions import db
 from panel.models import Application, Decision, FundingRound, Outcome
+from panel.results.exports.giving_schema import check_package
 from panel.results.exports.options import ExportError
 from panel.results.exports.spreadsheet import Column, Sheet, naive_utc
 
@@ -158,11 +159,10 @@ def grants_sheet(round_: FundingRound, *, exported_at: datetime) -> Sheet:
     return Sheet("grants", columns, rows())
 
 
-def giving_package(round_: FundingRound, *, exported_at: datetime) -> dict[str, Any]:
-    """A 360Giving JSON data package (schema 1.4) of the round's awarded grants."""
+def giving_grants(round_: FundingRound, *, modified: str) -> list[dict[str, Any]]:
+    """The round's confirmed awards as 360Giving grant records, by reference."""
     funder, funder_id, prefix = giving_settings()
     source = current_app.config.get("PANEL_BASE_URL") or None
-    modified = naive_utc(exported_at).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     grants = []
     for g in awarded_grants(round_.id):
         recipient: dict[str, Any] = {
@@ -185,7 +185,6 @@ def giving_package(round_: FundingRound, *, exported_at: datetime) -> dict[str, 
             "currency": "GBP",
             "amountAppliedFor": g.asked / 100,
             "amountAwarded": g.awarded / 100,
-            # A full date-time: the schema's oneOf accepts it with or without format checking.
             "awardDate": naive_utc(g.decided_at).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
             "recipientOrganization": [recipient],
             "fundingOrganization": [{"id": funder_id, "name": funder}],
@@ -198,14 +197,25 @@ def giving_package(round_: FundingRound, *, exported_at: datetime) -> dict[str, 
         if source:
             grant["dataSource"] = source
         grants.append(grant)
+    return grants
+
+
+def giving_package(round_: FundingRound, *, exported_at: datetime) -> dict[str, Any]:
+    """A 360Giving JSON data package of the round's awarded grants, valid against the schema
+    (ExportError, naming each problem, if it is not: such a file is never offered)."""
+    funder, funder_id, _prefix = giving_settings()
+    modified = naive_utc(exported_at).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    grants = giving_grants(round_, modified=modified)
     if not grants:
         raise ExportError(
             "There are no confirmed awards to publish yet: confirm the decisions first."
         )
-    return {
+    package = {
         "grants": grants,
         "version": "1.4",
         "title": f"{funder}: {round_.fund_name}, {round_.name}",
         "modified": modified,
         "publisher": {"name": funder, "identifier": funder_id},
     }
+    check_package(package)
+    return package

@@ -39,7 +39,8 @@ FORMAT_HINTS = {
     "Anyone can recompute the Summary from it.",
     "csv": "The Summary sheet only, for any spreadsheet program.",
     "360giving": "Confirmed awards in the 360Giving open data format, ready to publish.",
-    "360giving-json": "The same awards as a 360Giving JSON data package.",
+    "360giving-json": "The same awards as a 360Giving JSON data package, checked against the "
+    "360Giving schema before it is offered.",
     "feedback": "One row per application with the decision, the reason and the panel's "
     "comments, without names: ready for a mail merge.",
 }
