@@ -17,6 +17,7 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.results import stages
 from panel.results.services import RoundResults
 from panel.rounds.services import stage_check
 
@@ -63,9 +64,9 @@ class Budget:
 
 
 def _editable(round_: FundingRound) -> None:
-    if round_.current_stage is Stage.DECIDED:
+    if stages.decided(round_):
         raise DecisionsLocked("This round is decided: its decisions are locked.")
-    if round_.current_stage is not Stage.PANEL:
+    if not stages.decisions_open(round_):
         raise DecisionsLocked("Decisions are made at the Panel meeting stage.")
 
 
@@ -328,7 +329,7 @@ def save_note(
     expected_version: int | None,
 ) -> MeetingNote:
     """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
-    if round_.current_stage is not Stage.PANEL:
+    if not stages.decisions_open(round_):
         raise DecisionsLocked("Notes are written at the Panel meeting stage.")
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == application.id)

@@ -11,9 +11,9 @@ import criteria
 from panel.access import policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome, Stage
+from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
-from panel.results import bp, charts, decisions
+from panel.results import bp, charts, decisions, stages
 from panel.results import services as results_service
 from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
 from panel.scoring.services import standing_conflict
@@ -30,6 +30,12 @@ SORT_KEYS: dict[str, Any] = {
     "range": lambda r, a: (r.range is None, -(r.range or 0)),
     "calibrated": lambda r, a: (r.calibrated is None, -(r.calibrated or 0)),
 }
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    # The round page includes results/_round_links.html, which asks what the stage opens.
+    return {"results_stage": stages.results_stage}
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
@@ -213,6 +219,7 @@ def meeting(round_id: int) -> Any:
         agenda=agenda,
         notes=notes,
         fmt=results_service.fmt,
+        can_write_notes=current_user.is_staff and stages.decisions_open(round_),
     )
 
 
@@ -273,7 +280,8 @@ def decision_list(round_id: int) -> Any:
         draw=decisions.latest_draw(round_.id),
         form=ConfirmForm(),
         fmt=results_service.fmt,
-        editable=round_.current_stage is Stage.PANEL,
+        editable=stages.decisions_open(round_),
+        decided=stages.decided(round_),
     )
 
 
@@ -412,7 +420,7 @@ def method(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = MethodForm(obj=round_ if request.method == "GET" else None)
     if form.validate_on_submit():
-        if round_.current_stage is Stage.DECIDED:
+        if stages.decided(round_):
             flash("This round is decided: its method can no longer change.", "info")
             return redirect(url_for("results.method", round_id=round_.id))
         from panel.audit import changes, record
