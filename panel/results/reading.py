@@ -62,7 +62,7 @@ def raw_rows(query: Any) -> list[Any]:
         cursor.close()
 
 
-# A counted review as the results read it: (version, application id, panellist id, scores in
+# A submitted review as the results read it: (version, application id, panellist id, scores in
 # the rubric's scored order, None where a score is empty).
 ReadReview = tuple[int, int, int, Sequence[int | None]]
 
