@@ -28,7 +28,7 @@ from criteria.model import (
     Settings,
     Summary,
 )
-from criteria.ranking import lottery_key, lottery_order, lottery_tie_break, rank
+from criteria.ranking import lottery_key, lottery_order, order_with_draw, rank, tied_at_the_line
 from criteria.sheet import percent, sheet_score
 
 __all__ = [
@@ -58,10 +58,11 @@ __all__ = [
     "krippendorff_alpha",
     "lottery_key",
     "lottery_order",
-    "lottery_tie_break",
     "moderation_agenda",
+    "order_with_draw",
     "percent",
     "pounds",
     "rank",
     "sheet_score",
+    "tied_at_the_line",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from hashlib import sha256
 
 from criteria.errors import ScoringError
@@ -42,17 +42,34 @@ def lottery_order(seed: str, references: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(unique, key=lambda ref: (lottery_key(seed, ref), ref)))
 
 
-def lottery_tie_break(results: Sequence[ApplicationResult], *, seed: str) -> tuple[str, ...]:
-    """References in rank order, applications of equal rank ordered by the seeded lottery."""
-    return tuple(
-        result.reference
-        for result in sorted(
-            results,
-            key=lambda r: (
-                r.rank is None,
-                r.rank if r.rank is not None else 0,
-                lottery_key(seed, r.reference),
-                r.reference,
-            ),
-        )
-    )
+def tied_at_the_line(
+    results: Sequence[ApplicationResult], funded: Collection[str]
+) -> tuple[str, ...]:
+    """The tie across the funding line: the best rank shared by funded and unfunded references."""
+    # `results` in rank order (ties by reference), as analyse_round gives them; `funded` is the
+    # suggested allocation's funded references. A tie wholly above or below the line changes
+    # nothing and is no reason for a draw.
+    groups: dict[int, list[str]] = {}
+    for result in results:
+        if result.rank is not None:
+            groups.setdefault(result.rank, []).append(result.reference)
+    for place in sorted(groups):
+        references = groups[place]
+        inside = sum(reference in funded for reference in references)
+        if 0 < inside < len(references):
+            return tuple(references)
+    return ()
+
+
+def order_with_draw(results: Sequence[ApplicationResult], drawn: Sequence[str]) -> tuple[str, ...]:
+    """Rank order, the applications of a lottery draw taking their places in the drawn order."""
+    # The drawn references fill, in the draw's order, the places they hold between them in the
+    # rank order; every other application keeps its place. References not in `results` are
+    # left out.
+    ranked = [result.reference for result in results]
+    present = set(ranked)
+    members = set(drawn)
+    slots = [i for i, reference in enumerate(ranked) if reference in members]
+    for slot, reference in zip(slots, [r for r in drawn if r in present], strict=False):
+        ranked[slot] = reference
+    return tuple(ranked)

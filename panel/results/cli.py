@@ -47,8 +47,13 @@ def _round(ident: str) -> Any:
 def export_command(
     round_ident: str, fmt: str, output: Path, anonymise: bool, comments: str
 ) -> None:
-    """Export ROUND (an id or slug) to a file, streaming rows from the database."""
+    """Export ROUND (an id or slug) to a file, streaming rows from the database.
+
+    The export is audited (results.exported, made from the command line) before the file takes
+    its name, so there is never an export without its audit record.
+    """
     from panel.results import exports as ex
+    from panel.results.exports.make import VIA_CLI, record_export
     from panel.results.services import ResultsUnavailable
 
     round_ = _round(round_ident)
@@ -58,27 +63,49 @@ def export_command(
     try:
         with progress_bar(f"Exporting {round_.slug}") as progress, partial.open("wb") as out:
             ex.write_export(round_, options, out, progress=progress)
-    except (ex.ExportError, ResultsUnavailable) as exc:
+        db.session.rollback()  # the export's reads end; the audit record is a new transaction
+        record_export(round_=round_, options=options, actor=None, via=VIA_CLI)
+        db.session.commit()
+    except BaseException as exc:  # nothing half-written is left behind, whatever went wrong
+        db.session.rollback()
         partial.unlink(missing_ok=True)
-        raise click.ClickException(str(exc)) from exc
+        if isinstance(exc, ex.ExportError | ResultsUnavailable):
+            raise click.ClickException(str(exc)) from exc
+        raise
     partial.replace(output)
-    db.session.rollback()
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
 
 
 @click.command("verify-export")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify_export_command(file: Path) -> None:
-    """Recompute FILE's Summary from its Scores, Criteria, Conflicts and About sheets.
+@click.option(
+    "--round",
+    "round_ident",
+    default=None,
+    metavar="ROUND",
+    help="A .json file only: the round it is from (by default, the round its grants name).",
+)
+def verify_export_command(file: Path, round_ident: str | None) -> None:
+    """Check an export: recompute an xlsx workbook's Summary from its own sheets, or check a
+    360Giving .json package against the 360Giving schema and the round's confirmed awards.
 
-    Exits 0 only when every figure matches; prints each mismatch otherwise.
+    Exits 0 only when everything matches; prints each mismatch otherwise.
     """
-    from panel.results.verify import VerifyError, recompute
+    from panel.results.exports.verify import VerifyError
 
     try:
-        report = recompute(file)
+        if file.suffix.lower() == ".json":
+            _verify_package(file, round_ident)
+        else:
+            _verify_workbook(file)
     except VerifyError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _verify_workbook(file: Path) -> None:
+    from panel.results.exports.verify import recompute
+
+    report = recompute(file)
     if report.ok:
         click.echo(
             f"All figures match: {report.applications} applications recomputed from "
@@ -88,6 +115,27 @@ def verify_export_command(file: Path) -> None:
     for line in report.mismatches:
         click.echo(line)
     click.echo(f"{len(report.mismatches)} figure(s) do not match the recomputation.", err=True)
+    sys.exit(1)
+
+
+def _verify_package(file: Path, round_ident: str | None) -> None:
+    from panel.results.exports.verify_giving import check_package_file
+
+    report = check_package_file(file, _round(round_ident) if round_ident else None)
+    db.session.rollback()
+    if report.ok:
+        click.echo(
+            f"All {report.grants} grants match the confirmed awards of round "
+            f"'{report.round_name}' and the 360Giving schema."
+        )
+        return
+    for line in report.problems:
+        click.echo(line)
+    click.echo(
+        f"{len(report.problems)} problem(s): the file does not match the 360Giving schema or "
+        "the round's confirmed awards.",
+        err=True,
+    )
     sys.exit(1)
 
 

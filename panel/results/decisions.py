@@ -17,6 +17,7 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.results import stages
 from panel.results.services import RoundResults
 from panel.rounds.services import stage_check
 
@@ -63,9 +64,9 @@ class Budget:
 
 
 def _editable(round_: FundingRound) -> None:
-    if round_.current_stage is Stage.DECIDED:
+    if stages.decided(round_):
         raise DecisionsLocked("This round is decided: its decisions are locked.")
-    if round_.current_stage is not Stage.PANEL:
+    if not stages.decisions_open(round_):
         raise DecisionsLocked("Decisions are made at the Panel meeting stage.")
 
 
@@ -186,10 +187,16 @@ SUGGESTION_REASON = {
 }
 
 
-def suggest(*, results: RoundResults, actor: User, order: list[str] | None = None) -> int:
-    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay."""
+def suggest(*, results: RoundResults, actor: User) -> int:
+    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay.
+
+    After a lottery draw, the drawn applications are walked in the drawn order."""
     round_ = results.round
     _editable(round_)
+    draw = latest_draw(round_.id)
+    order = None
+    if draw is not None:
+        order = list(criteria.order_with_draw(results.result.applications, draw.order))
     allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)
     existing = decisions_by_application(round_.id)
     made = 0
@@ -263,6 +270,12 @@ def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
     return len(drafts)
 
 
+def tie_at_the_line(results: RoundResults) -> list[str]:
+    """The references tied across the suggested allocation's funding line (none: empty)."""
+    funded = criteria.allocate(results.result, budget=results.round.budget_pence).funded
+    return list(criteria.tied_at_the_line(results.result.applications, funded))
+
+
 def draw_lottery(
     *, round_: FundingRound, seed: str, references: list[str], actor: User
 ) -> LotteryDraw:
@@ -316,7 +329,7 @@ def save_note(
     expected_version: int | None,
 ) -> MeetingNote:
     """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
-    if round_.current_stage is not Stage.PANEL:
+    if not stages.decisions_open(round_):
         raise DecisionsLocked("Notes are written at the Panel meeting stage.")
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == application.id)

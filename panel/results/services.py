@@ -7,7 +7,7 @@ and the analysis is remembered per round until something it was made from change
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 
 import criteria
+from criteria.sheet import compile_rules
 from panel.extensions import db
 from panel.models import (
     Application,
@@ -26,8 +27,14 @@ from panel.models import (
     RoundMember,
     Rubric,
     RubricCriterion,
-    Score,
     User,
+)
+from panel.results.reading import (
+    ReadReview,
+    ScoreRow,
+    current_reviews,
+    read_reviews,
+    review_versions,
 )
 from panel.rubrics import current_rubric
 
@@ -49,6 +56,8 @@ class AppRow:
 
 @dataclass(frozen=True)
 class RoundResults:
+    """A round analysed, as one viewer may see it, with the reviews its figures were made of."""
+
     round: FundingRound
     rubric: Rubric
     scored: list[RubricCriterion]
@@ -57,6 +66,11 @@ class RoundResults:
     panel_size: int
     # Ranks counted over the applications this viewer may see, when some are hidden from them.
     shown_ranks: dict[str, int | None] | None = None
+    # The ids of the reviews the figures count (see counted_reviews): every export takes them
+    # from here, so no sheet decides again which reviews count.
+    counted: frozenset[int] = frozenset()
+    # Every submitted review as it was read for the analysis, by id (counted or not).
+    reviews: Mapping[int, ReadReview] = field(default_factory=dict)
 
     def row(self, reference: str) -> AppRow:
         return self.applications[reference]
@@ -67,6 +81,11 @@ class RoundResults:
         if self.shown_ranks is None:
             return result.rank
         return self.shown_ranks.get(result.reference)
+
+    def sheet_scores(self) -> dict[int, float]:
+        """Each counted review's sheet score, by review id, worked out by the engine's rules."""
+        rules = compile_rules(engine_criteria(self.rubric), self.result.scale)
+        return {i: rules.score(self.reviews[i][3]) for i in self.counted}  # type: ignore[arg-type]
 
 
 def engine_settings(round_: FundingRound) -> criteria.Settings:
@@ -90,154 +109,26 @@ def engine_criteria(rubric: Rubric) -> list[criteria.Criterion]:
     ]
 
 
-# Each review's scores come back packed into one integer per 15 criteria, 4 bits a score: the
-# database holds every score within 0..10 (a CHECK constraint), stored here as score + 1 so
-# that a zero means "no score". Criterion k of a pack sits in the low half of byte k (k < 8),
-# then in the high half of byte k - 8, so everything stays below bit 60 of SQL's signed 64-bit
-# SUM on SQLite and PostgreSQL. One GROUP BY per review then carries all its scores exactly
-# and in criterion order (SUM does not care in which order it reads them), and Python turns a
-# review into bytes with a few C calls: no per-score work and nothing for the garbage
-# collector to track. Measured at 500 x 30 x 12: the packed GROUP BY took 40 ms against 81 ms
-# to fetch one row per score.
-PER_PACK = 15
-MISSING = 255  # what an empty score becomes: never a score on a 0..10 scale
-LOW = bytes([(b & 15) - 1 if b & 15 else MISSING for b in range(256)])
-HIGH = bytes([(b >> 4) - 1 if b >> 4 else MISSING for b in range(256)])
-
-
-def _shift(place: int) -> int:
-    """Where criterion `place` of a pack sits: low halves of bytes 0-7, then high halves."""
-    return 8 * (place % 8) + 4 * (place // 8)
-
-
-def _unpack(total: int | None, width: int) -> bytes:
-    """A pack's scores in criterion order, MISSING where a score is empty."""
-    raw = (total or 0).to_bytes(8, "little")
-    return (raw.translate(LOW) + raw.translate(HIGH))[:width]
-
-
-ScoreRow = tuple[str, str, Sequence[int | None]]
-
-
-def _packs(scored: list[RubricCriterion]) -> list[list[RubricCriterion]]:
-    """The scored criteria in runs of PER_PACK, one packed SUM each."""
-    return [scored[i : i + PER_PACK] for i in range(0, len(scored), PER_PACK)]
-
-
-def _raw_rows(query: Any) -> list[Any]:
-    """Run a select through the driver's own cursor (no Row object per result row).
-
-    Only for statements without user input (int ids and fixed words): the values are rendered
-    into the SQL.
-    """
-    connection = db.session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()  # type: ignore[no-any-return]
-    finally:
-        cursor.close()
-
-
-# A counted review as the results read it: (version, application id, panellist id, scores in
-# the rubric's scored order, None where a score is empty).
-ReadReview = tuple[int, int, int, Sequence[int | None]]
-
-
-def read_reviews(
-    round_id: int, scored: list[RubricCriterion], only: Sequence[int] | None = None
-) -> dict[int, ReadReview]:
-    """Every submitted review of the round (or those of `only`), by id, scores packed in SQL.
-
-    Reviews set aside by a conflict are read too: which conflicts stand is checked when the
-    rows go to the engine, so a remembered review stays valid when a conflict comes or goes.
-    """
-    packs = _packs(scored)
-    # (score + 1) x 2^shift for this pack's criteria; NULL for an empty score or for another
-    # criterion, which SUM leaves out.
-    sums = [
-        db.cast(
-            db.func.sum(
-                (Score.value + 1)
-                * db.case(
-                    {int(c.id): 1 << _shift(i) for i, c in enumerate(pack)},
-                    value=Score.rubric_criterion_id,
-                )
-            ),
-            db.BigInteger,
-        )
-        for pack in packs
-    ]
-    wanted = [Review.round_id == int(round_id), Review.status == ReviewStatus.SUBMITTED.value]
-    if only is not None:
-        wanted.append(Review.id.in_([int(i) for i in only]))
-    review = (Review.id, Review.version, Review.application_id, Review.panellist_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL hashes a GROUP BY over every score; a sum per review through the
-        # score index is faster there. SQLite is the other way round.
-        per_review = [
-            db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
-        ]
-        query = db.select(*review, *per_review).where(*wanted)
-    else:
-        query = (
-            db.select(*review, *sums)
-            .select_from(Review)
-            .outerjoin(Score, Score.review_id == Review.id)  # a review without scores shows
-            .where(*wanted)
-            .group_by(*review)
-        )
-    fetched = _raw_rows(query)
-    found: dict[int, ReadReview] = {}
-    if len(packs) == 1:  # the usual case, kept to plain C calls (14,000 reviews: 4 ms)
-        width, low, high = len(scored), LOW, HIGH
-        for review_id, version, application_id, panellist_id, total in fetched:
-            raw = (total or 0).to_bytes(8, "little")
-            found[review_id] = (
-                version,
-                application_id,
-                panellist_id,
-                (raw.translate(low) + raw.translate(high))[:width],
-            )
-    else:
-        widths = [len(pack) for pack in packs]
-        for review_id, version, application_id, panellist_id, *totals in fetched:
-            values = b"".join(map(_unpack, totals, widths))
-            found[review_id] = (version, application_id, panellist_id, values)
-    partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
-    if partial:
-        for review_id, values in _partial_scores(partial, scored).items():
-            found[review_id] = (*found[review_id][:3], values)
-    return found
-
-
-def _partial_scores(
-    partial: list[int], scored: list[RubricCriterion]
-) -> dict[int, tuple[int | None, ...]]:
-    """Reviews with an empty score, read score by score so the gap keeps its place."""
-    place = {c.id: i for i, c in enumerate(scored)}
-    cells: dict[int, list[int | None]] = {r: [None] * len(scored) for r in partial}
-    for review_id, criterion_id, value in db.session.execute(
-        db.select(Score.review_id, Score.rubric_criterion_id, Score.value).where(
-            Score.review_id.in_(partial),
-            Score.rubric_criterion_id.in_(list(place)),
-        )
-    ):
-        cells[review_id][place[criterion_id]] = value
-    return {r: tuple(values) for r, values in cells.items()}
+def counted_reviews(
+    reviews: Mapping[int, ReadReview], eligible: Container[int], recused: Container[tuple[int, int]]
+) -> frozenset[int]:
+    """The reviews that count: of an eligible application, not set aside by a standing conflict."""
+    return frozenset(
+        review_id
+        for review_id, (_, application_id, panellist_id, _) in reviews.items()
+        if application_id in eligible and (application_id, panellist_id) not in recused
+    )
 
 
 def engine_rows(
-    reviews: Iterable[ReadReview], references: Mapping[int, str], recused: set[tuple[int, int]]
+    reviews: Mapping[int, ReadReview], counted: Container[int], references: Mapping[int, str]
 ) -> list[ScoreRow]:
-    """The reviews the engine counts: of eligible applications, not set aside by a conflict."""
-    rows: list[ScoreRow] = []
-    for _, application_id, panellist_id, values in reviews:
-        reference = references.get(application_id)
-        if reference is not None and (application_id, panellist_id) not in recused:
-            rows.append((reference, str(panellist_id), values))
-    return rows
+    """The counted reviews as the engine's rows (reference, panellist, scores), in read order."""
+    return [
+        (references[application_id], str(panellist_id), values)
+        for review_id, (_, application_id, panellist_id, values) in reviews.items()
+        if review_id in counted
+    ]
 
 
 def standing_conflicts(round_id: int) -> list[tuple[int, int]]:
@@ -291,7 +182,7 @@ def panel_size(round_id: int) -> int:
 # remembers its last analysis per round, under a key holding everything the engine reads: the
 # criteria and method settings, the eligible applications, the standing conflicts, and the id
 # and version of every submitted review. A review's version goes up with every save of its
-# scores (scoring.services.save_review is their only writer), so a changed score, a new or
+# scores (scoring.services.reviews.save_review is their only writer), so a changed score, a new or
 # set-aside review, a conflict, an eligibility decision or a changed setting is a new key and
 # a fresh analysis: never a stale figure. The reviews read last time are kept too, so after a
 # change only the reviews whose version moved are read again before the engine reruns.
@@ -308,6 +199,7 @@ class Remembered:
     key: tuple[Any, ...]
     reviews: dict[int, ReadReview]
     result: criteria.RoundResult
+    counted: frozenset[int]
 
 
 @dataclass
@@ -344,42 +236,6 @@ def analyses() -> Analyses:
     return found
 
 
-def review_versions(round_id: int) -> tuple[tuple[int, int], ...]:
-    """(id, version) of every submitted review of the round, by id."""
-    return tuple(
-        _raw_rows(
-            db.select(Review.id, Review.version)
-            .where(
-                Review.round_id == int(round_id),
-                Review.status == ReviewStatus.SUBMITTED.value,
-            )
-            .order_by(Review.id)
-        )
-    )
-
-
-def _current_reviews(
-    round_id: int,
-    scored: list[RubricCriterion],
-    versions: tuple[tuple[int, int], ...],
-    known: dict[int, ReadReview],
-) -> tuple[dict[int, ReadReview], int]:
-    """The round's submitted reviews, reading again only those not known at their version."""
-    stale = [i for i, version in versions if known.get(i, (None,))[0] != version]
-    if not stale:
-        fresh: dict[int, ReadReview] = {}
-    elif len(stale) * 4 > len(versions):  # many changed: one pass over the round is cheaper
-        fresh = read_reviews(round_id, scored)
-    else:
-        fresh = read_reviews(round_id, scored, only=stale)
-    reviews: dict[int, ReadReview] = {}
-    for review_id, _ in versions:
-        found = fresh.get(review_id) or known.get(review_id)
-        if found is not None:  # None: gone between the two queries
-            reviews[review_id] = found
-    return reviews, len(fresh)
-
-
 def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResults:
     """Analyse the round from a handful of queries; rows conflicted for `hide_for` are left out."""
     rubric = current_rubric(round_)
@@ -412,11 +268,12 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         versions = review_versions(round_.id)
     key = (setup, tuple(applications), tuple(recusals), versions)
     if remembered is not None and remembered.key == key:
-        result = remembered.result
+        reviews, result, counted = remembered.reviews, remembered.result, remembered.counted
     else:
         if known is not None:
-            reviews, read = _current_reviews(round_.id, rubric.scored, versions, known)
-        rows = engine_rows(reviews.values(), {a.id: a.reference for a in apps}, recused)
+            reviews, read = current_reviews(round_.id, rubric.scored, versions, known)
+        counted = counted_reviews(reviews, by_id, recused)
+        rows = engine_rows(reviews, counted, {a.id: a.reference for a in apps})
         try:
             result = criteria.analyse_rows(
                 scale=scale,
@@ -428,7 +285,7 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
             )
         except criteria.ScoringError as exc:
             raise ResultsUnavailable(f"The results could not be worked out: {exc}") from exc
-        store.put(round_.id, Remembered(setup, key, reviews, result), read=read)
+        store.put(round_.id, Remembered(setup, key, reviews, result, counted), read=read)
     shown = {a.reference: a for a in apps}
     if hide_for is not None:
         for a, p in recused:
@@ -447,6 +304,8 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         applications=shown,
         panel_size=panel_size(round_.id),
         shown_ranks=shown_ranks,
+        counted=counted,
+        reviews=reviews,
     )
 
 

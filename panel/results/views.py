@@ -11,9 +11,9 @@ import criteria
 from panel.access import policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome, Stage
+from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
-from panel.results import bp, charts, decisions, export_views
+from panel.results import bp, charts, decisions, stages
 from panel.results import services as results_service
 from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
 from panel.scoring.services.lookups import standing_conflict
@@ -30,6 +30,12 @@ SORT_KEYS: dict[str, Any] = {
     "range": lambda r, a: (r.range is None, -(r.range or 0)),
     "calibrated": lambda r, a: (r.calibrated is None, -(r.calibrated or 0)),
 }
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    # The round page includes results/_round_links.html, which asks what the stage opens.
+    return {"results_stage": stages.results_stage}
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
@@ -213,6 +219,7 @@ def meeting(round_id: int) -> Any:
         agenda=agenda,
         notes=notes,
         fmt=results_service.fmt,
+        can_write_notes=current_user.is_staff and stages.decisions_open(round_),
     )
 
 
@@ -273,7 +280,8 @@ def decision_list(round_id: int) -> Any:
         draw=decisions.latest_draw(round_.id),
         form=ConfirmForm(),
         fmt=results_service.fmt,
-        editable=round_.current_stage is Stage.PANEL,
+        editable=stages.decisions_open(round_),
+        decided=stages.decided(round_),
     )
 
 
@@ -337,12 +345,7 @@ def suggest(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     if ConfirmForm().validate_on_submit():
         try:
-            found = results_service.compute(round_)
-            draw = decisions.latest_draw(round_.id)
-            order = None
-            if draw is not None:
-                order = _order_with_draw(found, draw.order)
-            made = decisions.suggest(results=found, actor=current_user, order=order)
+            made = decisions.suggest(results=results_service.compute(round_), actor=current_user)
         except (decisions.DecisionError, results_service.ResultsUnavailable) as exc:
             db.session.rollback()
             flash(str(exc), "info")
@@ -354,15 +357,6 @@ def suggest(round_id: int) -> Any:
                 "success",
             )
     return redirect(url_for("results.decision_list", round_id=round_id))
-
-
-def _order_with_draw(found: results_service.RoundResults, drawn: list[str]) -> list[str]:
-    """Rank order, with the applications in the lottery placed in the drawn order."""
-    ranked = [r.reference for r in found.result.applications]
-    slots = [i for i, ref in enumerate(ranked) if ref in drawn]
-    for i, ref in zip(slots, [r for r in drawn if r in ranked], strict=False):
-        ranked[i] = ref
-    return ranked
 
 
 @bp.route("/rounds/<int:round_id>/decisions/confirm", methods=["POST"])
@@ -387,7 +381,7 @@ def lottery(round_id: int) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
-    tied = _tied_at_the_line(found)
+    tied = decisions.tie_at_the_line(found)
     form = LotteryForm()
     chosen = request.form.getlist("reference") if request.method == "POST" else tied
     status = 200
@@ -420,27 +414,13 @@ def lottery(round_id: int) -> Any:
     ), status
 
 
-def _tied_at_the_line(found: results_service.RoundResults) -> list[str]:
-    """A tie that straddles the funding line: a rank shared by funded and unfunded applications."""
-    funded = set(criteria.allocate(found.result, budget=found.round.budget_pence).funded)
-    groups: dict[int, list[str]] = {}
-    for r in found.result.applications:
-        if r.rank is not None:
-            groups.setdefault(r.rank, []).append(r.reference)
-    for rank in sorted(groups):
-        refs = groups[rank]
-        if len(refs) > 1 and 0 < len(set(refs) & funded) < len(refs):
-            return refs
-    return []
-
-
 @bp.route("/rounds/<int:round_id>/method", methods=["GET", "POST"])
 @policy("staff")
 def method(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = MethodForm(obj=round_ if request.method == "GET" else None)
     if form.validate_on_submit():
-        if round_.current_stage is Stage.DECIDED:
+        if stages.decided(round_):
             flash("This round is decided: its method can no longer change.", "info")
             return redirect(url_for("results.method", round_id=round_.id))
         from panel.audit import changes, record
@@ -472,20 +452,3 @@ def method(round_id: int) -> Any:
         return redirect(url_for("results.results", round_id=round_.id))
     status = 400 if form.errors else 200
     return render_template("results/method.html", round=round_, form=form), status
-
-
-# Exports (panel/results/export_views.py): the page, a background job's progress, downloads.
-bp.add_url_rule("/rounds/<int:round_id>/export", view_func=export_views.export_page)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export",
-    endpoint="start_export",
-    view_func=export_views.start_export,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export/jobs/<int:job_id>", view_func=export_views.job_status
-)
-bp.add_url_rule(
-    "/rounds/<int:round_id>/export/jobs/<int:job_id>/download", view_func=export_views.download
-)
-bp.add_url_rule("/rounds/<int:round_id>/export/<fmt>", view_func=export_views.download_now)

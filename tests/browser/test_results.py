@@ -6,7 +6,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from panel.extensions import db
-from panel.results.verify import recompute
+from panel.results.exports.verify import recompute
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
 from tests.panel.results.conftest import build_worked_round

@@ -1,8 +1,13 @@
-"""Plain factories for the export tests: the scoring method's worked panel, built as real rows."""
+"""Plain factories for the export tests (the scoring method's worked panel, built as real rows)
+and readers of what an export wrote."""
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import ceil, floor
+from typing import Any
+
+from openpyxl import load_workbook
 
 from panel.extensions import db
 from panel.models import (
@@ -25,6 +30,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.results import exports as ex
 
 # Scoring method §3: sheet scores of panellists P1..P5 (None = recused) and amounts requested.
 WORKED = {
@@ -234,4 +240,29 @@ def make_worked_panel(
         panellist_ids=[p.id for p in people],
         names=[p.display_name for p in people],
         app_ids=app_ids,
+    )
+
+
+# --------------------------------------------------------------------------- reading exports
+
+
+def export_bytes(round_id: int, fmt: str, **options: Any) -> bytes:
+    out = io.BytesIO()
+    ex.write_export(db.session.get(FundingRound, round_id), ex.ExportOptions(fmt, **options), out)
+    db.session.rollback()
+    return out.getvalue()
+
+
+def workbook(data: bytes) -> Any:
+    return load_workbook(io.BytesIO(data), read_only=False)
+
+
+def records(ws: Any) -> list[dict[str, Any]]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def all_text(book: Any) -> str:
+    return "\n".join(
+        str(cell.value) for ws in book.worksheets for row in ws.iter_rows() for cell in row
     )

@@ -110,6 +110,27 @@ def test_the_lottery_is_seeded_recorded_and_reproducible(
     assert short.status_code == 400
 
 
+def test_after_a_draw_the_suggestion_walks_the_drawn_applications_in_the_drawn_order(
+    client: FlaskClient, staff: User, worked: dict[str, Any]
+) -> None:
+    AuthActions(client).login(staff)
+    round_id = worked["round"].id
+    # Rank order F A E C B D. With £2,000 left after F and A, B (£1,500) is funded before D.
+    # A draw over B and D seeded so that D comes first puts D in B's place: D fits, B not.
+    client.post(
+        f"/rounds/{round_id}/lottery", data={"seed": "HA-fund-2025-R2", "reference": ["B", "D"]}
+    )
+    assert db.session.execute(db.select(LotteryDraw.order)).scalar_one() == ["D", "B"]
+    client.post(f"/rounds/{round_id}/decisions/suggest")
+    apps = worked["apps"]
+    got = _decisions(round_id)
+    assert {ref for ref, a in apps.items() if got[a.id][0] == "fund"} == {"F", "A", "D"}
+    suggested = db.session.execute(
+        db.select(AuditEvent.after).where(AuditEvent.action == "decision.suggested")
+    ).scalar_one()
+    assert suggested["order"] == ["F", "A", "E", "C", "D", "B"]
+
+
 def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_decision(
     client: FlaskClient, staff: User, worked: dict[str, Any]
 ) -> None:

@@ -1,8 +1,7 @@
-"""Exports: the workbook's sheets and figures, formula safety, 360Giving, feedback, jobs, CLI."""
+"""Exports: the workbook's sheets and figures, formula safety, feedback, query counts."""
 
 import csv
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -12,66 +11,21 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from jsonschema import Draft202012Validator, FormatChecker
-from openpyxl import load_workbook
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
 from panel.extensions import db
-from panel.models import AuditEvent, ExportJob, FundingRound
 from panel.results import exports as ex
-from panel.results import jobs
-from panel.results.cli import export_command, verify_export_command
 from panel.results.synthetic import seed_synthetic
-from tests.conftest import PASSWORD, AuthActions
-from tests.panel.results.export_factories import HOSTILE, make_worked_panel, ref
+from tests.panel.results.export_factories import (
+    HOSTILE,
+    all_text,
+    export_bytes,
+    make_worked_panel,
+    records,
+    ref,
+    workbook,
+)
 
-SCHEMA = Path(__file__).resolve().parents[3] / "panel" / "data" / "threesixtygiving"
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
-
-
-def export_bytes(round_id: int, fmt: str, **options: Any) -> bytes:
-    out = io.BytesIO()
-    ex.write_export(db.session.get(FundingRound, round_id), ex.ExportOptions(fmt, **options), out)
-    db.session.rollback()
-    return out.getvalue()
-
-
-def workbook(data: bytes) -> Any:
-    return load_workbook(io.BytesIO(data), read_only=False)
-
-
-def records(ws: Any) -> list[dict[str, Any]]:
-    rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-
-
-def all_text(book: Any) -> str:
-    return "\n".join(
-        str(cell.value) for ws in book.worksheets for row in ws.iter_rows() for cell in row
-    )
-
-
-@pytest.fixture
-def export_routes(app: Flask) -> None:
-    """The export URLs as the lead wires them in views.py (added here until they are)."""
-    from panel.results import export_views as v
-
-    rules = [
-        ("/rounds/<int:round_id>/export", "export_page", v.export_page, ["GET"]),
-        ("/rounds/<int:round_id>/export", "start_export", v.start_export, ["POST"]),
-        ("/rounds/<int:round_id>/export/jobs/<int:job_id>", "job_status", v.job_status, ["GET"]),
-        (
-            "/rounds/<int:round_id>/export/jobs/<int:job_id>/download",
-            "download",
-            v.download,
-            ["GET"],
-        ),
-        ("/rounds/<int:round_id>/export/<fmt>", "download_now", v.download_now, ["GET"]),
-    ]
-    for rule, name, view, methods in rules:
-        if f"results.{name}" not in app.view_functions:
-            app.add_url_rule(rule, f"results.{name}", view, methods=methods)
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -271,88 +225,6 @@ def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
     assert float(c_row[6]) == 3.25 and float(c_row[4]) == 3500.0
 
 
-# --------------------------------------------------------------------------- 360Giving
-
-
-def giving_validator() -> Draft202012Validator:
-    package = json.loads((SCHEMA / "360-giving-package-schema.json").read_text())
-    grant = json.loads((SCHEMA / "360-giving-schema.json").read_text())
-    resource = DRAFT202012.create_resource(grant)
-    registry = Registry().with_resources(
-        [
-            (package["properties"]["grants"]["items"]["$ref"], resource),
-            (grant["$id"], resource),
-        ]
-    )
-    return Draft202012Validator(package, registry=registry, format_checker=FormatChecker())
-
-
-def test_the_360giving_package_validates_against_the_schema(app: Flask) -> None:
-    app.config.update(
-        PANEL_FUNDER_NAME="Riverside Homes",
-        PANEL_FUNDER_ORG_ID="GB-COH-01234567",
-        PANEL_360G_PREFIX="360G-riverside",
-    )
-    panel = make_worked_panel()
-    package = json.loads(export_bytes(panel.round_id, "360giving-json"))
-    errors = sorted(giving_validator().iter_errors(package), key=str)
-    assert not errors, [e.message for e in errors]
-    grants = {g["id"]: g for g in package["grants"]}
-    # Only confirmed fund / fund-in-part decisions: F and A (E is a draft, D declined).
-    assert set(grants) == {f"360G-riverside-{ref('F')}", f"360G-riverside-{ref('A')}"}
-    a = grants[f"360G-riverside-{ref('A')}"]
-    assert a["amountAwarded"] == 3000 and a["amountAppliedFor"] == 4000
-    assert a["currency"] == "GBP"
-    assert a["recipientOrganization"][0]["id"] == "GB-CHC-1164883"
-    assert a["fundingOrganization"] == [{"id": "GB-COH-01234567", "name": "Riverside Homes"}]
-    f = grants[f"360G-riverside-{ref('F')}"]
-    assert f["recipientOrganization"][0]["id"] == "360G-riverside-org-group-f"
-
-
-def test_a_package_missing_a_required_field_fails_the_same_validation(app: Flask) -> None:
-    panel = make_worked_panel()
-    package = json.loads(export_bytes(panel.round_id, "360giving-json"))
-    del package["grants"][0]["awardDate"]
-    assert list(giving_validator().iter_errors(package))
-
-
-def test_the_360giving_spreadsheet_has_the_standards_columns(app: Flask) -> None:
-    panel = make_worked_panel()
-    book = workbook(export_bytes(panel.round_id, "360giving"))
-    assert book.sheetnames == ["grants"]
-    rows = records(book["grants"])
-    assert list(rows[0]) == ex.GRANTS_HEADERS
-    by_id = {r["Identifier"]: r for r in rows}
-    a = by_id[f"360G-example-{ref('A')}"]
-    assert a["Amount Awarded"] == 3000 and a["Amount Applied For"] == 4000
-    assert a["Funding Org:Name"] == "Example Housing Association"
-    assert a["Funding Org:Identifier"] == "GB-CHC-000000"
-    assert a["Recipient Org:Charity Number"] == "1164883"
-    assert len(a["Award Date"]) == 10 and a["Award Date"][4] == "-"
-    assert a["From An Open Call?"] == "Yes"
-    assert len(rows) == 2
-
-
-def test_recipients_get_org_ids_from_their_registration_numbers() -> None:
-    def org(charity: str | None = None, company: str | None = None) -> str:
-        return ex.recipient_org_id(
-            charity_number=charity, company_number=company, name="Oak Lane Group", prefix="360G-x"
-        )
-
-    assert org("1164883") == "GB-CHC-1164883"
-    assert org("SC042386") == "GB-SC-SC042386"
-    assert org("NIC100001") == "GB-NIC-100001"
-    assert org(company="1234567") == "GB-COH-01234567"
-    assert org(company="SC123456") == "GB-COH-SC123456"
-    assert org() == "360G-x-org-oak-lane-group"
-
-
-def test_360giving_refuses_a_round_with_no_confirmed_awards(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
-    with pytest.raises(ex.ExportError, match="no confirmed awards"):
-        export_bytes(panel.round_id, "360giving-json")
-
-
 # --------------------------------------------------------------------------- feedback
 
 
@@ -399,185 +271,6 @@ def test_the_export_query_count_does_not_grow_with_the_round(app: Flask) -> None
             sa.event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def test_the_export_command_writes_each_format(app: Flask, tmp_path: Path) -> None:
-    panel = make_worked_panel()
-    runner = app.test_cli_runner()
-    for fmt in ("xlsx", "csv", "360giving", "360giving-json", "feedback"):
-        out = tmp_path / f"out-{fmt}"
-        result = runner.invoke(
-            export_command, ["worked-panel", "--format", fmt, "--output", str(out)]
-        )
-        assert result.exit_code == 0, result.output
-        assert f"Wrote {out}" in result.output
-        assert out.stat().st_size > 100
-        assert not out.with_name(out.name + ".part").exists()
-    result = runner.invoke(
-        export_command,
-        [str(panel.round_id), "--output", str(tmp_path / "a.xlsx"), "--anonymise"],
-    )
-    assert result.exit_code == 0, result.output
-    assert panel.names[0] not in all_text(load_workbook(tmp_path / "a.xlsx"))
-    verified = runner.invoke(verify_export_command, [str(tmp_path / "a.xlsx")])
-    assert verified.exit_code == 0, verified.output
-
-
-def test_the_export_command_explains_an_unknown_round(app: Flask, tmp_path: Path) -> None:
-    result = app.test_cli_runner().invoke(
-        export_command, ["no-such-round", "--output", str(tmp_path / "x.xlsx")]
-    )
-    assert result.exit_code == 1
-    assert "There is no round 'no-such-round'" in result.output
-    assert not (tmp_path / "x.xlsx").exists()
-
-
-# --------------------------------------------------------------------------- web
-
-
-def test_staff_download_a_small_export_straight_away(
-    app: Flask, client: Any, export_routes: None
-) -> None:
-    """Item 18: a download is an attachment with Cache-Control: no-store."""
-    panel = make_worked_panel()
-    staff_email = "worked-panel.staff@example.org"
-    _set_password(staff_email)
-    AuthActions(client).login(staff_email)
-    page = client.get(f"/rounds/{panel.round_id}/export")
-    assert page.status_code == 200
-    assert "Export results" in page.text and "360Giving" in page.text
-    started = client.post(
-        f"/rounds/{panel.round_id}/export", data={"fmt": "xlsx", "anonymise": "y"}
-    )
-    assert started.status_code == 302
-    response = client.get(started.headers["Location"])
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;")
-    assert "worked-panel-results-anonymised.xlsx" in disposition
-    book = workbook(response.data)
-    assert book.sheetnames == SHEETS
-    assert panel.names[1] not in all_text(book)
-    audit = db.session.execute(
-        sa.select(AuditEvent.action).where(AuditEvent.round_id == panel.round_id)
-    ).scalars()
-    assert "results.exported" in list(audit)
-    csv_response = client.get(f"/rounds/{panel.round_id}/export/csv")
-    assert csv_response.data.startswith(b"\xef\xbb\xbf")
-    assert csv_response.headers["Cache-Control"] == "no-store"
-
-
-def test_the_export_form_says_what_to_choose(app: Flask, client: Any, export_routes: None) -> None:
-    panel = make_worked_panel()
-    _set_password("worked-panel.staff@example.org")
-    AuthActions(client).login("worked-panel.staff@example.org")
-    response = client.post(f"/rounds/{panel.round_id}/export", data={})
-    assert response.status_code == 400
-    assert "Choose what to export" in response.text
-    assert response.text.count("Choose what to export") >= 2  # summary and by the field
-
-
-def test_residents_and_panellists_cannot_export(
-    app: Flask, client: Any, export_routes: None
-) -> None:
-    """Items 2 and 4: panellists get 404 on every export."""
-    panel = make_worked_panel()
-    email = "worked-panel.p1@example.org"
-    _set_password(email)
-    AuthActions(client).login(email)
-    for url in (
-        f"/rounds/{panel.round_id}/export",
-        f"/rounds/{panel.round_id}/export/xlsx",
-        f"/rounds/{panel.round_id}/export/csv",
-    ):
-        response = client.get(url)
-        assert response.status_code == 404
-        assert b"Reference" not in response.data
-
-
-def test_a_large_export_runs_in_the_background_and_offers_the_file(
-    app: Flask, client: Any, export_routes: None
-) -> None:
-    """Item 18: a job's file is an attachment with no-store."""
-    app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
-    panel = make_worked_panel()
-    _set_password("worked-panel.staff@example.org")
-    AuthActions(client).login("worked-panel.staff@example.org")
-    started = client.post(f"/rounds/{panel.round_id}/export", data={"fmt": "xlsx"})
-    assert started.status_code == 302
-    assert "/export/jobs/" in started.headers["Location"]
-    job_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    jobs.wait(job_id, timeout=60)
-    job = db.session.get(ExportJob, job_id)
-    assert job is not None and job.status == "done", job and job.error
-    assert job.progress == job.total > 0
-    page = client.get(started.headers["Location"])
-    assert "Your export is ready" in page.text and "Refresh" not in page.headers
-    download = client.get(f"/rounds/{panel.round_id}/export/jobs/{job_id}/download")
-    assert download.headers["Content-Disposition"].startswith("attachment;")
-    assert download.headers["Cache-Control"] == "no-store"
-    book = workbook(download.data)
-    assert book.sheetnames == SHEETS
-    assert len(records(book["Scores"])) == 54
-    # The small csv still streams straight back, whatever the threshold.
-    quick = client.post(f"/rounds/{panel.round_id}/export", data={"fmt": "csv"})
-    assert "/export/csv" in quick.headers["Location"]
-
-
-def test_a_running_job_page_refreshes_itself_and_shows_progress(
-    app: Flask, client: Any, export_routes: None
-) -> None:
-    panel = make_worked_panel()
-    job = ExportJob(
-        round_id=panel.round_id,
-        requested_by_id=panel.staff_id,
-        format="xlsx",
-        status="running",
-        progress=25,
-        total=100,
-        filename="worked-panel-results.xlsx",
-    )
-    db.session.add(job)
-    db.session.commit()
-    _set_password("worked-panel.staff@example.org")
-    AuthActions(client).login("worked-panel.staff@example.org")
-    page = client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}")
-    assert page.headers["Refresh"] == "3"
-    assert "25% done" in page.text
-    assert client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}/download").status_code == 404
-    other = make_worked_panel(slug="other-round", prefix="CF27")
-    assert client.get(f"/rounds/{other.round_id}/export/jobs/{job.id}").status_code == 404
-
-
-def test_a_failed_job_says_so_in_plain_words(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
-    staff = db.session.get(FundingRound, panel.round_id)
-    assert staff is not None
-    from panel.models import User
-
-    actor = db.session.get(User, panel.staff_id)
-    job = jobs.start_job(round_=staff, options=ex.ExportOptions("360giving-json"), actor=actor)
-    job_id = job.id
-    db.session.commit()  # the thread needs SQLite's write lock: read nothing until it ends
-    jobs.launch(app, job_id)
-    jobs.wait(job_id)
-    assert job.status == "failed"
-    assert job.error is not None and "no confirmed awards" in job.error
-
-
-def _set_password(email: str) -> None:
-    from argon2 import PasswordHasher
-
-    from panel.models import User
-    from tests.conftest import LIGHT_HASHING
-
-    user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one()
-    user.password_hash = PasswordHasher(**LIGHT_HASHING).hash(PASSWORD)
-    db.session.commit()
 
 
 # --------------------------------------------------------------------------- LibreOffice

@@ -7,7 +7,7 @@ from flask import Flask
 
 from panel.extensions import db
 from panel.models import Application, ConflictKind, Review, User
-from panel.results import services
+from panel.results import reading, services
 from panel.scoring.services.conflicts import declare_conflict
 from panel.scoring.services.reviews import ScoreEntry, save_review
 
@@ -134,7 +134,7 @@ def test_after_a_revision_only_that_review_is_read_again(
 ) -> None:
     store = services.analyses()
     services.compute(worked["round"])
-    submitted = len(services.review_versions(worked["round"].id))
+    submitted = len(reading.review_versions(worked["round"].id))
     assert store.reviews_read == submitted > 20
     _revise(worked, worked["panel"][1], "E", 5, 5)
     incremental = services.compute(worked["round"]).result
@@ -155,7 +155,7 @@ def test_a_conflict_or_an_eligibility_change_needs_no_review_read_again(
     application.status = "ineligible"
     db.session.commit()
     after_eligibility = services.compute(worked["round"]).result
-    submitted = len(services.review_versions(worked["round"].id))
+    submitted = len(reading.review_versions(worked["round"].id))
     assert store.computed == 3 and store.reviews_read == submitted
     assert after_conflict.result_for("E").n == 4
     assert "A" not in {r.reference for r in after_eligibility.applications}
@@ -170,7 +170,7 @@ def test_changed_method_settings_read_every_review_again(
     worked["round"].calibrate = True
     db.session.commit()
     calibrated = services.compute(worked["round"]).result
-    assert store.reviews_read == 2 * len(services.review_versions(worked["round"].id))
+    assert store.reviews_read == 2 * len(reading.review_versions(worked["round"].id))
     assert calibrated.result_for("A").calibrated is not None
     assert calibrated == _from_scratch(worked)
 

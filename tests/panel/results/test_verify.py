@@ -1,5 +1,6 @@
 """verify-export: the Summary recomputed from the workbook alone, every mismatch reported."""
 
+import json
 from pathlib import Path
 
 from flask import Flask
@@ -99,3 +100,75 @@ def test_verify_explains_a_workbook_that_is_not_an_export(app: Flask, tmp_path: 
     junk.write_bytes(b"not a zip")
     code, output = verify(app, junk)
     assert code == 1 and "could not be opened as an xlsx workbook" in output
+
+
+# --------------------------------------------------------------------------- 360Giving JSON
+
+
+def test_verify_passes_on_a_fresh_360giving_package(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
+    code, output = verify(app, path)
+    assert code == 0, output
+    assert (
+        "All 2 grants match the confirmed awards of round 'Worked panel' and the 360Giving "
+        "schema." in output
+    )
+    # Named explicitly, the round gives the same answer.
+    named = app.test_cli_runner().invoke(
+        verify_export_command, [str(path), "--round", "worked-panel"]
+    )
+    assert named.exit_code == 0, named.output
+
+
+def test_verify_says_what_differs_in_a_tampered_package(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
+    package = json.loads(path.read_text())
+    grants = {g["id"]: g for g in package["grants"]}
+    a, e, f = (f"360G-example-{ref(x)}" for x in "AEF")
+    grants[a]["amountAwarded"] = 3500
+    grants[a]["recipientOrganization"][0]["name"] = "Someone Else"
+    grants[a]["awardDate"] = "2020-01-01"
+    extra = dict(grants[a], id=e)  # E's decision is only a draft: not an award
+    package["grants"] = [grants[a], extra]  # F's award left out
+    path.write_text(json.dumps(package))
+    code, output = verify(app, path)
+    assert code == 1
+    lines = output.splitlines()
+    assert f"{a} amountAwarded: file £3,500.00, round £3,000.00" in lines
+    assert f'{a} recipientOrganization name: file "Someone Else", round "Group A"' in lines
+    assert any(line.startswith(f"{a} awardDate: file 2020-01-01, round 20") for line in lines)
+    assert f"{e}: in the file, but not a confirmed award of round 'Worked panel'" in lines
+    assert f"{f}: a confirmed award of round 'Worked panel', missing from the file" in lines
+    assert "5 problem(s): the file does not match" in output
+    assert f"{a} amountAppliedFor" not in output  # what matches is not reported
+
+
+def test_verify_checks_a_package_against_the_schema_too(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
+    package = json.loads(path.read_text())
+    package["grants"][0]["currency"] = "POUNDS"
+    path.write_text(json.dumps(package))
+    code, output = verify(app, path)
+    assert code == 1
+    first = package["grants"][0]["id"]
+    assert (
+        f"Schema 1.4.3: grant {first}, currency: 'POUNDS' is not one of the 301 values allowed"
+        in output
+    )
+    assert f'{first} currency: file "POUNDS", round "GBP"' in output
+
+
+def test_verify_explains_a_json_file_it_cannot_place(app: Flask, tmp_path: Path) -> None:
+    make_worked_panel()
+    junk = tmp_path / "junk.json"
+    junk.write_text("{not json")
+    code, output = verify(app, junk)
+    assert code == 1 and "could not be read as a JSON file" in output
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps({"grants": [{"id": "360G-other-XX-0001"}]}))
+    code, output = verify(app, elsewhere)
+    assert code == 1
+    assert "say which round the file is from with --round" in output

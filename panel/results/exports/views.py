@@ -1,7 +1,7 @@
 """Export pages (staff only): choose an export, download it, or follow a background job.
 
-Routes are added in panel/results/views.py with `bp.add_url_rule`; the endpoints are these
-functions' names. Small exports stream straight back; large ones run as an ExportJob.
+The endpoints are `results.<function name>` (panel.database.WRITES_ON_GET names two of them).
+Small exports stream straight back; large ones run as an ExportJob.
 """
 
 import io
@@ -25,12 +25,13 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.audit import record
 from panel.extensions import db
 from panel.forms import choices
 from panel.models import ExportJob, FundingRound
+from panel.results import bp
 from panel.results import exports as ex
-from panel.results import jobs
+from panel.results.exports import jobs
+from panel.results.exports.make import VIA_WEB, record_export
 from panel.results.services import ResultsUnavailable
 
 FORMAT_HINTS = {
@@ -38,7 +39,8 @@ FORMAT_HINTS = {
     "Anyone can recompute the Summary from it.",
     "csv": "The Summary sheet only, for any spreadsheet program.",
     "360giving": "Confirmed awards in the 360Giving open data format, ready to publish.",
-    "360giving-json": "The same awards as a 360Giving JSON data package.",
+    "360giving-json": "The same awards as a 360Giving JSON data package, checked against the "
+    "360Giving schema before it is offered.",
     "feedback": "One row per application with the decision, the reason and the panel's "
     "comments, without names: ready for a mail merge.",
 }
@@ -97,6 +99,7 @@ def _render(round_: FundingRound, form: ExportForm, status: int = 200) -> Any:
     )
 
 
+@bp.route("/rounds/<int:round_id>/export")
 @policy("staff")
 def export_page(round_id: int) -> Any:
     """Choose an export."""
@@ -105,6 +108,7 @@ def export_page(round_id: int) -> Any:
     return _render(round_, form)
 
 
+@bp.route("/rounds/<int:round_id>/export", methods=["POST"])
 @policy("staff")
 def start_export(round_id: int) -> Any:
     """Make the export now (small) or start a background job (large)."""
@@ -124,6 +128,7 @@ def start_export(round_id: int) -> Any:
     return redirect(url_for("results.download_now", round_id=round_.id, fmt=options.fmt, **query))
 
 
+@bp.route("/rounds/<int:round_id>/export/<fmt>")
 @policy("staff")
 def download_now(round_id: int, fmt: str) -> Any:
     """Stream a small export straight back to the browser."""
@@ -147,20 +152,14 @@ def download_now(round_id: int, fmt: str) -> Any:
         db.session.rollback()
         flash(str(exc))
         return redirect(url_for("results.export_page", round_id=round_.id))
-    record(
-        actor=current_user,
-        action="results.exported",
-        object_type="round",
-        object_id=round_.id,
-        round_id=round_.id,
-        after={"format": jobs.variant(options), "anonymise": options.anonymise},
-    )
+    record_export(round_=round_, options=options, actor=current_user, via=VIA_WEB)
     filename = ex.export_filename(round_, fmt, anonymise=options.anonymise)
     db.session.commit()
     out.seek(0)
     return _file_response(out, filename=filename, mimetype=ex.FORMATS[fmt][1])
 
 
+@bp.route("/rounds/<int:round_id>/export/jobs/<int:job_id>")
 @policy("staff")
 def job_status(round_id: int, job_id: int) -> Any:
     """A background export's progress; the page refreshes itself until the file is ready."""
@@ -187,6 +186,7 @@ def job_status(round_id: int, job_id: int) -> Any:
     return response
 
 
+@bp.route("/rounds/<int:round_id>/export/jobs/<int:job_id>/download")
 @policy("staff")
 def download(round_id: int, job_id: int) -> Any:
     """The finished file of a background export."""

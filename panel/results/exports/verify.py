@@ -14,7 +14,18 @@ from typing import Any
 from openpyxl import load_workbook
 
 import criteria
-from panel.results import exports as ex
+from panel.results.exports.about import (
+    ABOUT_CALIBRATE,
+    ABOUT_MIN_PERCENT,
+    ABOUT_POLICY,
+    ABOUT_QUORUM,
+    ABOUT_RANGE_FLAG,
+    ABOUT_RANK_BY,
+    ABOUT_SCALE_MAX,
+    ABOUT_SCALE_MIN,
+    ABOUT_SD_FLAG,
+)
+from panel.results.exports.sheets import flag_text
 
 TOLERANCE = 1e-9
 FIGURES = [
@@ -110,17 +121,17 @@ def _settings(about: dict[str, str]) -> tuple[criteria.Scale, criteria.Settings]
 
     try:
         scale = criteria.Scale(
-            _int(need(ex.ABOUT_SCALE_MIN), ex.ABOUT_SCALE_MIN),
-            _int(need(ex.ABOUT_SCALE_MAX), ex.ABOUT_SCALE_MAX),
+            _int(need(ABOUT_SCALE_MIN), ABOUT_SCALE_MIN),
+            _int(need(ABOUT_SCALE_MAX), ABOUT_SCALE_MAX),
         )
         settings = criteria.Settings(
-            quorum=_int(need(ex.ABOUT_QUORUM), ex.ABOUT_QUORUM),
-            calibrate=need(ex.ABOUT_CALIBRATE) == "Yes",
-            rank_by=need(ex.ABOUT_RANK_BY),  # type: ignore[arg-type]
-            sd_flag=Decimal(need(ex.ABOUT_SD_FLAG)) / 100,
-            range_flag=Decimal(need(ex.ABOUT_RANGE_FLAG)) / 100,
-            min_percent=Decimal(need(ex.ABOUT_MIN_PERCENT)),
-            policy=need(ex.ABOUT_POLICY),  # type: ignore[arg-type]
+            quorum=_int(need(ABOUT_QUORUM), ABOUT_QUORUM),
+            calibrate=need(ABOUT_CALIBRATE) == "Yes",
+            rank_by=need(ABOUT_RANK_BY),  # type: ignore[arg-type]
+            sd_flag=Decimal(need(ABOUT_SD_FLAG)) / 100,
+            range_flag=Decimal(need(ABOUT_RANGE_FLAG)) / 100,
+            min_percent=Decimal(need(ABOUT_MIN_PERCENT)),
+            policy=need(ABOUT_POLICY),  # type: ignore[arg-type]
         )
     except (criteria.ScoringError, ArithmeticError, ValueError) as exc:
         raise VerifyError(f"The About sheet's settings cannot be used: {exc}") from exc
@@ -238,7 +249,7 @@ def _compare(
         if not _same(exported, recomputed):
             yield line(column, exported, recomputed)
     flag = _text(record.get("Flag"))
-    expected = ex.flag_text(got)
+    expected = flag_text(got)
     if flag != expected:
         yield line("Flag", flag, expected)
     for key in keys:

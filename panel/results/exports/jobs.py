@@ -22,7 +22,21 @@ from sqlalchemy.pool import NullPool
 from panel.audit import record
 from panel.extensions import db
 from panel.models import ExportJob, FundingRound, User
-from panel.results import exports as ex
+from panel.results.exports.make import (
+    VIA_JOB,
+    estimated_rows,
+    record_export,
+    score_count,
+    write_export,
+)
+from panel.results.exports.options import (
+    FEEDBACK_VARIANTS,
+    ExportError,
+    ExportOptions,
+    export_filename,
+    variant,
+)
+from panel.results.services import ResultsUnavailable
 
 log = logging.getLogger(__name__)
 DEFAULT_INLINE_MAX_SCORES = 20_000
@@ -30,30 +44,12 @@ STALE_AFTER = timedelta(hours=1)
 PROGRESS_SECONDS = 0.5
 _threads: dict[int, threading.Thread] = {}
 
-# ExportJob.format holds the variant: the format, and for feedback which comments go out.
-FEEDBACK_VARIANTS = {
-    "feedback": ("criterion", "overall"),
-    "feedback-criterion": ("criterion",),
-    "feedback-overall": ("overall",),
-    "feedback-none": (),
-}
 
-
-def variant(options: ex.ExportOptions) -> str:
-    """The short text stored in ExportJob.format for these options."""
-    if options.fmt != "feedback":
-        return options.fmt
-    for name, comments in FEEDBACK_VARIANTS.items():
-        if set(comments) == set(options.comments):
-            return name
-    return "feedback"
-
-
-def options_of(job: ExportJob) -> ex.ExportOptions:
+def options_of(job: ExportJob) -> ExportOptions:
     """The export options a job was started with."""
     if job.format in FEEDBACK_VARIANTS:
-        return ex.ExportOptions("feedback", job.anonymise, FEEDBACK_VARIANTS[job.format])
-    return ex.ExportOptions(job.format, job.anonymise)
+        return ExportOptions("feedback", job.anonymise, FEEDBACK_VARIANTS[job.format])
+    return ExportOptions(job.format, job.anonymise)
 
 
 def inline_limit() -> int:
@@ -61,14 +57,14 @@ def inline_limit() -> int:
     return int(current_app.config.get("PANEL_EXPORT_INLINE_MAX_SCORES", DEFAULT_INLINE_MAX_SCORES))
 
 
-def needs_job(round_: FundingRound, options: ex.ExportOptions) -> bool:
+def needs_job(round_: FundingRound, options: ExportOptions) -> bool:
     """True when the export is too big to make within one web request."""
     if options.fmt in ("csv", "360giving", "360giving-json"):
         return False  # one row per application: always quick
-    return ex.score_count(round_.id) > inline_limit()
+    return score_count(round_.id) > inline_limit()
 
 
-def start_job(*, round_: FundingRound, options: ex.ExportOptions, actor: User) -> ExportJob:
+def start_job(*, round_: FundingRound, options: ExportOptions, actor: User) -> ExportJob:
     """Queue a background export (staff only); the caller commits, then calls `launch`."""
     job = ExportJob(
         round_id=round_.id,
@@ -76,8 +72,8 @@ def start_job(*, round_: FundingRound, options: ex.ExportOptions, actor: User) -
         format=variant(options),
         anonymise=options.anonymise,
         status="queued",
-        total=ex.estimated_rows(round_),
-        filename=ex.export_filename(round_, options.fmt, anonymise=options.anonymise),
+        total=estimated_rows(round_),
+        filename=export_filename(round_, options.fmt, anonymise=options.anonymise),
     )
     db.session.add(job)
     db.session.flush()
@@ -139,7 +135,7 @@ def run_job(app: Flask, job_id: int) -> None:
             job = db.session.get(ExportJob, job_id)
             if job is None or job.status != "queued":
                 return
-            round_id, options = job.round_id, options_of(job)
+            round_id, options, requested_by = job.round_id, options_of(job), job.requested_by_id
             _update(job_id, status="running")
             round_ = db.session.get(FundingRound, round_id)
             assert round_ is not None
@@ -153,13 +149,20 @@ def run_job(app: Flask, job_id: int) -> None:
                     _update(job_id, progress=done, total=total)
 
             with tempfile.TemporaryFile() as out, reading_connection() as conn:
-                ex.write_export(
+                write_export(
                     round_, options, out, progress=progress, conn=conn, release=db.session.commit
                 )
                 out.seek(0)
                 content = out.read()
             db.session.rollback()
-            _update(
+            record_export(
+                round_=round_,
+                options=options,
+                actor=db.session.get(User, requested_by),
+                via=VIA_JOB,
+                job_id=job_id,
+            )
+            _update(  # commits the audit record with the finished job
                 job_id,
                 status="done",
                 progress=sa.select(ExportJob.total).where(ExportJob.id == job_id).scalar_subquery(),
@@ -171,7 +174,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             message = (
                 str(exc)
-                if isinstance(exc, ex.ExportError)
+                if isinstance(exc, ExportError | ResultsUnavailable)
                 else (
                     "Something went wrong while making the file. Try again; if it happens again, "
                     "tell the system administrator."

@@ -1,0 +1,107 @@
+"""Which reviews count is the results analysis's answer; every sheet of every export takes it."""
+
+from collections import defaultdict
+
+from flask import Flask
+
+from panel.extensions import db
+from panel.models import Application, ApplicationStatus, Conflict, FundingRound, Review
+from panel.results.services import compute
+from tests.panel.results.export_factories import (
+    WorkedPanel,
+    export_bytes,
+    make_worked_panel,
+    records,
+    ref,
+    workbook,
+)
+
+
+def _submitted(round_id: int) -> dict[int, tuple[int, int]]:
+    """review id -> (application id, panellist id) of every submitted review of the round."""
+    return {
+        i: (a, p)
+        for i, a, p in db.session.execute(
+            db.select(Review.id, Review.application_id, Review.panellist_id).where(
+                Review.round_id == round_id
+            )
+        )
+    }
+
+
+def _set_aside_b_and_drop_d(panel: WorkedPanel) -> None:
+    """Panellist 2 declares a conflict on B after submitting its review; D is found ineligible."""
+    db.session.add(
+        Conflict(
+            round_id=panel.round_id,
+            application_id=panel.app_ids["B"],
+            panellist_id=panel.panellist_ids[1],
+            kind="member",
+            declared_by_id=panel.panellist_ids[1],
+        )
+    )
+    d = db.session.get(Application, panel.app_ids["D"])
+    assert d is not None
+    d.status = ApplicationStatus.INELIGIBLE
+    db.session.commit()
+
+
+def test_the_analysis_carries_the_ids_of_the_reviews_it_counted(app: Flask) -> None:
+    panel = make_worked_panel()
+    round_ = db.session.get(FundingRound, panel.round_id)
+    assert round_ is not None
+    submitted = _submitted(panel.round_id)
+    assert len(submitted) == 27
+    assert compute(round_).counted == set(submitted)
+    _set_aside_b_and_drop_d(panel)
+    b_by_p2 = (panel.app_ids["B"], panel.panellist_ids[1])
+    expected = {
+        i for i, (a, p) in submitted.items() if a != panel.app_ids["D"] and (a, p) != b_by_p2
+    }
+    results = compute(round_)
+    assert results.counted == expected
+    assert len(expected) == 27 - 5 - 1
+    assert results.result.result_for(ref("B")).n == 4
+    # Remembered: the same answer without working it out again.
+    assert compute(round_).counted == expected
+
+
+def test_no_sheet_of_any_export_holds_a_review_the_analysis_did_not_count(app: Flask) -> None:
+    panel = make_worked_panel()
+    _set_aside_b_and_drop_d(panel)
+    p2 = "Panellist Person 2"
+    book = workbook(export_bytes(panel.round_id, "xlsx"))
+    summary = {r["Reference"]: r for r in records(book["Summary"])}
+    assert ref("D") not in summary and summary[ref("B")]["Reviews"] == 4
+    scores = records(book["Scores"])
+    assert len(scores) == 21 * 2
+    assert (ref("B"), p2) not in {(r["Reference"], r["Panellist"]) for r in scores}
+    assert ref("D") not in {r["Reference"] for r in scores}
+    reviews = records(book["Reviews"])
+    assert len(reviews) == 21
+    assert (ref("B"), p2) not in {(r["Reference"], r["Panellist"]) for r in reviews}
+    assert ref("D") not in {r["Reference"] for r in reviews}
+    feedback = {
+        r["Reference"]: r
+        for r in records(workbook(export_bytes(panel.round_id, "feedback")).active)
+    }
+    assert ref("D") not in feedback
+    assert feedback[ref("B")]["Panel comments"].count("Overall: Overall view of B") == 4
+    assert "Reviewer 5" not in feedback[ref("B")]["Panel comments"]
+
+
+def test_the_reviews_sheet_gives_the_engines_sheet_score_of_each_review(app: Flask) -> None:
+    panel = make_worked_panel()
+    round_ = db.session.get(FundingRound, panel.round_id)
+    assert round_ is not None
+    results = compute(round_)
+    by_reference: dict[str, list[float]] = defaultdict(list)
+    for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Reviews"]):
+        by_reference[r["Reference"]].append(r["Sheet score"])
+    for result in results.result.applications:
+        # Exactly the engine's figures (the cells hold them unrounded), review for review.
+        assert sorted(by_reference[result.reference]) == list(result.sheet_scores)
+    assert set(results.sheet_scores()) == results.counted
+    assert sorted(results.sheet_scores().values()) == sorted(
+        s for r in results.result.applications for s in r.sheet_scores
+    )
