@@ -23,7 +23,7 @@ from panel.results import exports as ex
 from panel.results import jobs
 from panel.results.cli import export_command, verify_export_command
 from panel.results.synthetic import seed_synthetic
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, AuthActions, CountQueries
 from tests.panel.results.export_factories import HOSTILE, make_worked_panel, ref
 
 SCHEMA = Path(__file__).resolve().parents[3] / "panel" / "data" / "threesixtygiving"
@@ -382,21 +382,13 @@ def test_feedback_is_one_row_per_application_with_comments_and_no_names(app: Fla
 # --------------------------------------------------------------------------- queries
 
 
-def test_the_export_query_count_does_not_grow_with_the_round(app: Flask) -> None:
+def test_the_export_query_count_does_not_grow_with_the_round(count_queries: CountQueries) -> None:
     counts = []
     for size in (5, 20):
         round_ = seed_synthetic(applications=size, panellists=4, criteria_count=3, seed=size)
         db.session.commit()
-        statements: list[str] = []
-
-        def count(*args: Any, statements: list[str] = statements) -> None:
-            statements.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as statements:
             export_bytes(round_.id, "xlsx")
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
 

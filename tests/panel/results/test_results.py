@@ -6,12 +6,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from panel.extensions import db
 from panel.models import Review, User
 from panel.results import services
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, CountQueries
 
 
 def test_the_worked_panel_gives_scoring_md_figures(app: Flask, worked: dict[str, Any]) -> None:
@@ -131,7 +130,11 @@ def test_the_meeting_agenda_lists_flagged_applications_first_largest_sd_first(
 
 @pytest.mark.parametrize("extra_apps", [0, 6])
 def test_the_results_page_query_count_does_not_grow_with_applications(
-    app: Flask, client: FlaskClient, staff: User, worked: dict[str, Any], extra_apps: int
+    client: FlaskClient,
+    staff: User,
+    worked: dict[str, Any],
+    extra_apps: int,
+    count_queries: CountQueries,
 ) -> None:
     from panel.models import Application
 
@@ -151,16 +154,8 @@ def test_the_results_page_query_count_does_not_grow_with_applications(
         )
     db.session.commit()
     AuthActions(client).login(staff)
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         client.get(f"/rounds/{worked['round'].id}/results")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 12, selects
 
