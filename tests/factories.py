@@ -20,6 +20,7 @@ from panel.extensions import db
 from panel.models import (
     Application,
     ApplicationStatus,
+    Boundary,
     Conflict,
     ConflictKind,
     Criterion,
@@ -37,6 +38,7 @@ from panel.models import (
     Score,
     User,
 )
+from panel.models.application import ApplicationImport
 
 PASSWORD = "correct horse battery"
 LIGHT_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -152,9 +154,9 @@ def wording(title: str = "Brings neighbours together", kind: str = "scored", **e
 def gen_criterion(
     round_: FundingRound,
     actor: User,
-    *,
     title: str = "Brings neighbours together",
     kind: str = "scored",
+    *,
     shortlisted: bool = False,
 ) -> Criterion:
     """A proposal made through the co-design service (version 1 and its audit row)."""
@@ -172,6 +174,21 @@ def gen_support(criterion: Criterion, user: User) -> CriterionSupport:
     db.session.add(support)
     db.session.commit()
     return support
+
+
+def gen_boundary(
+    round_: FundingRound,
+    created_by: User,
+    *,
+    title: str = "Awards are between £250 and £5,000",
+    reason: str = "set by the board",
+) -> Boundary:
+    """A non-negotiable of the round, added through the co-design service (with its audit row)."""
+    from panel.codesign import services
+
+    boundary = services.add_boundary(round_=round_, title=title, reason=reason, actor=created_by)
+    db.session.commit()
+    return boundary
 
 
 DESCRIPTORS = {
@@ -330,6 +347,30 @@ def gen_received_application(
     return application
 
 
+def gen_import(
+    round_: FundingRound,
+    created_by: User | None,
+    *,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    mapping: dict[str, int] | None = None,
+    **values: Any,
+) -> ApplicationImport:
+    """An uploaded spreadsheet waiting to be imported: its header row and rows 2, 3, ..."""
+    upload = ApplicationImport(
+        round_id=round_.id,
+        filename="applications.csv",
+        headers=list(headers),
+        rows=[{"row": n, "cells": list(cells)} for n, cells in enumerate(rows, start=2)],
+        mapping=mapping or {},
+        created_by_id=created_by.id if created_by else None,
+        **values,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -451,16 +492,25 @@ def gen_decision(
 
 
 def gen_export_job(
-    round_: FundingRound, requested_by: User, *, fmt: str = "xlsx", status: str = "done"
+    round_: FundingRound | int,
+    requested_by: User | int,
+    *,
+    fmt: str = "xlsx",
+    status: str = "done",
+    **values: Any,
 ) -> ExportJob:
-    """A background export job (finished, with a file, unless told)."""
+    """A background export job (finished, with a file, unless told); objects or their ids."""
+    fields: dict[str, Any] = {
+        "filename": f"export.{fmt}",
+        "content": b"PK" if status == "done" else None,
+    }
+    fields.update(values)
     job = ExportJob(
-        round_id=round_.id,
-        requested_by_id=requested_by.id,
+        round_id=round_ if isinstance(round_, int) else round_.id,
+        requested_by_id=requested_by if isinstance(requested_by, int) else requested_by.id,
         format=fmt,
         status=status,
-        filename=f"export.{fmt}" if status == "done" else None,
-        content=b"PK" if status == "done" else None,
+        **fields,
     )
     db.session.add(job)
     db.session.commit()

@@ -24,7 +24,8 @@ from panel.results import jobs
 from panel.results.cli import export_command, verify_export_command
 from panel.results.synthetic import seed_synthetic
 from tests.conftest import PASSWORD, AuthActions, CountQueries
-from tests.panel.results.export_factories import HOSTILE, make_worked_panel, ref
+from tests.factories import gen_export_job
+from tests.worlds import HOSTILE, gen_worked_panel, ref
 
 SCHEMA = Path(__file__).resolve().parents[3] / "panel" / "data" / "threesixtygiving"
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
@@ -78,7 +79,7 @@ def export_routes(app: Flask) -> None:
 
 
 def test_the_summary_reproduces_scoring_md_worked_panel(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     summary = {
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Summary"])
@@ -122,7 +123,7 @@ def test_the_summary_reproduces_scoring_md_worked_panel(app: Flask) -> None:
 def test_the_workbook_has_every_sheet_in_order_with_frozen_filtered_typed_headers(
     app: Flask,
 ) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "xlsx"))
     assert book.sheetnames == SHEETS
     headers = {ws.title: [c.value for c in ws[1]] for ws in book.worksheets}
@@ -190,7 +191,7 @@ def test_the_workbook_has_every_sheet_in_order_with_frozen_filtered_typed_header
 
 
 def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     decisions = {
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Decisions"])
@@ -203,7 +204,7 @@ def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) 
 
 def test_no_export_holds_a_formula_even_when_users_write_formulas(app: Flask) -> None:
     """Item 20: no export holds a formula; risky text is quoted text."""
-    panel = make_worked_panel(hostile=True)
+    panel = gen_worked_panel(hostile=True)
     for fmt in ("xlsx", "360giving", "feedback"):
         for anonymise in (False, True):
             book = workbook(export_bytes(panel.round_id, fmt, anonymise=anonymise))
@@ -243,7 +244,7 @@ def test_csv_and_text_helpers_neutralise_every_risky_start() -> None:
 def test_an_anonymised_export_numbers_panellists_by_account_and_shows_no_names(
     app: Flask,
 ) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "xlsx", anonymise=True))
     text = all_text(book)
     for name in panel.names:
@@ -261,7 +262,7 @@ def test_an_anonymised_export_numbers_panellists_by_account_and_shows_no_names(
 
 
 def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     data = export_bytes(panel.round_id, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -293,7 +294,7 @@ def test_the_360giving_package_validates_against_the_schema(app: Flask) -> None:
         PANEL_FUNDER_ORG_ID="GB-COH-01234567",
         PANEL_360G_PREFIX="360G-riverside",
     )
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     package = json.loads(export_bytes(panel.round_id, "360giving-json"))
     errors = sorted(giving_validator().iter_errors(package), key=str)
     assert not errors, [e.message for e in errors]
@@ -310,14 +311,14 @@ def test_the_360giving_package_validates_against_the_schema(app: Flask) -> None:
 
 
 def test_a_package_missing_a_required_field_fails_the_same_validation(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     package = json.loads(export_bytes(panel.round_id, "360giving-json"))
     del package["grants"][0]["awardDate"]
     assert list(giving_validator().iter_errors(package))
 
 
 def test_the_360giving_spreadsheet_has_the_standards_columns(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "360giving"))
     assert book.sheetnames == ["grants"]
     rows = records(book["grants"])
@@ -348,7 +349,7 @@ def test_recipients_get_org_ids_from_their_registration_numbers() -> None:
 
 
 def test_360giving_refuses_a_round_with_no_confirmed_awards(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
+    panel = gen_worked_panel(decisions=False)
     with pytest.raises(ex.ExportError, match="no confirmed awards"):
         export_bytes(panel.round_id, "360giving-json")
 
@@ -357,7 +358,7 @@ def test_360giving_refuses_a_round_with_no_confirmed_awards(app: Flask) -> None:
 
 
 def test_feedback_is_one_row_per_application_with_comments_and_no_names(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "feedback"))
     rows = {r["Reference"]: r for r in records(book.active)}
     assert set(rows) == {ref(x) for x in "ABCDEF"}
@@ -397,7 +398,7 @@ def test_the_export_query_count_does_not_grow_with_the_round(count_queries: Coun
 
 
 def test_the_export_command_writes_each_format(app: Flask, tmp_path: Path) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     runner = app.test_cli_runner()
     for fmt in ("xlsx", "csv", "360giving", "360giving-json", "feedback"):
         out = tmp_path / f"out-{fmt}"
@@ -434,7 +435,7 @@ def test_staff_download_a_small_export_straight_away(
     app: Flask, client: Any, export_routes: None
 ) -> None:
     """Item 18: a download is an attachment with Cache-Control: no-store."""
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     staff_email = "worked-panel.staff@example.org"
     _set_password(staff_email)
     AuthActions(client).login(staff_email)
@@ -464,7 +465,7 @@ def test_staff_download_a_small_export_straight_away(
 
 
 def test_the_export_form_says_what_to_choose(app: Flask, client: Any, export_routes: None) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     response = client.post(f"/rounds/{panel.round_id}/export", data={})
@@ -477,7 +478,7 @@ def test_residents_and_panellists_cannot_export(
     app: Flask, client: Any, export_routes: None
 ) -> None:
     """Items 2 and 4: panellists get 404 on every export."""
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     email = "worked-panel.p1@example.org"
     _set_password(email)
     AuthActions(client).login(email)
@@ -496,7 +497,7 @@ def test_a_large_export_runs_in_the_background_and_offers_the_file(
 ) -> None:
     """Item 18: a job's file is an attachment with no-store."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     started = client.post(f"/rounds/{panel.round_id}/export", data={"fmt": "xlsx"})
@@ -523,30 +524,27 @@ def test_a_large_export_runs_in_the_background_and_offers_the_file(
 def test_a_running_job_page_refreshes_itself_and_shows_progress(
     app: Flask, client: Any, export_routes: None
 ) -> None:
-    panel = make_worked_panel()
-    job = ExportJob(
-        round_id=panel.round_id,
-        requested_by_id=panel.staff_id,
-        format="xlsx",
+    panel = gen_worked_panel()
+    job = gen_export_job(
+        panel.round_id,
+        panel.staff_id,
         status="running",
         progress=25,
         total=100,
         filename="worked-panel-results.xlsx",
     )
-    db.session.add(job)
-    db.session.commit()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     page = client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}")
     assert page.headers["Refresh"] == "3"
     assert "25% done" in page.text
     assert client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}/download").status_code == 404
-    other = make_worked_panel(slug="other-round", prefix="CF27")
+    other = gen_worked_panel(slug="other-round", prefix="CF27")
     assert client.get(f"/rounds/{other.round_id}/export/jobs/{job.id}").status_code == 404
 
 
 def test_a_failed_job_says_so_in_plain_words(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
+    panel = gen_worked_panel(decisions=False)
     staff = db.session.get(FundingRound, panel.round_id)
     assert staff is not None
     from panel.models import User
@@ -580,7 +578,7 @@ def test_libreoffice_reads_the_summary_sheet_back(app: Flask, tmp_path: Path) ->
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-calc-nogui")
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    panel = make_worked_panel(hostile=True)
+    panel = gen_worked_panel(hostile=True)
     path = tmp_path / "results.xlsx"
     path.write_bytes(export_bytes(panel.round_id, "xlsx"))
     subprocess.run(

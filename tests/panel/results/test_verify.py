@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from panel.extensions import db
 from panel.results.cli import export_command, verify_export_command
 from panel.results.synthetic import seed_synthetic
-from tests.panel.results.export_factories import make_worked_panel, ref
+from tests.worlds import gen_worked_panel, ref
 
 
 def export_to(app: Flask, round_ident: str, path: Path, *extra: str) -> Path:
@@ -25,7 +25,7 @@ def verify(app: Flask, path: Path) -> tuple[int, str]:
 
 
 def test_verify_passes_on_the_worked_panel_named_and_anonymised(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     for extra in ((), ("--anonymise",)):
         path = export_to(app, "worked-panel", tmp_path / f"w{len(extra)}.xlsx", *extra)
         code, output = verify(app, path)
@@ -47,7 +47,7 @@ def test_verify_passes_on_synthetic_rounds_ranked_each_way(app: Flask, tmp_path:
 
 
 def test_verify_catches_an_edited_score(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel(calibrate=False)
+    gen_worked_panel(calibrate=False)
     path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
     book = load_workbook(path)
     scores = book["Scores"]
@@ -71,7 +71,7 @@ def test_verify_catches_an_edited_score(app: Flask, tmp_path: Path) -> None:
 
 
 def test_verify_catches_an_edited_summary_figure_and_flag(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
     book = load_workbook(path)
     summary = book["Summary"]

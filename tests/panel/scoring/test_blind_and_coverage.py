@@ -6,12 +6,8 @@ from flask.testing import FlaskClient
 
 from panel.scoring import services
 from tests.conftest import CountQueries
-from tests.panel.scoring.conftest import (
-    ScoringWorld,
-    create_application,
-    score_data,
-    sign_in_as,
-)
+from tests.factories import gen_application
+from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
 SECRET = "Private view from Olu: the budget is padded"
 
@@ -205,7 +201,7 @@ def test_coverage_and_my_scoring_make_the_same_number_of_queries_for_more_applic
     sign_in_as(client, world.staff)
     cover = queries_for(client, count_queries, f"/rounds/{world.round.id}/coverage")
     for n in range(3, 13):
-        world.applications.append(create_application(world.round, n))
+        world.applications.append(gen_application(world.round, n))
     sign_in_as(client, world.panellists[1])
     for n in range(2, 8):
         client.post(score_url(world, n), data=score_data(world, [2, 2, 2]))
