@@ -217,3 +217,19 @@ def test_item_15_the_walk_fails_for_any_single_route_whose_protection_is_removed
         if not refusal_problems(endpoint, response, changed):
             problems.append(f"{endpoint}: the walk did not notice its protection was removed")
     assert problems == []
+
+
+def test_item_15_a_tokenless_post_a_view_acts_on_before_checking_its_form_writes_nothing(
+    app: Flask, staff: User
+) -> None:
+    """Item 15: the public form counts a bot's post (its hidden "website" field filled) before
+    it reads the form; sent without the token, that post must not count, nor write anything."""
+    world = build_world(staff)
+    client = app.test_client()
+    target, data = fill_in(app, client, world, "applications.apply")
+    data.pop("csrf_token")
+    data["website"] = "http://spam.example"
+    before = snapshot()
+    response = client.post(target, data=data)
+    assert response.status_code == 400
+    assert changed_tables(before, snapshot()) == []
