@@ -7,8 +7,9 @@ page's own form would send it (lxml reads the form the person sees), with the an
 would add, so with a valid token every route really does its work: tests/security/test_csrf.py
 proves that, then sends the same posts without the token.
 
-Each route acts on objects no other route changes, so the posts can run in any order.
-A new POST route needs an entry in POSTS, and its objects in `build_world`.
+Each route changes objects of its own; routes that share a round read its state from the page
+when they post (the adoption form lists whatever is shortlisted by then), so the posts can run
+in any order. A new POST route needs an entry in POSTS, and its objects in `build_world`.
 """
 
 import io
@@ -34,6 +35,7 @@ from panel.models import (
 )
 from panel.models.application import ApplicationImport
 from tests.factories import (
+    PASSWORD,
     gen_application,
     gen_boundary,
     gen_conflict,
@@ -207,23 +209,24 @@ def typed(**answers: Any) -> Fill:
     return lambda world, values, names: dict(answers)
 
 
-def each(prefix: str, value: str, *more: tuple[str, str], **answers: Any) -> Fill:
-    """`value` in every field whose name starts with `prefix` (and so on for each further
-    (prefix, value) pair), and the other answers."""
+def each(prefix: str, value: str, **answers: Any) -> Fill:
+    """`value` in every field whose name starts with `prefix`, and the other answers."""
 
     def fill(world: CsrfWorld, values: Seen, names: list[str]) -> dict[str, Any]:
-        typed = {n: v for p, v in ((prefix, value), *more) for n in names if n.startswith(p)}
-        return {**typed, **answers}
+        return {**{n: value for n in names if n.startswith(prefix)}, **answers}
 
     return fill
 
 
-def first_gets_all(prefix: str) -> Fill:
-    """All 100 points to the first field named `prefix...`, 0 to the others (weights)."""
+def first_gets_all(prefix: str, **each_field: str) -> Fill:
+    """All 100 points to the first field named `prefix...`, 0 to the others (weights), however
+    many there are by then; and each field starting with a keyword's name gets its value."""
 
     def fill(world: CsrfWorld, values: Seen, names: list[str]) -> dict[str, Any]:
         fields = [n for n in names if n.startswith(prefix)]
-        return {n: "100" if i == 0 else "0" for i, n in enumerate(fields)}
+        points = {n: "100" if i == 0 else "0" for i, n in enumerate(fields)}
+        typed = {n: v for p, v in each_field.items() for n in names if n.startswith(p)}
+        return {**points, **typed}
 
     return fill
 
@@ -257,7 +260,7 @@ POSTS: dict[str, Post] = {
     "auth.login": Post(
         "anonymous",
         lambda w: {},
-        fill=lambda w, v, n: {"email": w.people["lin"].email, "password": "correct horse battery"},
+        fill=lambda w, v, n: {"email": w.people["lin"].email, "password": PASSWORD},
         effect="signed in",
     ),
     "auth.logout": Post("lou", lambda w: {}, page="rounds.home"),
@@ -269,7 +272,7 @@ POSTS: dict[str, Post] = {
     "auth.change_password": Post(
         "cam",
         lambda w: {},
-        fill=typed(current="correct horse battery", password=NEW_PASSWORD, confirm=NEW_PASSWORD),
+        fill=typed(current=PASSWORD, password=NEW_PASSWORD, confirm=NEW_PASSWORD),
     ),
     "auth.new_person": Post(
         "staff",
@@ -324,7 +327,7 @@ POSTS: dict[str, Post] = {
     ),
     "codesign.weights": Post("pat", _round("codesign"), fill=first_gets_all("share_")),
     "codesign.adopt": Post(
-        "pat", _round("codesign"), fill=each("weight_", "50", ("reason_", "Agreed at the meeting"))
+        "pat", _round("codesign"), fill=first_gets_all("weight_", reason_="Agreed at the meeting")
     ),
     "codesign.fix": Post(
         "staff", _in("codesign", criterion_id="to_fix"), fill=typed(reason="The funder says so")
@@ -405,7 +408,9 @@ POSTS: dict[str, Post] = {
     "results.method": Post("staff", _round("meeting"), fill=typed(min_percent="10")),
     "results.meeting_note": Post("staff", _worked("C"), fill=typed(body="Strong support.")),
     "results.decide": Post(
-        "staff", _worked("A"), fill=typed(outcome="fund", reason="A strong application")
+        "staff",
+        _worked("A"),
+        fill=typed(outcome="decline", reason="Others were stronger this time"),
     ),
     "results.suggest": Post("staff", _round("meeting"), page="results.decision_list"),
     "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
