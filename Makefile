@@ -1,6 +1,7 @@
 # Grant Panel: two commands for a newcomer.
 #   make run   - set up .venv, migrate, add the demo on first run, serve http://127.0.0.1:5000
 #   make test  - lint, type-check the scoring engine, and run every test
+#   make test-fast - the same lint and checks, then every test but the browser and slow ones
 # TEST_DATABASE_URL=postgresql+psycopg://... make test  runs the same suite on PostgreSQL.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app panel
 
-.PHONY: run test lint serve clean-venv
+.PHONY: run test test-fast lint serve clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,9 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest
+
+test-fast: lint
+	$(BIN)/pytest -m "not slow and not browser"
 
 clean-venv:
 	rm -rf $(VENV)

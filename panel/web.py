@@ -3,9 +3,11 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -90,11 +92,23 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+class RefusedWrite(Exception):
+    """A view run again after a CSRF failure tried to commit: the request is refused instead."""
+
+
+@event.listens_for(Session, "before_commit")
+def _no_commit_after_csrf_failure(session: Session) -> None:
+    """A request that failed its CSRF check never writes, whatever its view does first."""
+    if has_request_context() and g.get("csrf_failed"):
+        raise RefusedWrite
+
+
 def csrf_failed(error: CSRFError) -> Any:
     """Re-show the form the person sent, with what they typed, instead of a bare error page.
 
-    The view runs again; its form fails its own CSRF check, so it changes nothing and renders
-    the form with the error summary ("This page had expired ...").
+    The view runs again; its form fails its own CSRF check, so it renders the form with the
+    error summary ("This page had expired ..."). A commit during that run (a view that writes
+    before it reads its form) is refused, so the request changes nothing.
     """
     refused = enforce_policy()  # CSRF is checked before access: never run a view it would refuse.
     if refused is not None:
@@ -102,10 +116,14 @@ def csrf_failed(error: CSRFError) -> Any:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and request.method == "POST":
         db.session.rollback()
+        g.csrf_failed = True
         try:
             result = view(**(request.view_args or {}))
         except HTTPException as exc:  # e.g. the object does not exist: answer as usual
             return http_error(exc)
+        except RefusedWrite:
+            db.session.rollback()
+            return render_error(400), 400
         response = current_app.make_response(result)
         if response.status_code < 400:
             # The view did not re-render a form; never let it pass as a success.

@@ -11,7 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,14 @@ from flask.testing import FlaskClient
 
 from panel import create_app
 from panel.extensions import db
-from panel.models import FundingRound, PanelRole, Role, RoundMember, User
+from panel.models import FundingRound, Role, User
+from tests import factories
+from tests.factories import LIGHT_HASHING, PASSWORD
 
-PASSWORD = "correct horse battery"
-LIGHT_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+__all__ = ["LIGHT_HASHING", "PASSWORD"]  # imported from here by many tests
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+CountQueries = Callable[[], AbstractContextManager[list[str]]]
 
 
 def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
@@ -135,37 +138,24 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+@pytest.fixture(autouse=True)
+def _factory_numbers_start_at_one() -> None:
+    """Default names made by tests/factories.py ("Person 1", "round-1") start at 1 in each test."""
+    factories.reset_numbers()
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     """One hash of PASSWORD, computed once for every test user (hashing is slow on purpose)."""
-    from argon2 import PasswordHasher
-
-    return PasswordHasher(**LIGHT_HASHING).hash(PASSWORD)
+    return factories.password_hash()
 
 
 @pytest.fixture
-def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
-    counter = {"n": 0}
+def make_user(app: Flask) -> Callable[..., User]:
+    """factories.gen_user, taking the role first: make_user(Role.STAFF, name="Sam Staff")."""
 
-    def make(
-        role: str = Role.RESIDENT,
-        name: str | None = None,
-        email: str | None = None,
-        active: bool = True,
-        with_password: bool = True,
-    ) -> User:
-        counter["n"] += 1
-        n = counter["n"]
-        user = User(
-            email=email or f"person{n}@example.org",
-            display_name=name or f"Person {n}",
-            role=role,
-            active=active,
-            password_hash=password_hash if with_password else None,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
+    def make(role: str = Role.RESIDENT, **values: Any) -> User:
+        return factories.gen_user(role=role, **values)
 
     return make
 
@@ -182,34 +172,35 @@ def resident(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def make_round(app: Flask, staff: User) -> Callable[..., FundingRound]:
-    counter = {"n": 0}
+    """factories.gen_round, created by the `staff` fixture's Sam."""
 
     def make(members: tuple[User, ...] = (), **values: Any) -> FundingRound:
-        counter["n"] += 1
-        n = counter["n"]
-        fields: dict[str, Any] = {
-            "slug": f"round-{n}",
-            "name": f"Round {n}",
-            "fund_name": "Community Fund",
-            "reference_prefix": "CF26",
-            "budget_pence": 10_000_00,
-            "min_award_pence": 250_00,
-            "max_award_pence": 5_000_00,
-            "scoring_deadline": datetime.now(UTC) + timedelta(days=14),
-            "created_by_id": staff.id,
-        }
-        fields.update(values)
-        round_ = FundingRound(**fields)
-        db.session.add(round_)
-        db.session.flush()
-        for user in members:
-            db.session.add(
-                RoundMember(round_id=round_.id, user_id=user.id, role=PanelRole.PANELLIST)
-            )
-        db.session.commit()
-        return round_
+        return factories.gen_round(created_by=staff, members=members, **values)
 
     return make
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> CountQueries:
+    """`with count_queries() as statements:` collects each SQL statement the app's engine runs.
+
+    The list holds the statements' text in order, BEGIN included on SQLite.
+    """
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
 
 
 class AuthActions:

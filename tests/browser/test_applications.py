@@ -10,7 +10,8 @@ from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
-from tests.panel.applications.conftest import add_rubric, sheet_row, xlsx_bytes
+from tests.factories import gen_rubric
+from tests.panel.applications.conftest import sheet_row, xlsx_bytes
 
 STAFF_EMAIL = "sam.staff@example.org"
 
@@ -111,7 +112,9 @@ def test_staff_run_the_eligibility_check(
     live_server: str, page: Any, staff: User, make_round: Callable[..., FundingRound]
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    add_rubric(round_, staff, ("Works inside our neighbourhoods", "Is a not-for-profit group"))
+    gen_rubric(
+        round_, staff, eligibility=("Works inside our neighbourhoods", "Is a not-for-profit group")
+    )
     for name in ("Lunch Club", "Bright Sparks Ltd"):
         services.create_application(
             round_=round_,

@@ -7,7 +7,7 @@ from panel.extensions import db
 from panel.models import Rubric, User
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
-from tests.panel.codesign.conftest import gen_criterion
+from tests.factories import gen_criterion
 
 STAFF_EMAIL = "sam.staff@example.org"
 RESIDENT_EMAIL = "rita@example.org"

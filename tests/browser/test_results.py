@@ -9,7 +9,7 @@ from panel.extensions import db
 from panel.results.exports.verify import recompute
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
-from tests.panel.results.conftest import build_worked_round
+from tests.worlds import gen_worked_round
 
 STAFF_EMAIL = "sam.staff@example.org"
 
@@ -22,9 +22,9 @@ def _check(page: Any) -> None:
 
 
 def test_staff_go_from_results_to_decisions_to_a_verified_export(
-    live_server: str, page: Any, staff: Any, make_round: Any, make_user: Any, tmp_path: Path
+    live_server: str, page: Any, staff: Any, tmp_path: Path
 ) -> None:
-    worked = build_worked_round(make_round, make_user, staff)
+    worked = gen_worked_round(staff)
     round_id = worked["round"].id
     db.session.commit()
     page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
@@ -78,10 +78,10 @@ def test_staff_go_from_results_to_decisions_to_a_verified_export(
 
 
 def test_the_results_table_sorts_by_its_figures_in_the_browser(
-    live_server: str, page: Any, staff: Any, make_round: Any, make_user: Any
+    live_server: str, page: Any, staff: Any
 ) -> None:
     """The sort buttons read the numbers in the cells: 10 after 9, "–" after every number."""
-    worked = build_worked_round(make_round, make_user, staff)
+    worked = gen_worked_round(staff)
     round_id = worked["round"].id
     db.session.commit()
     sign_in(page, live_server, STAFF_EMAIL, PASSWORD)

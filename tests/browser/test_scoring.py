@@ -10,7 +10,7 @@ from panel.models import Conflict, Review, ReviewStatus, Role, Stage, User
 from panel.scoring.services.reviews import ScoreEntry, save_review
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
-from tests.panel.scoring.conftest import create_application, create_rubric
+from tests.factories import gen_application, gen_rubric
 
 SECRET = "Olu thinks the hall hire is too dear"
 PHONE = {"width": 390, "height": 844}
@@ -20,8 +20,8 @@ def setup_round(make_user: Callable[..., User], make_round: Any, staff: User) ->
     pat = make_user(Role.RESIDENT, name="Pat Panellist", email="pat@example.org")
     olu = make_user(Role.RESIDENT, name="Olu Other", email="olu@example.org")
     round_ = make_round(name="Spring scoring", members=(pat, olu), stage=Stage.SCORING, quorum=2)
-    rubric = create_rubric(round_, staff)
-    apps = [create_application(round_, n) for n in (1, 2, 3)]
+    rubric = gen_rubric(round_, staff)
+    apps = [gen_application(round_, n) for n in (1, 2, 3)]
     criteria = rubric.scored
     save_review(
         round_=round_,

@@ -7,6 +7,7 @@ from flask import Flask
 from panel.audit import record
 from panel.extensions import db
 from panel.models import AuditEvent, User
+from tests.conftest import CountQueries
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_long_busy_timeout(app: Flask) -> None:
@@ -19,21 +20,12 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_long_busy_timeout(app: Fl
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
 
 
-def test_sqlite_write_transactions_begin_immediate(app: Flask) -> None:
+def test_sqlite_write_transactions_begin_immediate(count_queries: CountQueries) -> None:
     """Item 22: write transactions BEGIN IMMEDIATE."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings only apply to SQLite")
-    statements: list[str] = []
-
-    def log(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", log)
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", log)
+    with count_queries() as statements, db.engine.begin() as conn:
+        conn.execute(sa.text("SELECT 1"))
     assert statements[0] == "BEGIN IMMEDIATE"
 
 

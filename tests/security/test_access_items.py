@@ -13,8 +13,6 @@ from panel.extensions import db
 from panel.models import (
     Application,
     Conflict,
-    ConflictKind,
-    ExportJob,
     FundingRound,
     Review,
     Role,
@@ -23,10 +21,10 @@ from panel.models import (
     Stage,
     User,
 )
-from tests.panel.results.conftest import build_worked_round
+from tests.factories import gen_conflict, gen_export_job
 from tests.panel.test_access import all_routes
 from tests.security.helpers import audit_count, csrf_token, post_form, sign_in, switch_to
-from tests.security.scoring_world import World, make_world, score_data
+from tests.worlds import ScoringWorld, gen_scoring_world, gen_worked_round, score_data
 
 MakeRound = Callable[..., FundingRound]
 MakeUser = Callable[..., User]
@@ -73,16 +71,7 @@ def test_item_1_every_route_has_a_policy_and_is_walked_as_each_kind_of_person(
     assert undeclared == []
     application_id = route_world["url_arguments"]["application_id"]
     if who == "conflicted_panellist":
-        db.session.add(
-            Conflict(
-                round_id=route_world["round"].id,
-                application_id=application_id,
-                panellist_id=route_world["panellist"].id,
-                kind=ConflictKind.MEMBER,
-                declared_by_id=route_world["panellist"].id,
-            )
-        )
-        db.session.commit()
+        gen_conflict(db.session.get(Application, application_id), route_world["panellist"])
     client = app.test_client()
     person = {"conflicted_panellist": route_world["panellist"]}.get(who, route_world.get(who))
     if person is not None:
@@ -123,26 +112,19 @@ def test_item_1_every_route_has_a_policy_and_is_walked_as_each_kind_of_person(
 
 
 @pytest.fixture
-def two_rounds(make_round: MakeRound, make_user: MakeUser, staff: User) -> dict[str, Any]:
+def two_rounds(app: Flask, staff: User) -> dict[str, Any]:
     """Two worked rounds at the panel meeting; round B's text is marked so a leak shows."""
-    a = build_worked_round(make_round, make_user, staff)
+    a = gen_worked_round(staff)
     for letter, app in a["apps"].items():
         app.reference = f"ALPHA-{letter}"  # references are unique across rounds
     db.session.commit()
-    b = build_worked_round(make_round, make_user, staff)
+    b = gen_worked_round(staff)
     for letter, app in b["apps"].items():
         app.organisation_name = f"Bravo Secret Group {letter}"
         app.project_title = f"Bravo Secret Project {letter}"
         app.reference = f"BRAVO-{letter}"
-    job = ExportJob(
-        round_id=b["round"].id,
-        requested_by_id=staff.id,
-        format="xlsx",
-        status="done",
-        filename="bravo.xlsx",
-        content=b"PK Bravo Secret",
-    )
-    db.session.add(job)
+    job = gen_export_job(b["round"], staff)
+    job.content = b"PK Bravo Secret"
     db.session.commit()
     return {"a": a, "b": b, "job_id": job.id}
 
@@ -243,12 +225,12 @@ def test_item_2_staff_get_404_for_another_rounds_object_through_this_rounds_url(
 
 
 @pytest.fixture
-def world(make_round: MakeRound, make_user: MakeUser, staff: User) -> World:
-    return make_world(make_round, make_user, staff)
+def world(app: Flask, staff: User) -> ScoringWorld:
+    return gen_scoring_world(staff)
 
 
 def test_item_3_a_panellist_cannot_read_or_change_another_panellists_review_by_id(
-    client: FlaskClient, world: World
+    client: FlaskClient, world: ScoringWorld
 ) -> None:
     """Item 3: another panellist's review cannot be read or changed by changing an id; hidden
     panellist_id, round_id, review_id and entered_by_id fields are ignored."""
@@ -291,9 +273,9 @@ def test_item_3_a_panellist_cannot_read_or_change_another_panellists_review_by_i
 
 
 @pytest.fixture
-def conflicted(make_round: MakeRound, make_user: MakeUser, staff: User) -> dict[str, Any]:
+def conflicted(app: Flask, staff: User) -> dict[str, Any]:
     """The worked round; Panellist 4 is recused on A, whose text is marked so a leak shows."""
-    worked = build_worked_round(make_round, make_user, staff)
+    worked = gen_worked_round(staff)
     a = worked["apps"]["A"]
     a.reference, a.organisation_name, a.project_title = "REF-CONFLICT", "Org Conflict", "Proj X"
     db.session.commit()
@@ -369,7 +351,7 @@ def test_item_4_a_conflicted_application_is_left_out_of_every_figure_they_see(
 
 
 def test_item_7_a_removed_panellist_and_a_deactivated_account_are_refused_at_once(
-    app: Flask, client: FlaskClient, staff: User, world: World
+    app: Flask, client: FlaskClient, staff: User, world: ScoringWorld
 ) -> None:
     """Item 7: a removed panellist and a deactivated account are refused on the very next
     request, a form already open included; nothing is saved."""
@@ -404,7 +386,7 @@ def test_item_7_a_removed_panellist_and_a_deactivated_account_are_refused_at_onc
 
 
 def test_item_8_once_scoring_closes_changes_are_refused_with_409_and_nothing_changes(
-    client: FlaskClient, world: World
+    client: FlaskClient, world: ScoringWorld
 ) -> None:
     """Item 8: after scoring closes (round decided, or the deadline passed) a score change is
     refused with 409; the review, its scores and the audit log are unchanged."""

@@ -4,31 +4,29 @@ panellist's scores or comments for it (Hypha #2169 leaked through a detail URL, 
 through sorting)."""
 
 import re
-from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from panel.models import FundingRound, User
+from panel.models import User
 from tests.security.helpers import post_form, sign_in, switch_to
-from tests.security.scoring_world import World, make_world, score_data
+from tests.worlds import ScoringWorld, gen_scoring_world, score_data
 
 SECRET = "Private comment by Olu on project one"
 CRITERION_NOTE = "Criterion note by Olu"
 
 
 @pytest.fixture
-def world(
-    make_round: Callable[..., FundingRound], make_user: Callable[..., User], staff: User
-) -> World:
-    return make_world(make_round, make_user, staff)
+def world(app: Flask, staff: User) -> ScoringWorld:
+    return gen_scoring_world(staff)
 
 
-def url(world: World, n: int) -> str:
+def url(world: ScoringWorld, n: int) -> str:
     return f"/rounds/{world.round.id}/scoring/{world.applications[n].id}"
 
 
-def every_page_pat_can_ask_for(client: FlaskClient, world: World) -> dict[str, str]:
+def every_page_pat_can_ask_for(client: FlaskClient, world: ScoringWorld) -> dict[str, str]:
     """Lists, detail pages, every results sort order, the agenda and the exports."""
     base = f"/rounds/{world.round.id}"
     first, second = (a.id for a in world.applications[:2])
@@ -54,7 +52,7 @@ def every_page_pat_can_ask_for(client: FlaskClient, world: World) -> dict[str, s
 
 
 def test_item_5_before_submitting_nothing_shows_others_scores_or_comments_anywhere(
-    client: FlaskClient, world: World
+    client: FlaskClient, world: ScoringWorld
 ) -> None:
     """Item 5: with a draft of their own and the other applications submitted, Pat sees none of
     Olu's scores (all 5s) or comments for application one: not on the scoring pages, not on any
@@ -91,7 +89,7 @@ def test_item_5_before_submitting_nothing_shows_others_scores_or_comments_anywhe
 
 
 def test_item_5_the_queue_order_and_counts_follow_nothing_of_others_scores(
-    client: FlaskClient, world: World
+    client: FlaskClient, world: ScoringWorld
 ) -> None:
     """Item 5: My scoring lists applications by reference whatever others scored, whatever sort
     is asked for in the URL, and counts only the panellist's own progress."""

@@ -16,7 +16,6 @@ from panel.extensions import db
 from panel.models import (
     Application,
     AuditEvent,
-    ExportJob,
     FundingRound,
     Role,
     Rubric,
@@ -25,9 +24,9 @@ from panel.models import (
 )
 from panel.results import exports as ex
 from tests.conftest import LIGHT_HASHING, PASSWORD
-from tests.panel.codesign.conftest import gen_criterion
-from tests.panel.results.export_factories import make_worked_panel
+from tests.factories import gen_application, gen_criterion, gen_export_job, gen_rubric
 from tests.security.helpers import audit_count, csrf_token, post_form, sign_in
+from tests.worlds import gen_worked_panel
 
 # --------------------------------------------------------------------------- item 6
 
@@ -39,12 +38,10 @@ def test_item_6_contact_details_are_shown_to_staff_and_to_no_one_else(
 ) -> None:
     """Item 6: staff see the applicant's name, email, phone and postcode; the round's own
     panellist sees the application on every page they can open, but none of those."""
-    from tests.panel.scoring.conftest import create_application, create_rubric
-
     panellist = make_user(Role.RESIDENT)
     round_ = make_round(members=(panellist,), stage=Stage.SCORING)
-    create_rubric(round_, staff)
-    app = create_application(
+    gen_rubric(round_, staff)
+    app = gen_application(
         round_,
         1,
         contact_name=CONTACT[0],
@@ -129,18 +126,9 @@ def test_item_18_every_export_is_an_attachment_that_is_never_cached(
 ) -> None:
     """Item 18: each export format, and a background job's file, is sent with
     Content-Disposition: attachment, Cache-Control: no-store and nosniff."""
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     sign_in(client, _staff_of(panel))
-    job = ExportJob(
-        round_id=panel.round_id,
-        requested_by_id=panel.staff_id,
-        format="xlsx",
-        status="done",
-        filename="worked.xlsx",
-        content=b"PK",
-    )
-    db.session.add(job)
-    db.session.commit()
+    job = gen_export_job(panel.round_id, panel.staff_id, filename="worked.xlsx")
     urls = [f"/rounds/{panel.round_id}/export/{fmt}" for fmt in ex.FORMATS]
     urls.append(f"/rounds/{panel.round_id}/export/xlsx?anonymise=y")
     urls.append(f"/rounds/{panel.round_id}/export/jobs/{job.id}/download")
@@ -168,7 +156,7 @@ RISKY = {
 
 
 def _hostile_panel() -> Any:
-    panel = make_worked_panel(hostile=True)
+    panel = gen_worked_panel(hostile=True)
     for letter, (organisation, project) in RISKY.items():
         row = db.session.get(Application, panel.app_ids[letter])
         assert row is not None

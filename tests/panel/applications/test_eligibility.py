@@ -19,7 +19,7 @@ from panel.models import (
 )
 from panel.rounds.services import stage_problems
 from tests.conftest import AuthActions
-from tests.panel.applications.conftest import add_rubric
+from tests.factories import gen_rubric
 
 AREA, NON_PROFIT = "Works inside our neighbourhoods", "Is a not-for-profit group"
 
@@ -36,7 +36,7 @@ def test_passing_every_criterion_makes_an_application_eligible(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    area, profit = _ids(add_rubric(round_, staff, (AREA, NON_PROFIT)))
+    area, profit = _ids(gen_rubric(round_, staff, eligibility=(AREA, NON_PROFIT)))
     application = make_application(round_)
     AuthActions(client).login(staff)
     url = f"/rounds/{round_.id}/eligibility/{application.id}"
@@ -56,7 +56,7 @@ def test_a_fail_needs_a_note_and_makes_the_application_ineligible_showing_why(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    area, profit = _ids(add_rubric(round_, staff, (AREA, NON_PROFIT)))
+    area, profit = _ids(gen_rubric(round_, staff, eligibility=(AREA, NON_PROFIT)))
     application = make_application(round_, organisation_name="Bright Sparks Ltd")
     AuthActions(client).login(staff)
     url = f"/rounds/{round_.id}/eligibility/{application.id}"
@@ -94,7 +94,7 @@ def test_staff_can_reverse_a_decision_and_the_log_shows_before_and_after(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    (area,) = (c.id for c in add_rubric(round_, staff, (AREA,)).eligibility)
+    (area,) = (c.id for c in gen_rubric(round_, staff, eligibility=(AREA,)).eligibility)
     application = make_application(round_)
     AuthActions(client).login(staff)
     url = f"/rounds/{round_.id}/eligibility/{application.id}"
@@ -129,7 +129,7 @@ def test_without_eligibility_criteria_staff_confirm_each_application_in_one_acti
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    add_rubric(round_, staff, ())
+    gen_rubric(round_, staff, eligibility=())
     application = make_application(round_)
     AuthActions(client).login(staff)
     page = client.get(f"/rounds/{round_.id}/eligibility").get_data(as_text=True)
@@ -150,7 +150,7 @@ def test_checks_are_refused_outside_the_eligibility_stage(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.APPLICATIONS)
-    (area,) = (c.id for c in add_rubric(round_, staff, (AREA,)).eligibility)
+    (area,) = (c.id for c in gen_rubric(round_, staff, eligibility=(AREA,)).eligibility)
     application = make_application(round_)
     AuthActions(client).login(staff)
     url = f"/rounds/{round_.id}/eligibility/{application.id}"
@@ -169,7 +169,7 @@ def test_a_withdrawn_application_is_not_checked(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    (area,) = add_rubric(round_, staff, (AREA,)).eligibility
+    (area,) = gen_rubric(round_, staff, eligibility=(AREA,)).eligibility
     application = make_application(round_, status="withdrawn")
     try:
         eligibility.record_checks(
@@ -188,7 +188,7 @@ def test_scoring_needs_every_application_checked_and_one_eligible(
     make_application: Callable[..., Application],
 ) -> None:
     round_ = make_round(stage=Stage.ELIGIBILITY)
-    (area,) = add_rubric(round_, staff, (AREA,)).eligibility
+    (area,) = gen_rubric(round_, staff, eligibility=(AREA,)).eligibility
     apps = [make_application(round_) for _ in range(4)]
     make_application(round_, status="withdrawn")  # withdrawn ones need no check
     assert "4 applications have not been checked yet." in stage_problems(round_, Stage.SCORING)

@@ -14,6 +14,7 @@ from panel.extensions import db
 from panel.models import Application, AuditEvent, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
 from tests.conftest import AuthActions
+from tests.factories import gen_import
 from tests.panel.applications.conftest import HEADERS, csv_bytes, sheet_row, xlsx_bytes
 
 
@@ -308,23 +309,14 @@ def test_an_abandoned_upload_loses_its_rows_when_a_new_one_arrives(
 
     round_ = make_round(stage=Stage.APPLICATIONS)
     other_staff = make_user("staff")
-    old = ApplicationImport(
-        round_id=round_.id,
-        filename="old.csv",
+    old = gen_import(
+        round_,
+        other_staff,
         headers=HEADERS,
-        rows=[{"row": 2, "cells": sheet_row()}],
-        created_by_id=other_staff.id,
+        rows=[sheet_row()],
         created_at=datetime.now(UTC) - timedelta(days=2),
     )
-    recent = ApplicationImport(
-        round_id=round_.id,
-        filename="recent.csv",
-        headers=HEADERS,
-        rows=[{"row": 2, "cells": sheet_row()}],
-        created_by_id=other_staff.id,
-    )
-    db.session.add_all([old, recent])
-    db.session.commit()
+    recent = gen_import(round_, other_staff, headers=HEADERS, rows=[sheet_row()])
     AuthActions(client).login(staff)
     _upload(client, round_, csv_bytes(_three_rows()), "a.csv")
     db.session.refresh(old)

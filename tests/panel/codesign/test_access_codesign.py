@@ -72,7 +72,7 @@ def test_a_criterion_of_another_round_is_404_even_for_staff_through_this_rounds_
     make_round: Any,
 ) -> None:
     """Item 2: another round's criterion is 404 through this round's URL."""
-    from tests.panel.codesign.conftest import gen_criterion
+    from tests.factories import gen_criterion
 
     other_round = make_round()
     theirs = gen_criterion(other_round, world["staff"])

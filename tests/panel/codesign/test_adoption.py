@@ -1,7 +1,6 @@
 """Staff or the chair adopt the criteria as a frozen, versioned rubric; a review locks it."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -9,14 +8,10 @@ from flask.testing import FlaskClient
 from panel.codesign import services
 from panel.extensions import db
 from panel.models import (
-    Application,
     AuditEvent,
     Criterion,
     FundingRound,
-    OrganisationType,
     PanelRole,
-    Review,
-    ReviewStatus,
     RoundMember,
     Rubric,
     RubricCriterion,
@@ -25,7 +20,13 @@ from panel.models import (
 )
 from panel.rounds.services import StageRefused, advance_stage, stage_problems
 from tests.conftest import AuthActions
-from tests.panel.codesign.conftest import gen_criterion
+from tests.factories import (
+    gen_application,
+    gen_criterion,
+    gen_review,
+    gen_rubric,
+    gen_rubric_criterion,
+)
 
 
 @pytest.fixture
@@ -233,18 +234,8 @@ def test_re_adoption_before_scoring_makes_version_2_and_a_submitted_review_locks
     assert versions == [1, 2]
     rubric = services.current_rubric(round_)
     assert rubric is not None and rubric.version == 2
-    application = _application(round_)
-    db.session.add(
-        Review(
-            round_id=round_.id,
-            application_id=application.id,
-            panellist_id=people[0].id,
-            rubric_id=rubric.id,
-            status=ReviewStatus.SUBMITTED,
-            submitted_at=datetime.now(UTC),
-        )
-    )
-    db.session.commit()
+    application = gen_application(round_, status="received")
+    gen_review(application, people[0], rubric=rubric)
     assert services.rubric_locked(round_)
     response = client.post(url, data=_form(criteria, version="2"))
     page = response.get_data(as_text=True)
@@ -304,22 +295,6 @@ def test_a_form_without_the_version_it_was_made_from_is_a_bad_request(
     )
 
 
-def _application(round_: FundingRound) -> Application:
-    application = Application(
-        round_id=round_.id,
-        number=1,
-        reference=f"CF26-{round_.id:02d}001",
-        organisation_name="Friends of Cherry Park",
-        organisation_type=next(iter(OrganisationType)).value,
-        project_title="Benches for the park",
-        summary="New benches so older neighbours can sit and chat.",
-        amount_requested_pence=1_000_00,
-    )
-    db.session.add(application)
-    db.session.flush()
-    return application
-
-
 def test_the_chair_may_adopt_and_other_panellists_may_not(
     client: FlaskClient, agreed: tuple[FundingRound, list[Criterion], list[User]]
 ) -> None:
@@ -354,28 +329,10 @@ def test_eligibility_and_scoring_need_adopted_criteria_with_a_weight(
         advance_stage(round_=round_, actor=staff, expected=Stage.APPLICATIONS)
     assert round_.stage == Stage.APPLICATIONS
     assert "Adopt the criteria before scoring opens." in stage_problems(round_, Stage.SCORING)
-    rubric = Rubric(round_id=round_.id, version=1, adopted_by_id=staff.id)
-    db.session.add(rubric)
-    db.session.flush()
-    db.session.add(
-        RubricCriterion(
-            rubric_id=rubric.id, position=1, title="Local", description="d", kind="eligibility"
-        )
-    )
-    db.session.commit()
+    rubric = gen_rubric(round_, staff, scored=(), eligibility=("Local",))
     assert not any("criteria" in p for p in stage_problems(round_, Stage.ELIGIBILITY))
     problems = stage_problems(round_, Stage.SCORING)
     assert any("at least one scored criterion with a weight above 0" in p for p in problems)
-    db.session.add(
-        RubricCriterion(
-            rubric_id=rubric.id,
-            position=2,
-            title="Value",
-            description="d",
-            kind="scored",
-            weight=100,
-        )
-    )
-    db.session.commit()
+    gen_rubric_criterion(rubric, title="Value", weight=100)
     db.session.expire_all()
     assert not any("criteria" in p for p in stage_problems(round_, Stage.SCORING))

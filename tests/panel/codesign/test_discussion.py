@@ -9,7 +9,7 @@ from panel.codesign import services
 from panel.extensions import db
 from panel.models import AuditEvent, CriterionComment, CriterionSupport, FundingRound, Stage, User
 from tests.conftest import AuthActions
-from tests.panel.codesign.conftest import gen_criterion
+from tests.factories import gen_criterion
 
 
 def test_a_member_supports_once_and_a_second_support_changes_nothing(

@@ -16,7 +16,8 @@ from panel.models import (
     User,
 )
 from tests.conftest import AuthActions
-from tests.panel.codesign.conftest import form_data, gen_criterion
+from tests.factories import gen_criterion
+from tests.panel.codesign.conftest import form_data
 
 
 def _actions(round_: FundingRound) -> list[str]:

@@ -10,7 +10,7 @@ from panel.codesign.services import Choice
 from panel.extensions import db
 from panel.models import AuditEvent, Boundary, Criterion, FundingRound, Role, User
 from tests.conftest import AuthActions
-from tests.panel.codesign.conftest import gen_criterion
+from tests.factories import gen_criterion
 
 
 def test_staff_fix_a_criterion_with_a_reason_everyone_sees_and_can_unfix_it(

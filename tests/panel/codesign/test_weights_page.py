@@ -9,7 +9,7 @@ from panel.codesign import services
 from panel.extensions import db
 from panel.models import AuditEvent, Criterion, FundingRound, User, WeightShare
 from tests.conftest import AuthActions
-from tests.panel.codesign.conftest import gen_criterion
+from tests.factories import gen_criterion
 
 
 def _three(round_: FundingRound, actor: User) -> list[Criterion]:

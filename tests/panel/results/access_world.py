@@ -2,32 +2,17 @@
 
 from typing import Any
 
-from panel.extensions import db
-from panel.models import Application, ExportJob
+from tests.factories import gen_application, gen_export_job
 
 
 def extras(world: dict[str, Any]) -> dict[str, Any]:
     """An eligible application in world["round"] for the results, meeting and decision pages."""
-    app = Application(
-        round_id=world["round"].id,
-        number=900,
+    app = gen_application(
+        world["round"],
+        900,
         reference="ACCESS-0900",
         organisation_name="Access Group",
-        organisation_type="community_group",
         project_title="Access project",
-        summary="s",
-        amount_requested_pence=1000_00,
-        status="eligible",
     )
-    db.session.add(app)
-    job = ExportJob(
-        round_id=world["round"].id,
-        requested_by_id=world["staff"].id,
-        format="xlsx",
-        status="done",
-        filename="access.xlsx",
-        content=b"PK",
-    )
-    db.session.add(job)
-    db.session.commit()
+    job = gen_export_job(world["round"], world["staff"])
     return {"application_id": app.id, "job_id": job.id, "fmt": "csv"}

@@ -7,14 +7,8 @@ from flask import Flask
 from panel.extensions import db
 from panel.models import Application, ApplicationStatus, Conflict, FundingRound, Review
 from panel.results.services import compute
-from tests.panel.results.export_factories import (
-    WorkedPanel,
-    export_bytes,
-    make_worked_panel,
-    records,
-    ref,
-    workbook,
-)
+from tests.panel.results.export_reading import export_bytes, records, workbook
+from tests.worlds import WorkedPanel, gen_worked_panel, ref
 
 
 def _submitted(round_id: int) -> dict[int, tuple[int, int]]:
@@ -47,7 +41,7 @@ def _set_aside_b_and_drop_d(panel: WorkedPanel) -> None:
 
 
 def test_the_analysis_carries_the_ids_of_the_reviews_it_counted(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     round_ = db.session.get(FundingRound, panel.round_id)
     assert round_ is not None
     submitted = _submitted(panel.round_id)
@@ -67,7 +61,7 @@ def test_the_analysis_carries_the_ids_of_the_reviews_it_counted(app: Flask) -> N
 
 
 def test_no_sheet_of_any_export_holds_a_review_the_analysis_did_not_count(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _set_aside_b_and_drop_d(panel)
     p2 = "Panellist Person 2"
     book = workbook(export_bytes(panel.round_id, "xlsx"))
@@ -91,7 +85,7 @@ def test_no_sheet_of_any_export_holds_a_review_the_analysis_did_not_count(app: F
 
 
 def test_the_reviews_sheet_gives_the_engines_sheet_score_of_each_review(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     round_ = db.session.get(FundingRound, panel.round_id)
     assert round_ is not None
     results = compute(round_)

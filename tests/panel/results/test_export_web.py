@@ -13,12 +13,9 @@ from panel.results import exports as ex
 from panel.results.cli import export_command, verify_export_command
 from panel.results.exports import jobs
 from tests.conftest import PASSWORD, AuthActions
-from tests.panel.results.export_factories import (
-    all_text,
-    make_worked_panel,
-    records,
-    workbook,
-)
+from tests.factories import gen_export_job
+from tests.panel.results.export_reading import all_text, records, workbook
+from tests.worlds import gen_worked_panel
 
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
 
@@ -39,7 +36,7 @@ def exported(round_id: int) -> list[tuple[int | None, dict[str, Any]]]:
 
 
 def test_the_export_command_writes_each_format(app: Flask, tmp_path: Path) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     runner = app.test_cli_runner()
     for fmt in ("xlsx", "csv", "360giving", "360giving-json", "feedback"):
         out = tmp_path / f"out-{fmt}"
@@ -63,7 +60,7 @@ def test_the_export_command_writes_each_format(app: Flask, tmp_path: Path) -> No
 def test_the_export_command_writes_the_same_audit_record_as_the_web(
     app: Flask, tmp_path: Path
 ) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     assert exported(panel.round_id) == []
     runner = app.test_cli_runner()
     out = tmp_path / "feedback.xlsx"
@@ -80,7 +77,7 @@ def test_the_export_command_writes_the_same_audit_record_as_the_web(
     )
     assert summary.exit_code == 0, summary.output
     # A refused export writes no file and no record.
-    make_worked_panel(slug="undecided", prefix="CF27", decisions=False)
+    gen_worked_panel(slug="undecided", prefix="CF27", decisions=False)
     nothing = runner.invoke(
         export_command,
         ["undecided", "--format", "360giving-json", "--output", str(tmp_path / "g.json")],
@@ -108,7 +105,7 @@ def test_the_export_command_explains_an_unknown_round(app: Flask, tmp_path: Path
 
 def test_staff_download_a_small_export_straight_away(app: Flask, client: Any) -> None:
     """Item 18: a download is an attachment with Cache-Control: no-store."""
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     staff_email = "worked-panel.staff@example.org"
     _set_password(staff_email)
     AuthActions(client).login(staff_email)
@@ -137,7 +134,7 @@ def test_staff_download_a_small_export_straight_away(app: Flask, client: Any) ->
 
 
 def test_the_export_form_says_what_to_choose(app: Flask, client: Any) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     response = client.post(f"/rounds/{panel.round_id}/export", data={})
@@ -148,7 +145,7 @@ def test_the_export_form_says_what_to_choose(app: Flask, client: Any) -> None:
 
 def test_residents_and_panellists_cannot_export(app: Flask, client: Any) -> None:
     """Items 2 and 4: panellists get 404 on every export."""
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     email = "worked-panel.p1@example.org"
     _set_password(email)
     AuthActions(client).login(email)
@@ -165,7 +162,7 @@ def test_residents_and_panellists_cannot_export(app: Flask, client: Any) -> None
 def test_a_large_export_runs_in_the_background_and_offers_the_file(app: Flask, client: Any) -> None:
     """Item 18: a job's file is an attachment with no-store."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     started = client.post(f"/rounds/{panel.round_id}/export", data={"fmt": "xlsx"})
@@ -196,30 +193,27 @@ def test_a_large_export_runs_in_the_background_and_offers_the_file(app: Flask, c
 
 
 def test_a_running_job_page_refreshes_itself_and_shows_progress(app: Flask, client: Any) -> None:
-    panel = make_worked_panel()
-    job = ExportJob(
-        round_id=panel.round_id,
-        requested_by_id=panel.staff_id,
-        format="xlsx",
+    panel = gen_worked_panel()
+    job = gen_export_job(
+        panel.round_id,
+        panel.staff_id,
         status="running",
         progress=25,
         total=100,
         filename="worked-panel-results.xlsx",
     )
-    db.session.add(job)
-    db.session.commit()
     _set_password("worked-panel.staff@example.org")
     AuthActions(client).login("worked-panel.staff@example.org")
     page = client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}")
     assert page.headers["Refresh"] == "3"
     assert "25% done" in page.text
     assert client.get(f"/rounds/{panel.round_id}/export/jobs/{job.id}/download").status_code == 404
-    other = make_worked_panel(slug="other-round", prefix="CF27")
+    other = gen_worked_panel(slug="other-round", prefix="CF27")
     assert client.get(f"/rounds/{other.round_id}/export/jobs/{job.id}").status_code == 404
 
 
 def test_a_failed_job_says_so_in_plain_words(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
+    panel = gen_worked_panel(decisions=False)
     staff = db.session.get(FundingRound, panel.round_id)
     assert staff is not None
     from panel.models import User

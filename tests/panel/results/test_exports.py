@@ -6,24 +6,16 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from panel.extensions import db
 from panel.results import exports as ex
 from panel.results.synthetic import seed_synthetic
-from tests.panel.results.export_factories import (
-    HOSTILE,
-    all_text,
-    export_bytes,
-    make_worked_panel,
-    records,
-    ref,
-    workbook,
-)
+from tests.conftest import CountQueries
+from tests.panel.results.export_reading import all_text, export_bytes, records, workbook
+from tests.worlds import HOSTILE, gen_worked_panel, ref
 
 SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
 
@@ -32,7 +24,7 @@ SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", 
 
 
 def test_the_summary_reproduces_scoring_md_worked_panel(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     summary = {
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Summary"])
@@ -76,7 +68,7 @@ def test_the_summary_reproduces_scoring_md_worked_panel(app: Flask) -> None:
 def test_the_workbook_has_every_sheet_in_order_with_frozen_filtered_typed_headers(
     app: Flask,
 ) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "xlsx"))
     assert book.sheetnames == SHEETS
     headers = {ws.title: [c.value for c in ws[1]] for ws in book.worksheets}
@@ -144,7 +136,7 @@ def test_the_workbook_has_every_sheet_in_order_with_frozen_filtered_typed_header
 
 
 def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     decisions = {
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "xlsx"))["Decisions"])
@@ -157,7 +149,7 @@ def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) 
 
 def test_no_export_holds_a_formula_even_when_users_write_formulas(app: Flask) -> None:
     """Item 20: no export holds a formula; risky text is quoted text."""
-    panel = make_worked_panel(hostile=True)
+    panel = gen_worked_panel(hostile=True)
     for fmt in ("xlsx", "360giving", "feedback"):
         for anonymise in (False, True):
             book = workbook(export_bytes(panel.round_id, fmt, anonymise=anonymise))
@@ -197,7 +189,7 @@ def test_csv_and_text_helpers_neutralise_every_risky_start() -> None:
 def test_an_anonymised_export_numbers_panellists_by_account_and_shows_no_names(
     app: Flask,
 ) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "xlsx", anonymise=True))
     text = all_text(book)
     for name in panel.names:
@@ -215,7 +207,7 @@ def test_an_anonymised_export_numbers_panellists_by_account_and_shows_no_names(
 
 
 def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     data = export_bytes(panel.round_id, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -229,7 +221,7 @@ def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
 
 
 def test_feedback_is_one_row_per_application_with_comments_and_no_names(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "feedback"))
     rows = {r["Reference"]: r for r in records(book.active)}
     assert set(rows) == {ref(x) for x in "ABCDEF"}
@@ -254,21 +246,13 @@ def test_feedback_is_one_row_per_application_with_comments_and_no_names(app: Fla
 # --------------------------------------------------------------------------- queries
 
 
-def test_the_export_query_count_does_not_grow_with_the_round(app: Flask) -> None:
+def test_the_export_query_count_does_not_grow_with_the_round(count_queries: CountQueries) -> None:
     counts = []
     for size in (5, 20):
         round_ = seed_synthetic(applications=size, panellists=4, criteria_count=3, seed=size)
         db.session.commit()
-        statements: list[str] = []
-
-        def count(*args: Any, statements: list[str] = statements) -> None:
-            statements.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as statements:
             export_bytes(round_.id, "xlsx")
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
 
@@ -281,7 +265,7 @@ def test_libreoffice_reads_the_summary_sheet_back(app: Flask, tmp_path: Path) ->
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-calc-nogui")
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    panel = make_worked_panel(hostile=True)
+    panel = gen_worked_panel(hostile=True)
     path = tmp_path / "results.xlsx"
     path.write_bytes(export_bytes(panel.round_id, "xlsx"))
     subprocess.run(

@@ -18,13 +18,8 @@ from panel.results.cli import export_command
 from panel.results.exports import jobs
 from panel.results.exports.giving_schema import check_package, package_validator, schema_problems
 from tests.conftest import PASSWORD, AuthActions
-from tests.panel.results.export_factories import (
-    export_bytes,
-    make_worked_panel,
-    records,
-    ref,
-    workbook,
-)
+from tests.panel.results.export_reading import export_bytes, records, workbook
+from tests.worlds import gen_worked_panel, ref
 
 SCHEMA = Path(__file__).resolve().parents[3] / "panel" / "data" / "threesixtygiving"
 
@@ -51,7 +46,7 @@ def test_the_360giving_package_validates_against_the_schema(app: Flask) -> None:
         PANEL_FUNDER_ORG_ID="GB-COH-01234567",
         PANEL_360G_PREFIX="360G-riverside",
     )
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     package = json.loads(export_bytes(panel.round_id, "360giving-json"))
     errors = sorted(giving_validator().iter_errors(package), key=str)
     assert not errors, [e.message for e in errors]
@@ -69,7 +64,7 @@ def test_the_360giving_package_validates_against_the_schema(app: Flask) -> None:
 
 
 def test_a_package_missing_a_required_field_fails_the_same_validation(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     package = json.loads(export_bytes(panel.round_id, "360giving-json"))
     first = package["grants"][0]["id"]
     del package["grants"][0]["awardDate"]
@@ -78,7 +73,7 @@ def test_a_package_missing_a_required_field_fails_the_same_validation(app: Flask
 
 
 def test_the_360giving_spreadsheet_has_the_standards_columns(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     book = workbook(export_bytes(panel.round_id, "360giving"))
     assert book.sheetnames == ["grants"]
     rows = records(book["grants"])
@@ -109,7 +104,7 @@ def test_recipients_get_org_ids_from_their_registration_numbers() -> None:
 
 
 def test_360giving_refuses_a_round_with_no_confirmed_awards(app: Flask) -> None:
-    panel = make_worked_panel(decisions=False)
+    panel = gen_worked_panel(decisions=False)
     with pytest.raises(ex.ExportError, match="no confirmed awards"):
         export_bytes(panel.round_id, "360giving-json")
 
@@ -168,7 +163,7 @@ def _login_staff(client: Any) -> None:
 
 
 def test_the_web_refuses_an_invalid_package_with_the_reason(app: Flask, client: Any) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     _login_staff(client)
     app.config["PANEL_BASE_URL"] = BAD_SOURCE
     response = client.get(f"/rounds/{panel.round_id}/export/360giving-json", follow_redirects=True)
@@ -190,7 +185,7 @@ def test_the_web_refuses_an_invalid_package_with_the_reason(app: Flask, client: 
 
 
 def test_a_background_job_refuses_an_invalid_package_with_the_reason(app: Flask) -> None:
-    panel = make_worked_panel()
+    panel = gen_worked_panel()
     app.config["PANEL_BASE_URL"] = BAD_SOURCE
     round_ = db.session.get(FundingRound, panel.round_id)
     actor = db.session.get(User, panel.staff_id)
@@ -210,7 +205,7 @@ def test_a_background_job_refuses_an_invalid_package_with_the_reason(app: Flask)
 def test_the_command_refuses_an_invalid_package_and_writes_nothing(
     app: Flask, tmp_path: Path
 ) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     app.config["PANEL_BASE_URL"] = BAD_SOURCE
     out = tmp_path / "out" / "grants.json"
     out.parent.mkdir()

@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from panel.extensions import db
 from panel.models import Review, User
 from panel.results import services
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, CountQueries
+from tests.factories import gen_application, gen_conflict
 
 
 def test_the_worked_panel_gives_scoring_md_figures(app: Flask, worked: dict[str, Any]) -> None:
@@ -131,36 +131,24 @@ def test_the_meeting_agenda_lists_flagged_applications_first_largest_sd_first(
 
 @pytest.mark.parametrize("extra_apps", [0, 6])
 def test_the_results_page_query_count_does_not_grow_with_applications(
-    app: Flask, client: FlaskClient, staff: User, worked: dict[str, Any], extra_apps: int
+    client: FlaskClient,
+    staff: User,
+    worked: dict[str, Any],
+    extra_apps: int,
+    count_queries: CountQueries,
 ) -> None:
-    from panel.models import Application
-
     for i in range(extra_apps):
-        db.session.add(
-            Application(
-                round_id=worked["round"].id,
-                number=100 + i,
-                reference=f"X{i}",
-                organisation_name=f"Extra {i}",
-                organisation_type="other",
-                project_title="x",
-                summary="s",
-                amount_requested_pence=1000,
-                status="eligible",
-            )
+        gen_application(
+            worked["round"],
+            100 + i,
+            reference=f"X{i}",
+            organisation_name=f"Extra {i}",
+            organisation_type="other",
+            amount_requested_pence=1000,
         )
-    db.session.commit()
     AuthActions(client).login(staff)
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         client.get(f"/rounds/{worked['round'].id}/results")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 12, selects
 
@@ -169,21 +157,7 @@ def test_a_review_set_aside_by_a_later_conflict_is_not_counted(
     app: Flask, worked: dict[str, Any], staff: User
 ) -> None:
     """Item 4: a review set aside by a conflict is not counted."""
-    from panel.models import Conflict
-
-    p1 = worked["panel"][0]
-    a = worked["apps"]["A"]
-    db.session.add(
-        Conflict(
-            round_id=worked["round"].id,
-            application_id=a.id,
-            panellist_id=p1.id,
-            kind="other",
-            note="late",
-            declared_by_id=p1.id,
-        )
-    )
-    db.session.commit()
+    gen_conflict(worked["apps"]["A"], worked["panel"][0], kind="other", note="late")
     result = services.compute(worked["round"]).result.result_for("A")
     assert result.n == 3 and result.recusals == 2
     assert round(result.mean or 0, 4) == 4.0  # (3.5 + 4.5 + 4.0) / 3

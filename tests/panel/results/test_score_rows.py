@@ -2,7 +2,6 @@
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,13 +13,13 @@ from panel.models import (
     FundingRound,
     Review,
     Role,
-    Rubric,
     RubricCriterion,
     Score,
     Stage,
     User,
 )
 from panel.results import reading, services
+from tests.factories import gen_application, gen_review, gen_rubric, gen_rubric_criterion
 
 
 def _rows(read: Any, references: dict[int, str], recused: set[tuple[int, int]]) -> list[Any]:
@@ -41,62 +40,29 @@ def _round(
     question between them), every review submitted with scores(application, panellist)."""
     panel = [make_user(Role.RESIDENT, name=f"P{i}") for i in range(4)]
     round_ = make_round(members=tuple(panel), stage=Stage.PANEL, scale_min=0, scale_max=10)
-    rubric = Rubric(round_id=round_.id, version=1, adopted_by_id=staff.id)
-    db.session.add(rubric)
-    db.session.flush()
+    rubric = gen_rubric(round_, staff, scored=(), eligibility=())
     scored = []
     for i in range(criteria):
         if i == 1:
-            db.session.add(
-                RubricCriterion(
-                    rubric_id=rubric.id,
-                    position=99,
-                    title="Eligible?",
-                    description="d",
-                    kind="eligibility",
-                )
-            )
-        criterion = RubricCriterion(
-            rubric_id=rubric.id,
-            position=i + 1,
-            title=f"Q{i}",
-            description="d",
-            kind="scored",
-            weight=i + 1,
-        )
-        db.session.add(criterion)
-        scored.append(criterion)
-    db.session.flush()
+            gen_rubric_criterion(rubric, title="Eligible?", kind="eligibility", position=99)
+        scored.append(gen_rubric_criterion(rubric, title=f"Q{i}", weight=i + 1, position=i + 1))
     apps = []
     for a in range(3):
-        application = Application(
-            round_id=round_.id,
-            number=a + 1,
+        application = gen_application(
+            round_,
+            a + 1,
             reference=f"R{a}",
             organisation_name=f"Group {a}",
-            organisation_type="community_group",
-            project_title="p",
-            summary="s",
             amount_requested_pence=1000_00,
-            status="eligible",
         )
-        db.session.add(application)
-        db.session.flush()
         apps.append(application)
         for p, panellist in enumerate(panel):
-            review = Review(
-                round_id=round_.id,
-                application_id=application.id,
-                panellist_id=panellist.id,
-                rubric_id=rubric.id,
-                status="submitted",
-                submitted_at=datetime.now(UTC),
-            )
-            db.session.add(review)
-            db.session.flush()
-            db.session.add_all(
-                Score(review_id=review.id, rubric_criterion_id=c.id, value=v)
-                for c, v in zip(scored, scores(a, p), strict=True)
+            gen_review(
+                application,
+                panellist,
+                rubric=rubric,
+                scores=dict(zip(scored, scores(a, p), strict=True)),
+                commit=False,
             )
     db.session.commit()
     return {"round": round_, "rubric": rubric, "apps": apps, "panel": panel}

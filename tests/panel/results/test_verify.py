@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from panel.extensions import db
 from panel.results.cli import export_command, verify_export_command
 from panel.results.synthetic import seed_synthetic
-from tests.panel.results.export_factories import make_worked_panel, ref
+from tests.worlds import gen_worked_panel, ref
 
 
 def export_to(app: Flask, round_ident: str, path: Path, *extra: str) -> Path:
@@ -26,7 +26,7 @@ def verify(app: Flask, path: Path) -> tuple[int, str]:
 
 
 def test_verify_passes_on_the_worked_panel_named_and_anonymised(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     for extra in ((), ("--anonymise",)):
         path = export_to(app, "worked-panel", tmp_path / f"w{len(extra)}.xlsx", *extra)
         code, output = verify(app, path)
@@ -48,7 +48,7 @@ def test_verify_passes_on_synthetic_rounds_ranked_each_way(app: Flask, tmp_path:
 
 
 def test_verify_catches_an_edited_score(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel(calibrate=False)
+    gen_worked_panel(calibrate=False)
     path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
     book = load_workbook(path)
     scores = book["Scores"]
@@ -72,7 +72,7 @@ def test_verify_catches_an_edited_score(app: Flask, tmp_path: Path) -> None:
 
 
 def test_verify_catches_an_edited_summary_figure_and_flag(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     path = export_to(app, "worked-panel", tmp_path / "w.xlsx")
     book = load_workbook(path)
     summary = book["Summary"]
@@ -106,7 +106,7 @@ def test_verify_explains_a_workbook_that_is_not_an_export(app: Flask, tmp_path: 
 
 
 def test_verify_passes_on_a_fresh_360giving_package(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
     code, output = verify(app, path)
     assert code == 0, output
@@ -122,7 +122,7 @@ def test_verify_passes_on_a_fresh_360giving_package(app: Flask, tmp_path: Path) 
 
 
 def test_verify_says_what_differs_in_a_tampered_package(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
     package = json.loads(path.read_text())
     grants = {g["id"]: g for g in package["grants"]}
@@ -146,7 +146,7 @@ def test_verify_says_what_differs_in_a_tampered_package(app: Flask, tmp_path: Pa
 
 
 def test_verify_checks_a_package_against_the_schema_too(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     path = export_to(app, "worked-panel", tmp_path / "grants.json", "--format", "360giving-json")
     package = json.loads(path.read_text())
     package["grants"][0]["currency"] = "POUNDS"
@@ -162,7 +162,7 @@ def test_verify_checks_a_package_against_the_schema_too(app: Flask, tmp_path: Pa
 
 
 def test_verify_explains_a_json_file_it_cannot_place(app: Flask, tmp_path: Path) -> None:
-    make_worked_panel()
+    gen_worked_panel()
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
     code, output = verify(app, junk)

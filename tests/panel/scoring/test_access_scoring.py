@@ -13,14 +13,14 @@ from flask import Flask, url_for
 from panel.access import policy_of
 from panel.extensions import db
 from panel.models import (
-    Conflict,
-    ConflictKind,
+    Application,
     FundingRound,
     Role,
     RoundMember,
     User,
 )
 from tests.conftest import AuthActions
+from tests.factories import gen_conflict
 from tests.panel.scoring import access_world
 
 
@@ -126,16 +126,9 @@ def test_a_conflicted_panellist_gets_404_on_that_applications_pages(
     app: Flask, walk: dict[str, Any]
 ) -> None:
     """Items 1 and 4: a conflicted panellist gets 404 on that application's pages."""
-    db.session.add(
-        Conflict(
-            round_id=walk["round"].id,
-            application_id=walk["args"]["application_id"],
-            panellist_id=walk["panellist"].id,
-            kind=ConflictKind.MEMBER,
-            declared_by_id=walk["panellist"].id,
-        )
-    )
-    db.session.commit()
+    application = db.session.get(Application, walk["args"]["application_id"])
+    assert application is not None
+    gen_conflict(application, walk["panellist"])
     client = app.test_client()
     AuthActions(client).login(walk["panellist"])
     for endpoint, method, url in walk["routes"]:

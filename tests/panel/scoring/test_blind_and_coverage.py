@@ -1,18 +1,15 @@
 """Blind scoring (docs/security.md item 5), coverage for staff, paper sheets and query counts."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
-from panel.extensions import db
 from panel.scoring.services.blind import others_reviews
 from panel.scoring.services.progress import coverage
+from tests.conftest import CountQueries
+from tests.factories import gen_application
 from tests.panel.scoring.conftest import (
     ScoringWorld,
-    create_application,
     score_data,
     sign_in_as,
 )
@@ -185,22 +182,7 @@ def test_the_paper_sheet_has_the_criteria_descriptors_and_a_box_per_criterion_pe
     assert world.applications[0].contact_email not in page
 
 
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
-def queries_for(client: FlaskClient, path: str) -> int:
+def queries_for(client: FlaskClient, count_queries: CountQueries, path: str) -> int:
     with count_queries() as statements:
         response = client.get(path)
     assert response.status_code == 200
@@ -210,22 +192,23 @@ def queries_for(client: FlaskClient, path: str) -> int:
 def test_coverage_and_my_scoring_make_the_same_number_of_queries_for_more_applications(
     client: FlaskClient,
     make_scoring_round,  # type: ignore[no-untyped-def]
+    count_queries: CountQueries,
 ) -> None:
     world = make_scoring_round(panellists=3, applications=2)
     pat = world.panellists[0]
     sign_in_as(client, pat)
     client.post(score_url(world, 0), data=score_data(world, [3, 3, 3]))
     client.post(f"{score_url(world, 1)}/conflict", data={"kind": "member"})
-    mine = queries_for(client, f"/rounds/{world.round.id}/scoring")
+    mine = queries_for(client, count_queries, f"/rounds/{world.round.id}/scoring")
     sign_in_as(client, world.staff)
-    cover = queries_for(client, f"/rounds/{world.round.id}/coverage")
+    cover = queries_for(client, count_queries, f"/rounds/{world.round.id}/coverage")
     for n in range(3, 13):
-        world.applications.append(create_application(world.round, n))
+        world.applications.append(gen_application(world.round, n))
     sign_in_as(client, world.panellists[1])
     for n in range(2, 8):
         client.post(score_url(world, n), data=score_data(world, [2, 2, 2]))
     sign_in_as(client, pat)
-    assert queries_for(client, f"/rounds/{world.round.id}/scoring") == mine
+    assert queries_for(client, count_queries, f"/rounds/{world.round.id}/scoring") == mine
     sign_in_as(client, world.staff)
-    assert queries_for(client, f"/rounds/{world.round.id}/coverage") == cover
+    assert queries_for(client, count_queries, f"/rounds/{world.round.id}/coverage") == cover
     assert cover < 20 and mine < 20

@@ -22,7 +22,7 @@ from panel.models import (
 from panel.rubrics import current_rubric
 from panel.scoring.demo import add_demo
 from panel.scoring.services.progress import submitted_counts
-from tests.panel.scoring.conftest import create_application, create_rubric
+from tests.factories import gen_application, gen_rubric
 
 
 def spring_like(
@@ -33,10 +33,10 @@ def spring_like(
     residents = [make_user(Role.RESIDENT, name=f"Resident {i}") for i in range(7)]
     spring = make_round(members=tuple(residents[:6]), stage=Stage.ELIGIBILITY, quorum=3)
     autumn = make_round(members=tuple(residents[2:7]), stage=Stage.APPLICATIONS)
-    create_rubric(spring, staff)
+    gen_rubric(spring, staff)
     for n in range(1, 7):
-        create_application(spring, n)
-    create_application(spring, 7, status="ineligible")
+        gen_application(spring, n)
+    gen_application(spring, 7, status="ineligible")
     return Demo(staff=[staff, officer2], residents=residents, spring=spring, autumn=autumn)
 
 
@@ -101,7 +101,7 @@ def test_the_demo_does_nothing_before_there_is_a_rubric_and_eligible_application
     spring = make_round(members=tuple(residents[:6]), stage=Stage.ELIGIBILITY)
     demo = Demo(staff=[staff], residents=residents, spring=spring, autumn=spring)
     add_demo(demo)  # no rubric
-    create_rubric(spring, staff)
+    gen_rubric(spring, staff)
     add_demo(demo)  # no eligible applications
     db.session.commit()
     assert spring.current_stage is Stage.ELIGIBILITY

@@ -5,13 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
-from panel.extensions import db
-from panel.models import Conflict, ConflictKind, Stage
+from panel.models import Stage
 from panel.scoring.services.progress import my_queue
 from panel.scoring.services.rules import deadline_in_words
+from tests.factories import gen_application, gen_conflict
 from tests.panel.scoring.conftest import (
     ScoringWorld,
-    create_application,
     score_data,
     sign_in_as,
 )
@@ -26,16 +25,7 @@ def score_url(world: ScoringWorld, n: int) -> str:
 
 
 def declare(world: ScoringWorld, n: int, who: int) -> None:
-    db.session.add(
-        Conflict(
-            round_id=world.round.id,
-            application_id=world.applications[n].id,
-            panellist_id=world.panellists[who].id,
-            kind=ConflictKind.MEMBER,
-            declared_by_id=world.panellists[who].id,
-        )
-    )
-    db.session.commit()
+    gen_conflict(world.applications[n], world.panellists[who])
 
 
 def statuses(page: str) -> list[tuple[str, str]]:
@@ -52,7 +42,7 @@ def test_the_list_shows_every_eligible_application_with_its_status_and_progress(
     make_scoring_round,  # type: ignore[no-untyped-def]
 ) -> None:
     world = make_scoring_round(applications=4)
-    create_application(world.round, 9, status="received", project_title="Not yet checked")
+    gen_application(world.round, 9, status="received", project_title="Not yet checked")
     declare(world, 3, who=0)
     sign_in_as(client, world.panellists[0])
     client.post(score_url(world, 0), data=score_data(world, [1, 2, 3]))

@@ -1,7 +1,5 @@
 """After submitting, a panellist sees the others' reviews: a fixed number of queries."""
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -9,10 +7,12 @@ from flask.testing import FlaskClient
 from panel.extensions import db
 from panel.models import Review, RoundMember, User
 from panel.results.cli import seed_synthetic_command
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, AuthActions, CountQueries
 
 
-def open_a_submitted_review(app: Flask, client: FlaskClient, panellists: int) -> tuple[int, int]:
+def open_a_submitted_review(
+    app: Flask, client: FlaskClient, count_queries: CountQueries, panellists: int
+) -> tuple[int, int]:
     """Seed a round with every review submitted; return (queries, others shown) for one page."""
     result = app.test_cli_runner().invoke(
         seed_synthetic_command,
@@ -47,16 +47,8 @@ def open_a_submitted_review(app: Flask, client: FlaskClient, panellists: int) ->
     auth.logout()
     assert auth.login(email).status_code == 302
     url = f"/rounds/{round_id}/scoring/{application_id}"
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         page = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert page.status_code == 200
     shown = page.get_data(as_text=True).count('<li class="comment">')
     assert shown == others > 0
@@ -64,9 +56,9 @@ def open_a_submitted_review(app: Flask, client: FlaskClient, panellists: int) ->
 
 
 def test_the_others_reviews_cost_the_same_queries_however_big_the_panel(
-    app: Flask, client: FlaskClient
+    app: Flask, client: FlaskClient, count_queries: CountQueries
 ) -> None:
-    small, shown_small = open_a_submitted_review(app, client, 3)
-    large, shown_large = open_a_submitted_review(app, client, 12)
+    small, shown_small = open_a_submitted_review(app, client, count_queries, 3)
+    large, shown_large = open_a_submitted_review(app, client, count_queries, 12)
     assert shown_large > shown_small
     assert large == small

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from panel.extensions import db
 from panel.models import AuditEvent, Review, ReviewStatus, Score, Stage
-from tests.panel.scoring.conftest import ScoringWorld, create_application, score_data, sign_in_as
+from tests.factories import gen_application
+from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
 
 def url(world: ScoringWorld, n: int = 0) -> str:
@@ -213,7 +214,7 @@ def test_hidden_identity_fields_are_ignored_the_server_decides(
 ) -> None:
     """Item 3: hidden identity fields are ignored; the server decides."""
     pat, olu, _ = world.panellists
-    other_round_app = create_application(world.round, 9)
+    other_round_app = gen_application(world.round, 9)
     sign_in_as(client, pat)
     data = score_data(
         world,
@@ -336,8 +337,8 @@ def test_only_eligible_applications_of_the_round_can_be_scored(
     world: ScoringWorld,
     make_scoring_round,  # type: ignore[no-untyped-def]
 ) -> None:
-    received = create_application(world.round, 7, status="received")
-    ineligible = create_application(world.round, 8, status="ineligible")
+    received = gen_application(world.round, 7, status="received")
+    ineligible = gen_application(world.round, 8, status="ineligible")
     other = make_scoring_round(panellists=0, applications=1)
     sign_in_as(client, world.panellists[0])
     for app_id in (received.id, ineligible.id, other.applications[0].id, 99999):

@@ -1,0 +1,432 @@
+"""A world in which every POST route of the app has something real to act on (item 15).
+
+`build_world` makes one round per stage a route works at, the people who may use each route and
+the objects each one changes; `POSTS` says, for every POST endpoint, who sends it, which objects
+fill its URL, which page shows its form, and what to type into that form. A post is sent as the
+page's own form would send it (lxml reads the form the person sees), with the answers the person
+would add, so with a valid token every route really does its work: tests/security/test_csrf.py
+proves that, then sends the same posts without the token.
+
+Each route changes objects of its own; routes that share a round read its state from the page
+when they post (the adoption form lists whatever is shortlisted by then), so the posts can run
+in any order. A new POST route needs an entry in POSTS, and its objects in `build_world`.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from panel.applications.importer import guess_mapping
+from panel.auth import services as accounts
+from panel.extensions import db
+from panel.models import (
+    Application,
+    Boundary,
+    Conflict,
+    Criterion,
+    FundingRound,
+    RoundMember,
+    Stage,
+    User,
+)
+from panel.models.application import ApplicationImport
+from tests.factories import (
+    PASSWORD,
+    gen_application,
+    gen_boundary,
+    gen_conflict,
+    gen_criterion,
+    gen_decision,
+    gen_import,
+    gen_member,
+    gen_received_application,
+    gen_round,
+    gen_rubric,
+    gen_staff,
+    gen_support,
+    gen_user,
+)
+from tests.panel.applications.conftest import GOOD, HEADERS, csv_bytes, sheet_row
+from tests.worlds import gen_worked_round
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+@dataclass
+class CsrfWorld:
+    """Everything the POST routes act on, by the route that acts on it."""
+
+    people: dict[str, User]  # who posts: "staff", "pat" (a panellist), ... ("anonymous": no one)
+    codesign: FundingRound  # at Co-design; Pat chairs its panel
+    to_edit: Criterion  # proposed by Pat
+    to_remove: Criterion  # proposed by Pat
+    to_support: Criterion  # proposed by Olu
+    supported: Criterion  # proposed by Olu, supported by Pat
+    to_fix: Criterion
+    to_shortlist: Criterion
+    to_comment: Criterion
+    boundary: Boundary
+    applying: FundingRound  # taking applications today
+    to_change: Application
+    to_erase: Application
+    to_withdraw: Application
+    to_map: ApplicationImport  # uploaded by another member of staff
+    to_import: ApplicationImport
+    checking: FundingRound  # at the eligibility check, with an eligibility criterion
+    to_check: Application
+    confirming: FundingRound  # at the eligibility check, with no eligibility criteria
+    to_confirm: Application
+    scoring: FundingRound  # at Scoring; Pat and Olu on its panel
+    to_score: Application  # Pat scores it; staff enter Olu's paper scores for it
+    to_declare: Application  # Pat declares a conflict on it
+    to_record: Application  # staff record a conflict of Olu's on it
+    standing: Conflict  # Olu's declaration, which staff withdraw
+    meeting: FundingRound  # the worked panel at the Panel meeting, a draft decision on B
+    worked: dict[str, Application]  # its applications by letter
+    settings: FundingRound  # at Co-design, for the round's own pages
+    removable: RoundMember  # Rem, on the settings round's panel
+    invite_token: str  # Ivy's set-password link
+
+
+def build_world(staff: User) -> CsrfWorld:
+    """Make every object a POST route acts on, each through tests/factories.py."""
+    names = {
+        "pat": "Pat Panellist",
+        "olu": "Olu Other",
+        "lou": "Lou Leaving",  # signs out
+        "cam": "Cam Changing",  # changes their password
+        "dee": "Dee Deactivated",  # staff deactivate the account
+        "rey": "Rey Relinked",  # staff send a new password link
+        "lin": "Lin Login",  # signs in
+        "nel": "Nel Newmember",  # staff add them to a panel
+        "rem": "Rem Removed",  # staff take them off a panel
+    }
+    people = {key: gen_user(name=name) for key, name in names.items()}
+    people["ivy"] = gen_user(name="Ivy Invited", with_password=False)
+    people["ida"] = gen_staff(name="Ida Importer")
+    people["staff"] = staff
+    pat, olu = people["pat"], people["olu"]
+
+    codesign = gen_round(created_by=staff, slug="csrf-codesign", members=[olu], chair=pat)
+    supported = gen_criterion(codesign, olu, "Olu's idea that Pat supports")
+    gen_support(supported, pat)
+    for title in ("Brings neighbours together", "Value for money"):
+        gen_criterion(codesign, olu, title, shortlisted=True)  # to share weights and adopt
+
+    today = date.today()
+    applying = gen_round(
+        created_by=staff,
+        slug="csrf-apply",
+        stage=Stage.APPLICATIONS,
+        applications_open_on=today - timedelta(days=3),
+        applications_close_on=today + timedelta(days=10),
+    )
+    imported = sheet_row(organisation_name="Imported Group", project_title="Imported project")
+    guessed = guess_mapping(HEADERS)
+
+    checking = gen_round(created_by=staff, slug="csrf-check", stage=Stage.ELIGIBILITY)
+    gen_rubric(checking, staff)
+    confirming = gen_round(created_by=staff, slug="csrf-confirm", stage=Stage.ELIGIBILITY)
+    gen_rubric(confirming, staff, eligibility=())
+
+    scoring = gen_round(created_by=staff, slug="csrf-scoring", stage=Stage.SCORING)
+    gen_member(scoring, pat)
+    gen_member(scoring, olu)
+    gen_rubric(scoring, staff)
+    to_score, to_declare, to_record, recorded = (gen_application(scoring) for _ in range(4))
+
+    worked = gen_worked_round(staff)
+    gen_decision(worked["apps"]["B"], staff, status="draft")
+
+    settings = gen_round(created_by=staff, slug="csrf-settings")
+    invite = accounts.issue_link(user=people["ivy"], purpose="invite", actor=staff)
+    db.session.commit()
+    return CsrfWorld(
+        people=people,
+        codesign=codesign,
+        to_edit=gen_criterion(codesign, pat, "Pat's idea to edit"),
+        to_remove=gen_criterion(codesign, pat, "Pat's idea to remove"),
+        to_support=gen_criterion(codesign, olu, "Olu's idea to support"),
+        supported=supported,
+        to_fix=gen_criterion(codesign, olu, "Olu's idea to fix"),
+        to_shortlist=gen_criterion(codesign, olu, "Olu's idea to shortlist"),
+        to_comment=gen_criterion(codesign, olu, "Olu's idea to comment on"),
+        boundary=gen_boundary(codesign, staff),
+        applying=applying,
+        to_change=gen_received_application(applying),
+        to_erase=gen_received_application(applying),
+        to_withdraw=gen_received_application(applying),
+        to_map=gen_import(applying, people["ida"], headers=HEADERS, rows=[imported]),
+        to_import=gen_import(
+            applying, people["ida"], headers=HEADERS, rows=[imported], mapping=guessed
+        ),
+        checking=checking,
+        to_check=gen_received_application(checking),
+        confirming=confirming,
+        to_confirm=gen_received_application(confirming),
+        scoring=scoring,
+        to_score=to_score,
+        to_declare=to_declare,
+        to_record=to_record,
+        standing=gen_conflict(recorded, olu),
+        meeting=worked["round"],
+        worked=worked["apps"],
+        settings=settings,
+        removable=gen_member(settings, people["rem"]),
+        invite_token=invite.token,
+    )
+
+
+# --------------------------------------------------------------------------- what each route posts
+
+Seen = MultiDict  # what the page's form would send, by field name
+Fill = Callable[[CsrfWorld, Seen, list[str]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Post:
+    """How one POST route is used: by whom, on what, from which page, typing what.
+
+    `fill(world, values, names)` gets what the page's form would send and the names of all its
+    fields, and returns the answers the person types (replacing what was there).
+    `effect` is how a successful post shows: "database" (a row changes), "signed in", or
+    "redirect" (the export route only redirects to the download).
+    """
+
+    who: str
+    args: Callable[[CsrfWorld], dict[str, Any]]
+    page: str | None = None  # the endpoint of the page with the form; None: the route's own GET
+    fill: Fill | None = None
+    effect: str = "database"
+
+
+def typed(**answers: Any) -> Fill:
+    """The same answers whatever the page shows."""
+    return lambda world, values, names: dict(answers)
+
+
+def each(prefix: str, value: str, **answers: Any) -> Fill:
+    """`value` in every field whose name starts with `prefix`, and the other answers."""
+
+    def fill(world: CsrfWorld, values: Seen, names: list[str]) -> dict[str, Any]:
+        return {**{n: value for n in names if n.startswith(prefix)}, **answers}
+
+    return fill
+
+
+def first_gets_all(prefix: str, **each_field: str) -> Fill:
+    """All 100 points to the first field named `prefix...`, 0 to the others (weights), however
+    many there are by then; and each field starting with a keyword's name gets its value."""
+
+    def fill(world: CsrfWorld, values: Seen, names: list[str]) -> dict[str, Any]:
+        fields = [n for n in names if n.startswith(prefix)]
+        points = {n: "100" if i == 0 else "0" for i, n in enumerate(fields)}
+        typed = {n: v for p, v in each_field.items() for n in names if n.startswith(p)}
+        return {**points, **typed}
+
+    return fill
+
+
+def _upload(world: CsrfWorld, values: Seen, names: list[str]) -> dict[str, Any]:
+    row = sheet_row(organisation_name="Uploaded Group", project_title="Uploaded project")
+    return {"file": (io.BytesIO(csv_bytes([row])), "applications.csv")}
+
+
+def _round(attr: str) -> Callable[[CsrfWorld], dict[str, Any]]:
+    return lambda w: {"round_id": getattr(w, attr).id}
+
+
+def _in(round_attr: str, **objects: str) -> Callable[[CsrfWorld], dict[str, Any]]:
+    """The round's id, and each URL argument's object by its attribute of the world."""
+    return lambda w: {
+        "round_id": getattr(w, round_attr).id,
+        **{arg: getattr(w, attr).id for arg, attr in objects.items()},
+    }
+
+
+def _worked(letter: str) -> Callable[[CsrfWorld], dict[str, Any]]:
+    return lambda w: {"round_id": w.meeting.id, "application_id": w.worked[letter].id}
+
+
+WORDING = {"title": "Our new idea", "description": "What it means.", "kind": "scored"}
+LEVELS = {f"level_{n}": f"What a {n} looks like" for n in range(6)}
+
+POSTS: dict[str, Post] = {
+    # ------------------------------------------------------------------ signing in, people
+    "auth.login": Post(
+        "anonymous",
+        lambda w: {},
+        fill=lambda w, v, n: {"email": w.people["lin"].email, "password": PASSWORD},
+        effect="signed in",
+    ),
+    "auth.logout": Post("lou", lambda w: {}, page="rounds.home"),
+    "auth.set_password": Post(
+        "anonymous",
+        lambda w: {"token": w.invite_token},
+        fill=typed(password=NEW_PASSWORD, confirm=NEW_PASSWORD),
+    ),
+    "auth.change_password": Post(
+        "cam",
+        lambda w: {},
+        fill=typed(current=PASSWORD, password=NEW_PASSWORD, confirm=NEW_PASSWORD),
+    ),
+    "auth.new_person": Post(
+        "staff",
+        lambda w: {},
+        fill=typed(display_name="Nia New", email="nia.new@example.org", role="resident"),
+    ),
+    "auth.reissue_link": Post(
+        "staff", lambda w: {"user_id": w.people["rey"].id}, page="auth.person"
+    ),
+    "auth.set_active": Post("staff", lambda w: {"user_id": w.people["dee"].id}, page="auth.person"),
+    # ------------------------------------------------------------------ the round and its panel
+    "rounds.new_round": Post(
+        "staff",
+        lambda w: {},
+        fill=typed(
+            name="Summer fund",
+            fund_name="Community Fund",
+            budget="£9,000",
+            min_award="£250",
+            max_award="£2,000",
+            scale="0-5",
+            quorum="3",
+        ),
+    ),  # fmt: skip
+    "rounds.edit_round": Post("staff", _round("settings"), fill=typed(name="Settings renamed")),
+    "rounds.advance_stage": Post("staff", _round("settings"), page="rounds.detail"),
+    "rounds.panel": Post(
+        "staff",
+        _round("settings"),
+        fill=lambda w, v, n: {"user_id": str(w.people["nel"].id), "role": "panellist"},
+    ),
+    "rounds.remove_member": Post(
+        "staff", _in("settings", member_id="removable"), page="rounds.panel"
+    ),
+    # ------------------------------------------------------------------ co-design
+    "codesign.propose": Post("pat", _round("codesign"), fill=typed(**WORDING, **LEVELS)),
+    "codesign.edit": Post(
+        "pat", _in("codesign", criterion_id="to_edit"), fill=typed(description="Now clearer.")
+    ),
+    "codesign.remove": Post("pat", _in("codesign", criterion_id="to_remove")),
+    "codesign.comment": Post(
+        "pat",
+        _in("codesign", criterion_id="to_comment"),
+        page="codesign.criterion",
+        fill=typed(body="I like this one."),
+    ),
+    "codesign.support": Post(
+        "pat", _in("codesign", criterion_id="to_support"), page="codesign.criterion"
+    ),
+    "codesign.withdraw": Post(
+        "pat", _in("codesign", criterion_id="supported"), page="codesign.criterion"
+    ),
+    "codesign.weights": Post("pat", _round("codesign"), fill=first_gets_all("share_")),
+    "codesign.adopt": Post(
+        "pat", _round("codesign"), fill=first_gets_all("weight_", reason_="Agreed at the meeting")
+    ),
+    "codesign.fix": Post(
+        "staff", _in("codesign", criterion_id="to_fix"), fill=typed(reason="The funder says so")
+    ),
+    "codesign.shortlist": Post(
+        "staff", _in("codesign", criterion_id="to_shortlist"), page="codesign.criterion"
+    ),
+    "codesign.boundaries": Post(
+        "staff", _round("codesign"), fill=typed(title="No loans", reason="set by the board")
+    ),
+    "codesign.remove_boundary": Post(
+        "staff", _in("codesign", boundary_id="boundary"), fill=typed(reason="No longer fixed")
+    ),
+    "codesign.copy": Post(
+        "staff",
+        _round("codesign"),
+        fill=lambda w, v, n: {"source": str(w.scoring.id), "what": "adopted"},
+    ),
+    # ------------------------------------------------------------------ applications
+    "applications.apply": Post(
+        "anonymous",
+        lambda w: {"slug": w.applying.slug},
+        fill=typed(**{**GOOD, "organisation_name": "Applied Group"}),
+    ),
+    "applications.edit": Post(
+        "staff", _in("applying", application_id="to_change"), fill=typed(location="Westfield")
+    ),
+    "applications.erase": Post("staff", _in("applying", application_id="to_erase")),
+    "applications.withdraw": Post(
+        "staff",
+        _in("applying", application_id="to_withdraw"),
+        fill=typed(reason="The group asked us to"),
+    ),
+    "applications.upload": Post("staff", _round("applying"), fill=_upload),
+    "applications.columns": Post(
+        "staff",
+        _in("applying", import_id="to_map"),
+        fill=lambda w, v, n: {key: str(i) for key, i in guess_mapping(HEADERS).items()},
+    ),
+    "applications.run_import": Post(
+        "staff", _in("applying", import_id="to_import"), page="applications.preview"
+    ),
+    "applications.check": Post(
+        "staff", _in("checking", application_id="to_check"), fill=each("result_", "pass")
+    ),
+    "applications.confirm": Post(
+        "staff", _in("confirming", application_id="to_confirm"), page="applications.eligibility"
+    ),
+    # ------------------------------------------------------------------ scoring
+    "scoring.score": Post(
+        "pat", _in("scoring", application_id="to_score"), fill=each("score_", "3", action="draft")
+    ),
+    "scoring.declare_conflict": Post(
+        "pat", _in("scoring", application_id="to_declare"), fill=typed(kind="member")
+    ),
+    "scoring.enter_for": Post(
+        "staff",
+        lambda w: {
+            "round_id": w.scoring.id,
+            "application_id": w.to_score.id,
+            "user_id": w.people["olu"].id,
+        },
+        fill=each("score_", "4", action="draft"),
+    ),
+    "scoring.conflicts": Post(
+        "staff",
+        _round("scoring"),
+        fill=lambda w, v, n: {
+            "panellist_id": str(w.people["olu"].id),
+            "application_id": str(w.to_record.id),
+            "kind": "member",
+        },
+    ),
+    "scoring.withdraw_conflict": Post(
+        "staff", _in("scoring", conflict_id="standing"), fill=typed(reason="Recorded by mistake")
+    ),
+    # ------------------------------------------------------------------ the panel meeting
+    "results.method": Post("staff", _round("meeting"), fill=typed(min_percent="10")),
+    "results.meeting_note": Post("staff", _worked("C"), fill=typed(body="Strong support.")),
+    "results.decide": Post(
+        "staff",
+        _worked("A"),
+        fill=typed(outcome="decline", reason="Others were stronger this time"),
+    ),
+    "results.suggest": Post("staff", _round("meeting"), page="results.decision_list"),
+    "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
+    "results.lottery": Post(
+        "staff",
+        _round("meeting"),
+        fill=lambda w, v, n: {
+            "seed": "HA-fund-2026",
+            "reference": [w.worked["D"].reference, w.worked["E"].reference],
+        },
+    ),
+    "results.start_export": Post(
+        "staff",
+        _round("meeting"),
+        page="results.export_page",
+        fill=typed(fmt="csv"),
+        effect="redirect",
+    ),
+}
