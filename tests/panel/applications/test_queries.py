@@ -5,7 +5,7 @@ from collections.abc import Callable
 from panel.applications import queries
 from panel.extensions import db
 from panel.models import Application, ApplicationStatus, FundingRound, Review, User
-from tests.panel.scoring.conftest import create_application, create_rubric
+from tests.factories import gen_application, gen_rubric
 
 
 def a_round_of_every_status(
@@ -15,13 +15,13 @@ def a_round_of_every_status(
     round_ = make_round()
     other = make_round()
     apps = {
-        "eligible_b": create_application(round_, 2, status=ApplicationStatus.ELIGIBLE),
-        "eligible_a": create_application(round_, 1, status=ApplicationStatus.ELIGIBLE),
-        "received": create_application(round_, 3, status=ApplicationStatus.RECEIVED),
-        "ineligible": create_application(round_, 4, status=ApplicationStatus.INELIGIBLE),
-        "withdrawn": create_application(round_, 5, status=ApplicationStatus.WITHDRAWN),
+        "eligible_b": gen_application(round_, 2, status=ApplicationStatus.ELIGIBLE),
+        "eligible_a": gen_application(round_, 1, status=ApplicationStatus.ELIGIBLE),
+        "received": gen_application(round_, 3, status=ApplicationStatus.RECEIVED),
+        "ineligible": gen_application(round_, 4, status=ApplicationStatus.INELIGIBLE),
+        "withdrawn": gen_application(round_, 5, status=ApplicationStatus.WITHDRAWN),
     }
-    elsewhere = create_application(other, 1, status=ApplicationStatus.ELIGIBLE)
+    elsewhere = gen_application(other, 1, status=ApplicationStatus.ELIGIBLE)
     return round_, apps, elsewhere
 
 
@@ -61,7 +61,7 @@ def test_the_query_can_be_extended_by_its_callers(
         apps["eligible_b"].reference,
     ]
     # A join keeps the rule: a review of an ineligible application is not picked up.
-    rubric = create_rubric(round_, staff)
+    rubric = gen_rubric(round_, staff)
     for application in (apps["eligible_a"], apps["ineligible"]):
         db.session.add(
             Review(
