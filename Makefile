@@ -33,6 +33,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict criteria/
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -1,6 +1,5 @@
 """App-wide web behaviour: access enforcement, sign-in, headers, errors, template helpers."""
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
@@ -13,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from panel.access import enforce_policy
 from panel.extensions import db, login_manager
-from panel.models.types import UK
+from panel.models.types import uk_date, uk_datetime
 from panel.money import format_pence
 
 CSP = "; ".join(
@@ -161,24 +160,6 @@ def unexpected_error(error: Exception) -> Any:
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise error
     return render_error(500), 500
-
-
-def uk_date(value: date | datetime | None) -> str:
-    """A date as people in the UK write it: 5 March 2026."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(UK)
-    return f"{value.day} {value:%B %Y}"
-
-
-def uk_datetime(value: datetime | None) -> str:
-    """A moment in UK time: 5 March 2026 at 2:05pm."""
-    if value is None:
-        return ""
-    local = value.astimezone(UK)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def _stage_labels() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and UK time in one place: today, end of day, in words."""
 
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -44,3 +44,21 @@ def end_of_uk_day(day: date) -> datetime:
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """A date as people in the UK write it: 5 March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """A moment in UK time: 5 March 2026 at 2:05pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"

@@ -6,7 +6,7 @@ Templates are given what this module decides, so none of them tests a stage's na
 from typing import NamedTuple
 
 from panel.models import FundingRound, Stage
-from panel.web import uk_date, uk_datetime
+from panel.models.types import uk_date, uk_datetime
 
 
 class StageStep(NamedTuple):
