@@ -1,7 +1,7 @@
 """App-wide web behaviour: access enforcement, sign-in, headers, errors, template helpers."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_login import current_user
@@ -15,6 +15,9 @@ from panel.access import enforce_policy
 from panel.extensions import db, login_manager
 from panel.models.types import UK
 from panel.money import format_pence
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
 
 CSP = "; ".join(
     [
@@ -124,7 +127,8 @@ def csrf_failed(error: CSRFError) -> Any:
         except RefusedWrite:
             db.session.rollback()
             return render_error(400), 400
-        response = current_app.make_response(result)
+        # The app's views are all synchronous: none returns an awaitable.
+        response = current_app.make_response(cast("ResponseReturnValue", result))
         if response.status_code < 400:
             # The view did not re-render a form; never let it pass as a success.
             return render_error(400), 400
