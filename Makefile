@@ -1,6 +1,6 @@
 # Grant Panel: two commands for a newcomer.
 #   make run   - set up .venv, migrate, add the demo on first run, serve http://127.0.0.1:5000
-#   make test  - lint, type-check the scoring engine, and run every test
+#   make test  - lint, type-check the scoring engine and the app, and run every test
 #   make test-fast - the same lint and checks, then every test but the browser and slow ones
 # TEST_DATABASE_URL=postgresql+psycopg://... make test  runs the same suite on PostgreSQL.
 
@@ -33,6 +33,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict criteria/
+	$(BIN)/mypy panel/
 	$(BIN)/lint-imports
 
 test: lint

@@ -44,7 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Trust X-Forwarded-* only from the configured number of proxies in front of us.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the documented way to wrap it
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
 

@@ -10,17 +10,28 @@ Policies:
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from panel.extensions import db
-from panel.panels import membership  # the one query; views may import it from here
+from panel.panels import membership as membership  # the one query; views may import it here
+
+if TYPE_CHECKING:
+    from panel.models import FundingRound
 
 POLICIES = ("public", "anonymous", "signed_in", "staff", "member")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _InARound(Protocol):
+    @property
+    def round_id(self) -> int: ...
+
+
+InARound = TypeVar("InARound", bound=_InARound)
 
 
 def policy(name: str) -> Callable[[F], F]:
@@ -29,7 +40,7 @@ def policy(name: str) -> Callable[[F], F]:
         raise ValueError(f"unknown access policy {name!r}")
 
     def decorate(view: F) -> F:
-        view.access_policy = name  # type: ignore[attr-defined]
+        view.access_policy = name  # type: ignore[attr-defined]  # read back by policy_of
         return view
 
     return decorate
@@ -63,7 +74,7 @@ def enforce_policy() -> Response | None:
     return None
 
 
-def round_for_member(round_id: int) -> Any:
+def round_for_member(round_id: int) -> "FundingRound":
     """Load a round the user may see (staff: any; residents: their current panels), or 404."""
     from panel.models import FundingRound
 
@@ -76,7 +87,7 @@ def round_for_member(round_id: int) -> Any:
     return round_
 
 
-def round_or_404(round_id: int) -> Any:
+def round_or_404(round_id: int) -> "FundingRound":
     """Load a round by id for a staff view (the policy has already checked the role), or 404."""
     from panel.models import FundingRound
 
@@ -86,7 +97,7 @@ def round_or_404(round_id: int) -> Any:
     return round_
 
 
-def in_round_or_404(model: Any, object_id: int, round_: Any) -> Any:
+def in_round_or_404(model: type[InARound], object_id: int, round_: "FundingRound") -> InARound:
     """Load an object that must belong to `round_` (by its round_id), or 404: never another's."""
     found = db.session.get(model, object_id)
     if found is None or found.round_id != round_.id:

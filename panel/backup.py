@@ -75,7 +75,8 @@ def is_empty(database_url: str) -> bool:
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("user_account"):
                 return True
-            return conn.execute(sa.text("SELECT COUNT(*) FROM user_account")).scalar_one() == 0
+            count: int = conn.execute(sa.text("SELECT COUNT(*) FROM user_account")).scalar_one()
+            return count == 0
     finally:
         engine.dispose()
 

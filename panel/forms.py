@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
+from wtforms import SelectChoice, StringField  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
 from wtforms.validators import ValidationError
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
@@ -11,6 +11,8 @@ from panel.money import NotAnAmount, parse_pounds, pence_to_input
 
 class PoundsField(StringField):
     """An amount typed in pounds ("£1,250.50"), held as integer pence in `.data`."""
+
+    data: int | None  # type: ignore[assignment]  # pence, where StringField holds text
 
     def __init__(self, *args: Any, required_message: str = "Enter an amount", **kwargs: Any):
         super().__init__(*args, **kwargs)

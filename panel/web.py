@@ -1,6 +1,6 @@
 """App-wide web behaviour: access enforcement, sign-in, headers, errors, template helpers."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_login import current_user
@@ -14,6 +14,9 @@ from panel.access import enforce_policy
 from panel.extensions import db, login_manager
 from panel.models.types import uk_date, uk_datetime
 from panel.money import format_pence
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
 
 CSP = "; ".join(
     [
@@ -123,7 +126,8 @@ def csrf_failed(error: CSRFError) -> Any:
         except RefusedWrite:
             db.session.rollback()
             return render_error(400), 400
-        response = current_app.make_response(result)
+        # The app's views are all synchronous: none returns an awaitable.
+        response = current_app.make_response(cast("ResponseReturnValue", result))
         if response.status_code < 400:
             # The view did not re-render a form; never let it pass as a success.
             return render_error(400), 400

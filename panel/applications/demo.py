@@ -17,7 +17,9 @@ from panel.rounds.services import advance_stage
 
 # (organisation, type, number, contact, email, phone, postcode, title, summary, spend on,
 #  amount, people, where, source, failed: None or (criterion words, note))
-Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str, str, tuple | None]
+Row = tuple[
+    str, str, str, str, str, str, str, str, str, str, str, str, str, str, tuple[str, str] | None
+]
 
 OUTSIDE = (
     "neighbourhood",

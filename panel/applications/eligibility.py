@@ -187,11 +187,12 @@ def failed_reasons(
 
 
 def _count(round_: FundingRound, *statuses: str) -> int:
-    return db.session.execute(
+    count: int = db.session.execute(
         db.select(func.count(Application.id)).where(
             Application.round_id == round_.id, Application.status.in_(statuses)
         )
     ).scalar_one()
+    return count
 
 
 @stage_check(Stage.ELIGIBILITY)

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import HiddenInput
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
@@ -82,7 +83,7 @@ class ApplyForm(AnswersForm):
 
 
 class EditForm(AnswersForm):
-    version = IntegerField(widget=HiddenField.widget)
+    version = IntegerField(widget=HiddenInput())
 
 
 class WithdrawForm(FlaskForm):

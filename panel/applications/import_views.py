@@ -1,6 +1,6 @@
 """Staff's import of applications from a spreadsheet: upload, match columns, preview, import."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,11 +13,14 @@ from panel.extensions import db
 from panel.models import FundingRound
 from panel.models.application import ApplicationImport
 
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload_or_404(round_: FundingRound, import_id: int) -> ApplicationImport:
-    return in_round_or_404(ApplicationImport, import_id, round_)  # type: ignore[no-any-return]
+    return in_round_or_404(ApplicationImport, import_id, round_)
 
 
 @bp.route("/rounds/<int:round_id>/applications/import", methods=["GET", "POST"])
@@ -26,7 +29,7 @@ def upload(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = UploadForm()
     if form.validate_on_submit():
-        file = form.file.data
+        file = cast("FileStorage", form.file.data)  # FileRequired: there is one
         try:
             sheet = spreadsheet.read_upload(file.filename or "", file.read())
             staged = importer.stage_upload(
@@ -75,6 +78,7 @@ def columns(round_id: int, import_id: int) -> Any:
     form = columns_form(staged.headers, staged.mapping)
     pending = importer.still_pending(staged)
     if pending and form.validate_on_submit():
+        # columns_form() builds its class per upload and returns it as a FlaskForm.
         importer.set_mapping(upload=staged, mapping=form.mapping())  # type: ignore[attr-defined]
         db.session.commit()
         flash("The columns have been matched. Check the rows below.", "success")

@@ -56,7 +56,7 @@ def is_open(round_: FundingRound, today: date | None = None) -> bool:
 def rate_limited(*, address: str, limit: int = RATE_LIMIT_PER_HOUR) -> bool:
     """True when this address has sent `limit` applications in the last hour."""
     since = utcnow() - timedelta(hours=1)
-    count = db.session.execute(
+    count: int = db.session.execute(
         db.select(func.count(ApplicationAttempt.id)).where(
             ApplicationAttempt.address == address[:64], ApplicationAttempt.at >= since
         )

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -25,6 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean_text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_ROWS = 2000
 MAX_COLUMNS = 50
@@ -281,7 +284,7 @@ HELP = {
 def template_workbook() -> bytes:
     """An empty .xlsx with the right headings and a help sheet."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast("Worksheet", workbook.active)  # a new workbook's one sheet
     sheet.title = "Applications"
     for column, spec in enumerate(FIELDS, start=1):
         cell = sheet.cell(row=1, column=column)

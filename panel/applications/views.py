@@ -3,7 +3,7 @@
 The public form is in public_views.py, the spreadsheet import in import_views.py.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -34,7 +34,7 @@ from panel.models import Application, ApplicationStatus, AuditEvent, FundingRoun
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
-    return in_round_or_404(Application, application_id, round_)  # type: ignore[no-any-return]
+    return in_round_or_404(Application, application_id, round_)
 
 
 @bp.app_context_processor
@@ -175,7 +175,9 @@ def withdraw(round_id: int, application_id: int) -> Any:
     form = WithdrawForm()
     if application.status != ApplicationStatus.WITHDRAWN and form.validate_on_submit():
         try:
-            changes.withdraw(application=application, reason=form.reason.data, actor=current_user)
+            changes.withdraw(
+                application=application, reason=cast(str, form.reason.data), actor=current_user
+            )
         except services.ApplicationError as exc:
             form.reason.errors = [str(exc)]
         else:
@@ -248,7 +250,7 @@ def check(round_id: int, application_id: int) -> Any:
             outcome = record_checks(
                 application=application,
                 round_=round_,
-                results=form.results(),  # type: ignore[attr-defined]
+                results=form.results(),  # type: ignore[attr-defined]  # eligibility_form()'s class
                 actor=current_user,
             )
         except services.ApplicationError as exc:

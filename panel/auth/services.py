@@ -154,7 +154,7 @@ def issue_link(*, user: User, purpose: str, actor: User | None) -> IssuedLink:
 
 def link_for_token(token: str) -> PasswordLink:
     """The live link for a token, or LinkInvalid (unknown, used or expired look the same)."""
-    link = db.session.execute(
+    link: PasswordLink | None = db.session.execute(
         db.select(PasswordLink).where(PasswordLink.token_hash == _hash_token(token))
     ).scalar_one_or_none()
     if link is None or link.used_at is not None or link.expires_at <= utcnow():

@@ -1,6 +1,6 @@
 """Sign-in, sign-out, password links, and the staff's people pages."""
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -48,7 +48,9 @@ def login() -> Any:
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(
-                email=form.email.data, password=form.password.data, address=client_address()
+                email=cast(str, form.email.data),
+                password=cast(str, form.password.data),
+                address=client_address(),
             )
         except accounts.AccountError as exc:
             db.session.commit()  # keep the failure row that throttling counts
@@ -85,7 +87,7 @@ def set_password(token: str) -> Any:
     user = link.user
     form = SetPasswordForm(email=user.email, name=user.display_name)
     if form.validate_on_submit():
-        accounts.set_password(user=user, password=form.password.data, link=link)
+        accounts.set_password(user=user, password=cast(str, form.password.data), link=link)
         db.session.commit()
         logout_user()
         login_user(user)
@@ -100,11 +102,11 @@ def set_password(token: str) -> Any:
 def change_password() -> Any:
     form = ChangePasswordForm(email=current_user.email, name=current_user.display_name)
     if form.validate_on_submit():
-        ok, _ = verify_password(current_user.password_hash, form.current.data)
+        ok, _ = verify_password(current_user.password_hash, cast(str, form.current.data))
         if not ok:
             form.current.errors = ["Your current password is not right"]
         else:
-            accounts.set_password(user=current_user, password=form.password.data)
+            accounts.set_password(user=current_user, password=cast(str, form.password.data))
             db.session.commit()
             login_user(current_user._get_current_object())  # this device stays signed in
             flash("Your password has been changed. Other devices have been signed out.", "success")
@@ -128,8 +130,8 @@ def new_person() -> Any:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                email=form.email.data,
-                display_name=form.display_name.data,
+                email=cast(str, form.email.data),
+                display_name=cast(str, form.display_name.data),
                 role=Role(form.role.data),
                 actor=current_user,
             )

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -50,7 +50,7 @@ def _in(values: type[StrEnum]) -> str:
     return ", ".join(f"'{v.value}'" for v in values)
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("round_id", "number"),
@@ -100,7 +100,7 @@ class Application(db.Model):
         return ORGANISATION_TYPE_LABELS[OrganisationType(self.organisation_type)]
 
 
-class EligibilityCheck(db.Model):
+class EligibilityCheck(Model):
     """Staff's pass or fail of one application against one adopted eligibility criterion."""
 
     __tablename__ = "eligibility_check"
@@ -125,7 +125,7 @@ class EligibilityCheck(db.Model):
     checked_by: Mapped[User] = relationship()
 
 
-class ApplicationImport(db.Model):
+class ApplicationImport(Model):
     """An uploaded spreadsheet between upload and import, kept in the database (not on disk).
 
     `rows` holds the parsed cells as text; it is emptied once the import runs or is abandoned,
@@ -156,7 +156,7 @@ class ApplicationImport(db.Model):
     imported_count: Mapped[int | None] = mapped_column(default=None)
 
 
-class ApplicationAttempt(db.Model):
+class ApplicationAttempt(Model):
     """One application sent through the public form, by client address, for the rate limit.
 
     Kept in the database so the limit holds across every web worker.

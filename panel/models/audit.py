@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
 
-class PasswordLink(db.Model):
+class PasswordLink(Model):
     __tablename__ = "password_link"
     __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="purpose_known"),)
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -28,7 +28,7 @@ CONFLICT_KIND_LABELS = {
 }
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     __tablename__ = "conflict"
     __table_args__ = (
         CheckConstraint(

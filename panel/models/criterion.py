@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -21,7 +21,7 @@ class CriterionKind(StrEnum):
     ELIGIBILITY = "eligibility"
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     __tablename__ = "criterion"
     __table_args__ = (
         CheckConstraint("kind IN ('scored', 'eligibility')", name="kind_known"),
@@ -71,7 +71,7 @@ class Criterion(db.Model):
     )
 
 
-class CriterionVersion(db.Model):
+class CriterionVersion(Model):
     """The wording of a criterion as it stood after each edit (number 1 is the proposal)."""
 
     __tablename__ = "criterion_version"
@@ -92,7 +92,7 @@ class CriterionVersion(db.Model):
     edited_by: Mapped[User] = relationship()
 
 
-class CriterionComment(db.Model):
+class CriterionComment(Model):
     __tablename__ = "criterion_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +107,7 @@ class CriterionComment(db.Model):
     author: Mapped[User] = relationship()
 
 
-class CriterionSupport(db.Model):
+class CriterionSupport(Model):
     """One member's support for a criterion; withdrawing keeps the row (withdrawn_at)."""
 
     __tablename__ = "criterion_support"
@@ -122,7 +122,7 @@ class CriterionSupport(db.Model):
     user: Mapped[User] = relationship()
 
 
-class WeightShare(db.Model):
+class WeightShare(Model):
     """The points (out of 100) one member gives one shortlisted scored criterion."""
 
     __tablename__ = "weight_share"
@@ -141,7 +141,7 @@ class WeightShare(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Boundary(db.Model):
+class Boundary(Model):
     """A non-negotiable of the round that is not a criterion (e.g. the award range)."""
 
     __tablename__ = "boundary"

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -36,7 +36,7 @@ OUTCOME_LABELS = {
 }
 
 
-class Decision(db.Model):
+class Decision(Model):
     """What was decided for one application, and why (in words written for the applicant)."""
 
     __tablename__ = "decision"
@@ -73,7 +73,7 @@ class Decision(db.Model):
         return OUTCOME_LABELS[Outcome(self.outcome)]
 
 
-class MeetingNote(db.Model):
+class MeetingNote(Model):
     """The panel meeting's note on one application."""
 
     __tablename__ = "meeting_note"
@@ -90,7 +90,7 @@ class MeetingNote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LotteryDraw(db.Model):
+class LotteryDraw(Model):
     """A seeded draw among tied applications; the seed is recorded first so anyone can repeat it."""
 
     __tablename__ = "lottery_draw"
@@ -106,7 +106,7 @@ class LotteryDraw(db.Model):
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ExportJob(db.Model):
+class ExportJob(Model):
     """A long export made in the background; its state lives here so any worker can serve it."""
 
     __tablename__ = "export_job"

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -49,7 +49,7 @@ class PanelRole(StrEnum):
     CHAIR = "chair"
 
 
-class FundingRound(db.Model):
+class FundingRound(Model):
     __tablename__ = "funding_round"
     __table_args__ = (
         CheckConstraint(f"stage IN ({_STAGE_SQL})", name="stage_known"),
@@ -112,7 +112,7 @@ class FundingRound(db.Model):
         return f"<FundingRound {self.slug} {self.stage}>"
 
 
-class RoundMember(db.Model):
+class RoundMember(Model):
     """A resident on a round's panel. Removal keeps the row (removed_at) for the history."""
 
     __tablename__ = "round_member"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     __tablename__ = "login_failure"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
@@ -16,7 +16,7 @@ class ReviewStatus(StrEnum):
     SUBMITTED = "submitted"
 
 
-class Review(db.Model):
+class Review(Model):
     __tablename__ = "review"
     __table_args__ = (
         # One review per panellist per application.
@@ -56,7 +56,7 @@ class Review(db.Model):
     scores: Mapped[list["Score"]] = relationship(back_populates="review", order_by="Score.id")
 
 
-class Score(db.Model):
+class Score(Model):
     __tablename__ = "score"
     __table_args__ = (
         # One score per review per criterion.

@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
+from panel.extensions import Model
 from panel.models.types import UTCDateTime, utcnow
 from panel.models.user import User
 
 
-class Rubric(db.Model):
+class Rubric(Model):
     __tablename__ = "rubric"
     __table_args__ = (
         UniqueConstraint("round_id", "version"),
@@ -41,7 +41,7 @@ class Rubric(db.Model):
         return [c for c in self.criteria if c.kind == "eligibility"]
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(Model):
     __tablename__ = "rubric_criterion"
     __table_args__ = (
         UniqueConstraint("rubric_id", "position"),

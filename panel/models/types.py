@@ -1,7 +1,6 @@
 """Column types shared by the models, and UK time in one place: today, end of day, in words."""
 
 from datetime import UTC, date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Dialect
@@ -21,7 +20,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("UTCDateTime needs a timezone-aware datetime")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC)

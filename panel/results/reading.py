@@ -46,7 +46,7 @@ def _packs(scored: list[RubricCriterion]) -> list[list[RubricCriterion]]:
     return [scored[i : i + PER_PACK] for i in range(0, len(scored), PER_PACK)]
 
 
-def raw_rows(query: Any) -> list[Any]:
+def raw_rows(query: Any) -> Sequence[Any]:
     """Run a select through the driver's own cursor (no Row object per result row).
 
     Only for statements without user input (int ids and fixed words): the values are rendered
@@ -57,7 +57,7 @@ def raw_rows(query: Any) -> list[Any]:
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()  # type: ignore[no-any-return]
+        return cursor.fetchall()
     finally:
         cursor.close()
 
@@ -125,7 +125,7 @@ def read_reviews(
     else:
         widths = [len(pack) for pack in packs]
         for review_id, version, application_id, panellist_id, *totals in fetched:
-            values = b"".join(map(_unpack, totals, widths))
+            values: Sequence[int | None] = b"".join(map(_unpack, totals, widths))
             found[review_id] = (version, application_id, panellist_id, values)
     partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
     if partial:

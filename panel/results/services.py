@@ -85,6 +85,7 @@ class RoundResults:
     def sheet_scores(self) -> dict[int, float]:
         """Each counted review's sheet score, by review id, worked out by the engine's rules."""
         rules = compile_rules(engine_criteria(self.rubric), self.result.scale)
+        # A counted review has every score: no None among them.
         return {i: rules.score(self.reviews[i][3]) for i in self.counted}  # type: ignore[arg-type]
 
 
@@ -93,11 +94,11 @@ def engine_settings(round_: FundingRound) -> criteria.Settings:
     return criteria.Settings(
         quorum=round_.quorum,
         calibrate=round_.calibrate or round_.rank_by == "calibrated",
-        rank_by=round_.rank_by,  # type: ignore[arg-type]
+        rank_by=round_.rank_by,  # type: ignore[arg-type]  # CHECK constraint: a RankBy
         sd_flag=Decimal(round_.sd_flag_percent) / 100,
         range_flag=Decimal(round_.range_flag_percent) / 100,
         min_percent=Decimal(round_.min_percent),
-        policy=round_.allocation_policy,  # type: ignore[arg-type]
+        policy=round_.allocation_policy,  # type: ignore[arg-type]  # CHECK constraint: a Policy
     )
 
 

@@ -1,7 +1,7 @@
 """Results, the panel meeting agenda and notes, decisions, the lottery and method settings."""
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -308,7 +308,7 @@ def decide(round_id: int, application_id: int) -> Any:
                 application=app,
                 outcome=Outcome(form.outcome.data),
                 amount_pence=form.amount.data,
-                reason=form.reason.data,
+                reason=cast(str, form.reason.data),
                 actor=current_user,
                 expected_version=int(form.version.data) if form.version.data else None,
                 over_budget_ok=bool(form.over_budget_ok.data),
@@ -389,7 +389,7 @@ def lottery(round_id: int) -> Any:
         try:
             draw = decisions.draw_lottery(
                 round_=round_,
-                seed=form.seed.data,
+                seed=cast(str, form.seed.data),
                 references=[r for r in chosen if r in found.applications],
                 actor=current_user,
             )

@@ -1,6 +1,6 @@
 """Forms for setting up a round and its panel."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -129,18 +129,19 @@ class RoundForm(FlaskForm):
 
     def details(self) -> RoundDetails:
         """The round's settings as typed; scoring closes at the end of the chosen UK day."""
+        # Called once the form has validated: its required fields all hold a value.
         low, high = self.scale_bounds()
         deadline = self.scoring_deadline.data
         return RoundDetails(
-            name=self.name.data,
+            name=cast(str, self.name.data),
             description=self.description.data or "",
-            fund_name=self.fund_name.data,
-            budget_pence=self.budget.data,
-            min_award_pence=self.min_award.data,
-            max_award_pence=self.max_award.data,
+            fund_name=cast(str, self.fund_name.data),
+            budget_pence=cast(int, self.budget.data),
+            min_award_pence=cast(int, self.min_award.data),
+            max_award_pence=cast(int, self.max_award.data),
             scale_min=low,
             scale_max=high,
-            quorum=self.quorum.data,
+            quorum=cast(int, self.quorum.data),
             applications_open_on=self.applications_open_on.data,
             applications_close_on=self.applications_close_on.data,
             scoring_deadline=end_of_uk_day(deadline) if deadline else None,

@@ -82,7 +82,7 @@ def advance_stage(round_id: int) -> Any:
     form = StageForm()
     if form.validate_on_submit():
         try:
-            expected = Stage(form.expected.data)
+            expected = Stage(form.expected.data)  # type: ignore[arg-type]  # None: ValueError too
         except ValueError:
             abort(400)
         try:

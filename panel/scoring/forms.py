@@ -1,7 +1,7 @@
 """Scoring forms. The review form is built from the rubric's rows: one field per criterion."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -86,7 +86,7 @@ class ReviewFormBase(FlaskForm):
         return self.action.data == "submit"
 
     def score_field(self, criterion: RubricCriterion) -> ScoreField:
-        return self[f"score_{criterion.id}"]  # type: ignore[no-any-return]
+        return cast(ScoreField, self[f"score_{criterion.id}"])
 
     def comment_field(self, criterion: RubricCriterion) -> Any:
         return self[f"comment_{criterion.id}"]
@@ -192,14 +192,16 @@ class StaffConflictForm(ConflictForm):
         "Panellist",
         coerce=int,
         validators=[DataRequired("Choose the panellist")],
-        invalid_choice_message="Choose a panellist from the list",
+        # WTForms 3.3's messages; its stubs (types-WTForms 3.2) do not know them yet.
+        invalid_choice_message="Choose a panellist from the list",  # type: ignore[call-arg]
         invalid_value_message="Choose a panellist from the list",
     )
     application_id = SelectField(
         "Application",
         coerce=int,
         validators=[DataRequired("Choose the application")],
-        invalid_choice_message="Choose an application from the list",
+        # WTForms 3.3's messages; its stubs (types-WTForms 3.2) do not know them yet.
+        invalid_choice_message="Choose an application from the list",  # type: ignore[call-arg]
         invalid_value_message="Choose an application from the list",
     )
 

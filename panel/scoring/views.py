@@ -1,6 +1,6 @@
 """Views of the scoring area: My scoring, the scoring page, conflicts, paper sheets, coverage."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -412,7 +412,7 @@ def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
     if form.validate_on_submit():
         try:
             declarations.withdraw_conflict(
-                conflict=conflict, reason=form.reason.data, actor=current_user
+                conflict=conflict, reason=cast(str, form.reason.data), actor=current_user
             )
         except errors.ConflictError as exc:
             db.session.rollback()

@@ -212,7 +212,7 @@ def agreement_record(rubric: Rubric) -> list[RecordEntry]:
         ).scalars()
     }
     for s in sources.values():
-        s.source_round = source_rounds.get(s.round_id)  # type: ignore[attr-defined]
+        s.source_round = source_rounds.get(s.round_id)
     versions = versions_of(ids)
     backers = supporters(ids)
     entries = []

@@ -1,7 +1,7 @@
 """The pages every member uses to discuss the criteria: the board, proposing, editing, removing,
 comments and support."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask import flash, redirect, render_template
 from flask_login import current_user
@@ -187,7 +187,9 @@ def comment(round_id: int, criterion_id: int) -> Any:
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            services.add_comment(criterion=criterion, body=form.body.data, actor=current_user)
+            services.add_comment(
+                criterion=criterion, body=cast(str, form.body.data), actor=current_user
+            )
         except services.Invalid as exc:
             show_problems(form, exc)
         else:

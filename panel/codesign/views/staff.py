@@ -1,6 +1,6 @@
 """Staff pages of the codesign area: fix and shortlist criteria, non-negotiables, copying."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -26,7 +26,7 @@ def fix(round_id: int, criterion_id: int) -> Any:
     if closed is None and form.validate_on_submit():
         action = services.unfix if criterion.fixed else services.fix
         try:
-            action(criterion=criterion, reason=form.reason.data, actor=current_user)
+            action(criterion=criterion, reason=cast(str, form.reason.data), actor=current_user)
         except services.Invalid as exc:
             show_problems(form, exc)
         except services.CodesignError as exc:
@@ -82,7 +82,10 @@ def boundaries(round_id: int) -> Any:
     if closed is None and form.validate_on_submit():
         try:
             services.add_boundary(
-                round_=round_, title=form.title.data, reason=form.reason.data, actor=current_user
+                round_=round_,
+                title=cast(str, form.title.data),
+                reason=cast(str, form.reason.data),
+                actor=current_user,
             )
         except services.Invalid as exc:
             show_problems(form, exc)
@@ -113,7 +116,9 @@ def remove_boundary(round_id: int, boundary_id: int) -> Any:
     form = ReasonForm()
     if closed is None and form.validate_on_submit():
         try:
-            services.remove_boundary(boundary=boundary, reason=form.reason.data, actor=current_user)
+            services.remove_boundary(
+                boundary=boundary, reason=cast(str, form.reason.data), actor=current_user
+            )
         except services.Invalid as exc:
             show_problems(form, exc)
         else:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
@@ -110,7 +110,7 @@ def _message(error: ValidationError) -> str:
     if error.validator == "format":
         return f"{_short(error.instance)} is not a valid {error.validator_value}"
     if error.validator == "enum":
-        allowed = list(error.validator_value)
+        allowed = list(cast(Iterable[Any], error.validator_value))  # enum: the values allowed
         if len(allowed) <= 5:
             return f"{_short(error.instance)} is not one of {', '.join(map(repr, allowed))}"
         return f"{_short(error.instance)} is not one of the {len(allowed)} values allowed"

@@ -73,7 +73,7 @@ def flag_text(app: criteria.ApplicationResult) -> str:
 def decision_rows(round_id: int) -> dict[int, tuple[str, str, int, str, bool, int, Any]]:
     """application id -> (outcome, status, amount awarded, reason, suggested, by, at)."""
     return {
-        row[0]: tuple(row[1:])  # type: ignore[misc]
+        row[0]: tuple(row[1:])
         for row in db.session.execute(
             db.select(
                 Decision.application_id,
@@ -361,7 +361,7 @@ def conflicts_sheet(round_id: int, names: Names, *, anonymise: bool) -> Sheet:
             yield (
                 reference,
                 names(panellist),
-                CONFLICT_KIND_LABELS.get(kind, kind),  # type: ignore[call-overload]
+                CONFLICT_KIND_LABELS.get(kind, kind),
                 at,
                 "No" if withdrawn_at else "Yes",
                 "" if anonymise else reason,

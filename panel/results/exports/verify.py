@@ -127,11 +127,11 @@ def _settings(about: dict[str, str]) -> tuple[criteria.Scale, criteria.Settings]
         settings = criteria.Settings(
             quorum=_int(need(ABOUT_QUORUM), ABOUT_QUORUM),
             calibrate=need(ABOUT_CALIBRATE) == "Yes",
-            rank_by=need(ABOUT_RANK_BY),  # type: ignore[arg-type]
+            rank_by=need(ABOUT_RANK_BY),  # type: ignore[arg-type]  # Settings checks the word
             sd_flag=Decimal(need(ABOUT_SD_FLAG)) / 100,
             range_flag=Decimal(need(ABOUT_RANGE_FLAG)) / 100,
             min_percent=Decimal(need(ABOUT_MIN_PERCENT)),
-            policy=need(ABOUT_POLICY),  # type: ignore[arg-type]
+            policy=need(ABOUT_POLICY),  # type: ignore[arg-type]  # Settings checks the word
         )
     except (criteria.ScoringError, ArithmeticError, ValueError) as exc:
         raise VerifyError(f"The About sheet's settings cannot be used: {exc}") from exc

@@ -69,7 +69,7 @@ class ExportForm(FlaskForm):
 
 
 def _job_or_404(round_: FundingRound, job_id: int) -> ExportJob:
-    return in_round_or_404(ExportJob, job_id, round_)  # type: ignore[no-any-return]
+    return in_round_or_404(ExportJob, job_id, round_)
 
 
 def _file_response(data: Any, *, filename: str, mimetype: str) -> Response:
@@ -120,6 +120,7 @@ def start_export(round_id: int) -> Any:
     if jobs.needs_job(round_, options):
         job = jobs.start_job(round_=round_, options=options, actor=current_user)
         db.session.commit()
+        # current_app is typed as the Flask app it stands for; the thread needs the app itself.
         jobs.launch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
         return redirect(url_for("results.job_status", round_id=round_.id, job_id=job.id))
     query: dict[str, Any] = {"anonymise": "y"} if options.anonymise else {}
