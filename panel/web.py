@@ -54,6 +54,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.globals["stage_labels"] = _stage_labels()
     app.jinja_env.autoescape = True
+    from panel import faults  # a busy or unreachable database, a full disk: see panel/faults
+
+    faults.init_app(app)
 
 
 @login_manager.user_loader
@@ -157,7 +160,9 @@ def unexpected_error(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         return http_error(error)
     current_app.logger.exception("unhandled error on %s", request.path)
-    db.session.rollback()
+    from panel.faults import discard_session
+
+    discard_session()
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise error
     return render_error(500), 500
