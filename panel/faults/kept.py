@@ -42,10 +42,12 @@ class KeptRow:
 
 
 def rows_from_form(form: Any) -> list[KeptRow]:
-    """The answers typed into `form` (as sent), labelled as the form labels them; choices are
-    shown by their label. Hidden and password fields, and empty answers, are left out."""
+    """The answers typed into `form` (as sent, in the order the page sent them), labelled as the
+    form labels them; choices are shown by their label. Hidden and password fields, and empty
+    answers, are left out."""
+    order = {name: n for n, name in enumerate(request.form)} if request else {}
     rows = []
-    for f in form:
+    for f in sorted(form, key=lambda f: order.get(f.name, len(order))):
         if f.type in NOT_SHOWN_TYPES or f.short_name in TECHNICAL:
             continue
         sent = [str(v) for v in (f.raw_data or []) if str(v).strip()]
