@@ -89,7 +89,9 @@ def security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
         )
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    # The mimetype first: a stylesheet never loads the user (it must come even when the
+    # database is down, for the page that says so).
+    if response.mimetype == "text/html" and current_user.is_authenticated:
         # Pages with people's data are not kept by shared caches or the back button after sign-out.
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -175,3 +175,49 @@ class PostgresServer:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+TEMPLATE = "panel_template"
+
+
+@contextlib.contextmanager
+def own_postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of our own, running, holding a template database with the schema."""
+    import sqlalchemy as sa
+
+    from tests.conftest import _create_schema
+
+    server = PostgresServer()
+    try:
+        server.start()
+        admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{TEMPLATE}"')
+        admin.dispose()
+        _create_schema(server.url(TEMPLATE))
+        yield server
+    finally:
+        server.remove()
+
+
+@contextlib.contextmanager
+def fresh_database(server: PostgresServer) -> Iterator[str]:
+    """A new database on `server` (running at the start), made from the template; dropped after."""
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    server.start()
+    name = f"panel_{uuid.uuid4().hex[:10]}"
+    # No pool: a connection kept from before the server stopped would be dead.
+    admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    try:
+        yield server.url(name)
+    finally:
+        server.start()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

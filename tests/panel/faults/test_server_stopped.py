@@ -6,58 +6,34 @@ port) and stop it for real, whichever database the rest of the suite uses.
 """
 
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, request
 from flask.testing import FlaskClient
-from sqlalchemy.pool import NullPool
 from werkzeug.wrappers import Response
 
 from panel.models import User
-from tests.conftest import _create_schema
 from tests.panel.faults.cases import CASES
 from tests.panel.faults.conftest import kept_form, open_form, says_nothing_was_saved
 from tests.panel.faults.pages import post
-from tests.panel.faults.servers import PostgresServer
+from tests.panel.faults.servers import PostgresServer, fresh_database, own_postgres_server
 from tests.security.helpers import sign_in
 from tests.worlds import gen_scoring_world
-
-TEMPLATE = "panel_template"
 
 
 @pytest.fixture(scope="module")
 def own_postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    try:
-        server.start()
-        admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{TEMPLATE}"')
-        admin.dispose()
-        _create_schema(server.url(TEMPLATE))
+    with own_postgres_server() as server:
         yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture
 def database_url(own_postgres: PostgresServer) -> Iterator[str]:
-    """A fresh database on our own server, running at the start of the test."""
-    own_postgres.start()
-    name = f"panel_{uuid.uuid4().hex[:10]}"
-    # No pool: a connection kept from before the server stopped would be dead.
-    admin = sa.create_engine(own_postgres.url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
-    yield own_postgres.url(name)
-    own_postgres.start()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    """This test's database, on our own server (running at the start of the test)."""
+    with fresh_database(own_postgres) as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -102,6 +78,9 @@ def test_with_the_database_stopped_pages_answer_a_plain_503_with_retry_after(
         page = response.get_data(as_text=True)
         assert "cannot reach its database" in page and "Try again in a few minutes" in page
         assert "Traceback" not in page and "psycopg" not in page
+    # The stylesheet of the page that says so needs no database, even for someone signed in.
+    with client.get("/static/css/panel.css") as stylesheet:
+        assert stylesheet.status_code == 200 and b".notification-banner" in stylesheet.data
     own_postgres.start()
     assert client.get(f"/rounds/{round_id}").status_code == 200
 
