@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from panel.models import User
@@ -124,3 +126,51 @@ def test_a_fast_stop_during_a_request_never_ends_in_a_bare_internal_server_error
     response = outcome["response"]
     assert response.status_code == 200
     assert name in response.get_data(as_text=True)
+
+
+def test_a_save_in_flight_when_the_database_stops_fast_keeps_what_was_typed(
+    client: FlaskClient, staff: User, own_postgres: PostgresServer
+) -> None:
+    """Items 44 and 48: a save whose database stops fast just before it commits answers 503
+    with what was typed (never a bare 500), nothing of it is stored, and it can be sent again."""
+    case = CASES["score"](staff)
+    form = open_form(client, case)
+    reached, release = threading.Event(), threading.Event()
+    request_thread: dict[str, int] = {}
+
+    def pause(session: Session) -> None:
+        # The save is written but not committed: the server stops now.
+        if threading.get_ident() == request_thread.get("id") and not release.is_set():
+            reached.set()
+            release.wait(30)
+
+    outcome: dict[str, Any] = {}
+
+    def submit() -> None:
+        request_thread["id"] = threading.get_ident()
+        try:
+            outcome["response"] = post(client, case.page, form, case.button)
+        except Exception as exc:  # noqa: BLE001 - what gunicorn would turn into a bare 500
+            outcome["error"] = exc
+
+    event.listen(Session, "before_commit", pause)
+    worker = threading.Thread(target=submit)
+    try:
+        worker.start()
+        assert reached.wait(30), "the save never reached its commit"
+        own_postgres.stop("fast")
+    finally:
+        release.set()
+        worker.join(30)
+        event.remove(Session, "before_commit", pause)
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert response.status_code == 503
+    says_nothing_was_saved(response)
+    kept = kept_form(response, case)
+    own_postgres.start()
+    assert case.stored() == []
+    assert post(client, case.page, kept, case.button).status_code == 302
+    stored = case.stored()
+    for text in case.keeps:
+        assert text in stored, (text, stored)
