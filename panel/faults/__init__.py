@@ -16,9 +16,11 @@ closes its session safely even when the connection died under it (a PostgreSQL f
 an answer already made is never replaced by a bare "Internal Server Error".
 """
 
+import sqlite3
 from contextlib import suppress
 from typing import Any
 
+import psycopg
 import sqlalchemy.exc as sa_exc
 from flask import Flask, current_app, g, has_app_context, render_template, request, session
 from flask_wtf import FlaskForm
@@ -40,7 +42,8 @@ TOO_LONG_ADVICE = (
 
 def init_app(app: Flask) -> None:
     """Register the fault handlers, the safe end of requests and the template helpers."""
-    for error in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
+    # Driver errors raised without SQLAlchemy around them are looked at too.
+    for error in (sa_exc.DBAPIError, sa_exc.TimeoutError, sqlite3.Error, psycopg.Error, OSError):
         app.register_error_handler(error, answer_fault)
     app.register_error_handler(RequestEntityTooLarge, too_large)
     # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse order).

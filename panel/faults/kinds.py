@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import psycopg
 import sqlalchemy.exc as sa_exc
 
 
@@ -129,10 +130,6 @@ def classify(error: BaseException) -> Fault | None:
 
 def _driver_lost_connection(exc: BaseException) -> bool:
     """psycopg's own connection failures carry no SQLSTATE: refused, reset, closed."""
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return False
     return (
         isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
         and getattr(exc, "sqlstate", None) is None
