@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_MINUTES": 15,
     "INVITE_DAYS": 7,
     "PASSWORD_HASH_PARAMS": None,
+    # SQLite: how long a web request waits for the write lock before answering 503 (seconds).
+    # Commands and background jobs wait 15 s (panel.database).
+    "PANEL_WEB_BUSY_SECONDS": 3,
 }
 
 # Environment variables read as config; PANEL_X sets X unless the key is itself PANEL_-prefixed.
@@ -38,6 +41,7 @@ ENV_KEYS = {
     "PANEL_ENV": "PANEL_ENV",
     "PANEL_TRUSTED_HOSTS": "TRUSTED_HOSTS",
     "PANEL_PROXY_HOPS": "PANEL_PROXY_HOPS",
+    "PANEL_WEB_BUSY_SECONDS": "PANEL_WEB_BUSY_SECONDS",
 }
 
 # Secret keys that are placeholders, not secrets.

@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.globals["stage_labels"] = _stage_labels()
     app.jinja_env.autoescape = True
+    from panel import faults  # a busy or unreachable database, a full disk: see panel/faults
+
+    faults.init_app(app)
 
 
 @login_manager.user_loader
@@ -88,7 +91,9 @@ def security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
         )
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    # The mimetype first: a stylesheet never loads the user (it must come even when the
+    # database is down, for the page that says so).
+    if response.mimetype == "text/html" and current_user.is_authenticated:
         # Pages with people's data are not kept by shared caches or the back button after sign-out.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -160,7 +165,9 @@ def unexpected_error(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         return http_error(error)
     current_app.logger.exception("unhandled error on %s", request.path)
-    db.session.rollback()
+    from panel.faults import discard_session
+
+    discard_session()
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise error
     return render_error(500), 500

@@ -33,6 +33,8 @@ def apply(slug: str) -> Any:
     if round_ is None:
         abort(404)
     if not services.is_open(round_):
+        if request.method == "POST":  # it closed while they were typing: show what they sent
+            return render_template("applications/closed.html", round=round_, form=ApplyForm()), 409
         return render_template("applications/closed.html", round=round_)
     form = ApplyForm()
     if request.method == "GET":

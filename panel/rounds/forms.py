@@ -109,6 +109,8 @@ class RoundForm(FlaskForm):
         "Blind scoring: panellists only see others' scores after they submit their own",
         default=True,
     )
+    # Asked only when the new deadline has passed while scoring is open (it closes scoring).
+    close_scoring = BooleanField("Yes, close scoring now")
 
     def validate_max_award(self, field: PoundsField) -> None:
         problem = award_problem(

@@ -18,6 +18,32 @@ class RoundError(ValueError):
     """A refusal with a message fit to show to staff."""
 
 
+class ClosesScoringNow(RoundError):
+    """The new scoring deadline has passed while scoring is open: saving it closes scoring."""
+
+
+CLOSES_SCORING_TEXT = (
+    "That scoring deadline has passed, so scoring will close as soon as you save: panellists "
+    "will no longer be able to change their scores. Tick the box to close scoring now, or "
+    "choose a later date"
+)
+
+
+def deadline_passed(deadline: datetime | None, now: datetime | None = None) -> bool:
+    """A scoring deadline has passed once the moment is after it; none set never passes."""
+    return deadline is not None and (now or utcnow()) > deadline
+
+
+def closes_scoring_now(round_: FundingRound, details: "RoundDetails") -> bool:
+    """Whether saving `details` closes open scoring at once: the round is at Scoring, its
+    deadline has not passed, and the new one has."""
+    return (
+        round_.current_stage is Stage.SCORING
+        and not deadline_passed(round_.scoring_deadline)
+        and deadline_passed(details.scoring_deadline)
+    )
+
+
 class StageRefused(RoundError):
     def __init__(self, reasons: list[str]) -> None:
         super().__init__(" ".join(reasons))
@@ -158,9 +184,14 @@ def create_round(*, details: RoundDetails, actor: User, slug: str | None = None)
     return round_
 
 
-def update_round(*, round_: FundingRound, details: RoundDetails, actor: User) -> None:
-    """Change a round's settings; the scale is fixed once the round leaves Co-design."""
+def update_round(
+    *, round_: FundingRound, details: RoundDetails, actor: User, close_scoring: bool = False
+) -> None:
+    """Change a round's settings; the scale is fixed once the round leaves Co-design, and a
+    deadline that closes open scoring at once needs `close_scoring` (ClosesScoringNow)."""
     _check_details(details)
+    if closes_scoring_now(round_, details) and not close_scoring:
+        raise ClosesScoringNow(CLOSES_SCORING_TEXT)
     if round_.current_stage is not Stage.CODESIGN and (
         (details.scale_min, details.scale_max) != (round_.scale_min, round_.scale_max)
     ):
@@ -304,7 +335,7 @@ def _panel_large_enough(round_: FundingRound) -> str | None:
 def _deadline_set(round_: FundingRound) -> str | None:
     if round_.scoring_deadline is None:
         return "Set a scoring deadline before scoring opens."
-    if round_.scoring_deadline <= utcnow():
+    if deadline_passed(round_.scoring_deadline):
         return "The scoring deadline has passed. Set a later deadline before scoring opens."
     return None
 

@@ -64,7 +64,14 @@ def edit_round(round_id: int) -> Any:
     form = RoundForm(data=None if request.method == "POST" else round_form_defaults(round_))
     if form.validate_on_submit():
         try:
-            services.update_round(round_=round_, details=form.details(), actor=current_user)
+            services.update_round(
+                round_=round_,
+                details=form.details(),
+                actor=current_user,
+                close_scoring=bool(form.close_scoring.data),
+            )
+        except services.ClosesScoringNow as exc:
+            form.close_scoring.errors = [str(exc)]
         except services.RoundError as exc:
             form.scale.errors = [str(exc)]
         else:

@@ -193,6 +193,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
         ),
         conflicts_open=rules.conflicts_open(round_),
         next_up=_next_up(round_, application) if not by_staff else None,
+        deadline_words=rules.deadline_in_words(round_.scoring_deadline),
     ), status
 
 

@@ -62,7 +62,7 @@ def propose(round_id: int) -> Any:
             db.session.commit()
             flash(f"Your criterion “{criterion.title}” has been added for discussion.", "success")
             return redirect(criterion_url(criterion))
-    status = 400 if form.errors else 200
+    status = 409 if closed and form.is_submitted() else 400 if form.errors else 200
     return render_template(
         "codesign/propose.html", round=round_, form=form, closed=closed, kind_hints=KIND_HINTS
     ), status
@@ -146,6 +146,8 @@ def edit(round_id: int, criterion_id: int) -> Any:
             return redirect(criterion_url(criterion))
     if form.errors:
         status = 400
+    if closed and form.is_submitted():
+        status = 409  # the discussion closed while they were typing: nothing was saved
     return render_template(
         "codesign/edit.html",
         round=round_,

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from panel.models import FundingRound, Review, ReviewStatus, Stage, User
 from panel.models.types import utcnow
+from panel.rounds import services as rounds
 from panel.scoring.services.errors import DeadlinePassed, NotFound, ScoringClosed, ScoringError
 
 # Stages in which a conflict may be declared (the recusal matters until the round is decided).
@@ -60,7 +61,7 @@ def round_decided(round_: FundingRound) -> bool:
 
 
 def _past(deadline: datetime | None, now: datetime | None = None) -> bool:
-    return deadline is not None and (now or utcnow()) > deadline
+    return rounds.deadline_passed(deadline, now)  # the one rule, kept with the round settings
 
 
 def deadline_passed(round_: FundingRound, now: datetime | None = None) -> bool:

@@ -279,3 +279,35 @@ def test_the_log_shows_changes_newest_first(
     # The newer change (to eligibility) is listed before the older one (from co-design).
     assert page.index("stage: eligibility") < page.index("stage: codesign")
     assert page.count("Round: stage changed") == 2
+
+
+def test_a_scoring_deadline_set_in_the_past_while_scoring_is_open_asks_to_confirm(
+    client: FlaskClient, staff: User, make_round: Callable[..., FundingRound]
+) -> None:
+    """Item 48: a deadline in the past would close open scoring at once: the edit form says so
+    and saves only with the tick; a later deadline, or one before scoring opens, asks nothing."""
+    later = datetime.now(UTC) + timedelta(days=14)
+    round_ = make_round(stage=Stage.SCORING, scoring_deadline=later)
+    AuthActions(client).login(staff)
+    url = f"/rounds/{round_.id}/edit"
+    yesterday = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    data = dict(GOOD_ROUND, budget="10000", max_award="5000", scoring_deadline=yesterday)
+    asked = client.post(url, data=data)
+    assert asked.status_code == 400
+    page = asked.get_data(as_text=True)
+    assert "scoring will close as soon as you save" in page
+    assert 'name="close_scoring"' in page and 'href="#close_scoring"' in page
+    db.session.refresh(round_)
+    assert round_.scoring_deadline == later
+    assert client.post(url, data=dict(data, close_scoring="y")).status_code == 302
+    db.session.refresh(round_)
+    assert round_.scoring_deadline is not None and round_.scoring_deadline < datetime.now(UTC)
+    # Nothing to confirm when scoring is not open, or when the deadline stays in the future.
+    for stage, deadline in ((Stage.ELIGIBILITY, yesterday), (Stage.SCORING, "2099-01-31")):
+        other = make_round(stage=stage, scoring_deadline=later)
+        form = client.get(f"/rounds/{other.id}/edit").get_data(as_text=True)
+        assert 'name="close_scoring"' not in form
+        changed = client.post(
+            f"/rounds/{other.id}/edit", data=dict(data, scoring_deadline=deadline)
+        )
+        assert changed.status_code == 302

@@ -420,3 +420,17 @@ def test_the_database_allows_one_score_per_review_per_criterion(world: ScoringWo
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_scoring_page_itself_shows_the_deadline_and_the_time_left(
+    client: FlaskClient,
+    make_scoring_round,  # type: ignore[no-untyped-def]
+) -> None:
+    """Item 48: the scoring page shows the deadline, not only My scoring."""
+    from panel.web import uk_datetime
+
+    deadline = datetime.now(UTC) + timedelta(days=3, hours=1)
+    world = make_scoring_round(scoring_deadline=deadline)
+    sign_in_as(client, world.panellists[0])
+    page = client.get(url(world)).get_data(as_text=True)
+    assert f"Scoring closes <strong>{uk_datetime(deadline)}</strong> (3 days left)" in page
