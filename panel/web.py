@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any, cast
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from panel.access import enforce_policy
+from panel.errors import http_error, render_error, unexpected_error
 from panel.extensions import db, login_manager
 from panel.models.types import uk_date, uk_datetime
 from panel.money import format_pence
@@ -30,17 +31,6 @@ CSP = "; ".join(
         "form-action 'self'",
     ]
 )
-
-ERROR_TEXT = {
-    400: ("There is a problem with that request", "Go back and try again."),
-    403: ("You cannot do that", "Your account does not have access to this."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("You cannot do that here", "Go back and use the buttons on the page."),
-    409: ("Someone else changed this", "Go back, reload the page and try again."),
-    413: ("That file is too big", "Files must be smaller than 5 MB."),
-    429: ("Too many attempts", "Wait a few minutes and try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later."),
-}
 
 
 def init_app(app: Flask) -> None:
@@ -138,39 +128,6 @@ def csrf_failed(error: CSRFError) -> Any:
             return render_error(400), 400
         return response
     return render_error(400), 400
-
-
-def render_error(code: int) -> str:
-    """The plain error page for an HTTP status, with no technical detail."""
-    title, advice = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    try:
-        return render_template("errors/error.html", code=code, title=title, advice=advice)
-    except Exception:  # noqa: BLE001 - e.g. a refused Host header leaves no URL adapter
-        return (
-            f'<!doctype html><html lang="en-GB"><title>{title}</title>'
-            f"<main><h1>{title}</h1><p>{advice}</p></main></html>"
-        )
-
-
-def http_error(error: HTTPException) -> Any:
-    """Plain pages for HTTP errors; redirects and the like pass through untouched."""
-    code = error.code or 500
-    if code < 400:
-        return error
-    return render_error(code), code
-
-
-def unexpected_error(error: Exception) -> Any:
-    """Log the traceback and show a plain page; never show a traceback to the person."""
-    if isinstance(error, HTTPException):
-        return http_error(error)
-    current_app.logger.exception("unhandled error on %s", request.path)
-    from panel.faults import discard_session
-
-    discard_session()
-    if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
-        raise error
-    return render_error(500), 500
 
 
 def _stage_labels() -> dict[str, str]:

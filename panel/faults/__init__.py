@@ -18,20 +18,25 @@ an answer already made is never replaced by a bare "Internal Server Error".
 
 import sqlite3
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import psycopg
 import sqlalchemy.exc as sa_exc
 from flask import Flask, current_app, g, has_app_context, render_template, request, session
+from flask_login import AnonymousUserMixin
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms import Form
 
 from panel.database import read_only_from_now
-from panel.extensions import db, login_manager
+from panel.errors import discard_session, http_error, unexpected_error
+from panel.extensions import db
 from panel.faults.kept import rows_from_form, rows_from_request
 from panel.faults.kinds import Fault, classify, describe
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
 
 TOO_LONG_TITLE = "What you sent is too long"
 TOO_LONG_ADVICE = (
@@ -58,8 +63,6 @@ def answer_fault(error: Exception) -> Any:
     """Answer a fault (503, Retry-After) keeping what was typed; anything else is a 500."""
     fault = classify(error)
     if fault is None:
-        from panel.web import unexpected_error
-
         return unexpected_error(error)
     current_app.logger.warning(
         "%s: %s %s answered 503 (%s)", fault.kind, request.method, request.path, describe(error)
@@ -90,7 +93,8 @@ def _show_the_form_again() -> Response | None:
         refused = enforce_policy()
         if refused is not None:
             return None
-        response = current_app.make_response(view(**(request.view_args or {})))
+        result = view(**(request.view_args or {}))
+        response = current_app.make_response(cast("ResponseReturnValue", result))
     except Exception as exc:  # noqa: BLE001 - any failure: the page of its own instead
         current_app.logger.warning(
             "%s could not be shown again (%s)", request.endpoint, describe(exc)
@@ -110,7 +114,7 @@ def _show_the_form_again() -> Response | None:
 
 def _without_the_database() -> None:
     """Make the page without touching the database: nobody is treated as signed in."""
-    g._login_user = login_manager.anonymous_user()
+    g._login_user = AnonymousUserMixin()  # the app keeps Flask-Login's own anonymous user
 
 
 def _not_saved_page(fault: Fault) -> str:
@@ -151,15 +155,6 @@ def _finish(body: Any, fault: Fault) -> Response:
 # ---------------------------------------------------------- sessions that end safely
 
 
-def discard_session() -> None:
-    """End the request's transaction whatever state its connection is in; never raise."""
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is gone: drop it without talking to it
-        with suppress(Exception):
-            db.session.invalidate()
-
-
 def end_session(_error: BaseException | None = None) -> None:
     """At the end of every request, close its session; a dead connection is dropped, not
     allowed to turn an answer already made into a bare "Internal Server Error"."""
@@ -168,7 +163,7 @@ def end_session(_error: BaseException | None = None) -> None:
     except Exception as exc:  # noqa: BLE001
         current_app.logger.warning("the session could not be closed cleanly (%s)", describe(exc))
         with suppress(Exception):
-            db.session.invalidate()
+            db.session().invalidate()
         with suppress(Exception):
             db.session.registry.clear()
 
@@ -197,8 +192,6 @@ FlaskForm.validate = _validate_unless_answering_a_fault  # type: ignore[method-a
 
 def too_large(error: RequestEntityTooLarge) -> Any:
     """413 in words that fit what was sent: a file that is too big, or a form too long."""
-    from panel.web import http_error
-
     if request.mimetype == "multipart/form-data":
         return http_error(error)
     return (

@@ -116,8 +116,8 @@ def _form_classes() -> list[type]:
     return found
 
 
-def _unbound_fields(cls: type) -> dict[str, UnboundField]:
-    fields: dict[str, UnboundField] = {}
+def _unbound_fields(cls: type) -> dict[str, UnboundField[Any]]:
+    fields: dict[str, UnboundField[Any]] = {}
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
             if isinstance(value, UnboundField):

@@ -2,7 +2,7 @@
 
 A fault is a busy database (SQLite's write lock held past the web busy timeout, a PostgreSQL lock
 or serialisation failure), an unavailable one (the server stopped, stopping or unreachable), or a
-full disk. Anything else is a bug and stays a 500 (panel.web.unexpected_error).
+full disk. Anything else is a bug and stays a 500 (panel.errors.unexpected_error).
 """
 
 import errno

@@ -427,7 +427,7 @@ def test_the_scoring_page_itself_shows_the_deadline_and_the_time_left(
     make_scoring_round,  # type: ignore[no-untyped-def]
 ) -> None:
     """Item 48: the scoring page shows the deadline, not only My scoring."""
-    from panel.web import uk_datetime
+    from panel.models.types import uk_datetime
 
     deadline = datetime.now(UTC) + timedelta(days=3, hours=1)
     world = make_scoring_round(scoring_deadline=deadline)
