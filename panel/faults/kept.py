@@ -116,7 +116,7 @@ def _form_classes() -> list[type]:
     return found
 
 
-def _unbound_fields(cls: type) -> dict[str, UnboundField[Any]]:
+def _unbound_fields(cls: type) -> "dict[str, UnboundField[Any]]":
     fields: dict[str, UnboundField[Any]] = {}
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
