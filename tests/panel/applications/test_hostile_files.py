@@ -7,6 +7,7 @@ billion-laughs workbook, an XXE workbook, formula cells, too many rows and an ov
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -231,3 +232,60 @@ def test_a_text_cell_that_starts_with_an_equals_sign_is_not_a_formula(app: Flask
     workbook.save(out)
     parsed = spreadsheet.read_upload("a.xlsx", out.getvalue())
     assert parsed.rows[0]["cells"][0] == "=1+1 Club"
+
+
+# --------------------------------------------------------------------------- broken parts
+
+# Each part of a real workbook that openpyxl reads before the worksheet, broken three ways.
+BROKEN_PARTS = {
+    f"{name} {how}": (name, content)
+    for name in (
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "docProps/core.xml",
+    )
+    for how, content in (
+        ("empty", b""),
+        ("malformed", b'<?xml version="1.0"?><Types><Default Extension="xml"></Types>'),
+        ("not xml", b"\xff\xfe\x00 this is not XML at all"),
+    )
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN_PARTS))
+def test_a_broken_part_of_the_workbook_gets_the_clear_refusal(
+    client: FlaskClient, staff: User, make_round: Callable[..., FundingRound], kind: str
+) -> None:
+    """Item 32: a broken [Content_Types].xml, workbook, relationships or styles part is a 400."""
+    name, content = BROKEN_PARTS[kind]
+    data = _replace_member(_good_xlsx(), name, content)
+    round_ = make_round(stage=Stage.APPLICATIONS)
+    AuthActions(client).login(staff)
+    response = client.post(
+        f"/rounds/{round_.id}/applications/import",
+        data={"file": (io.BytesIO(data), "broken.xlsx")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, page[:300]
+    assert "This file is not a real .xlsx spreadsheet" in page
+    assert "There is a problem" in page
+    assert db.session.execute(db.select(ApplicationImport)).first() is None
+
+
+def test_the_cli_refuses_a_broken_workbook_in_one_line(
+    app: Flask, runner: Any, make_round: Callable[..., FundingRound], tmp_path: Path
+) -> None:
+    """Item 32: the command line gives the same refusal, without a traceback."""
+    make_round(slug="spring", stage=Stage.APPLICATIONS)
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(_replace_member(_good_xlsx(), "xl/workbook.xml", b""))
+    result = runner.invoke(args=["import-applications", "spring", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["broken.xlsx: " + spreadsheet.NOT_XLSX], (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert db.session.execute(db.select(Application)).first() is None
