@@ -11,22 +11,85 @@ that write on GET are listed in WRITES_ON_GET and keep BEGIN IMMEDIATE.
 PostgreSQL needs none of this.
 """
 
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, event
+
+from panel.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # GET endpoints that write (an audit row for a download, a stale job marked failed).
 WRITES_ON_GET = {"results.download_now", "results.job_status"}
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 
+_reads_only: ContextVar[bool] = ContextVar("panel_reads_only", default=False)
+
 
 def begins_immediate() -> bool:
     """Whether a transaction starting now must take SQLite's write lock at once."""
+    if _reads_only.get():
+        return False  # inside reads_only(): a long read that must not hold the write lock
     if not has_request_context():
         return True  # CLI commands, background jobs and tests: they may write
     return request.method not in READ_METHODS or request.endpoint in WRITES_ON_GET
+
+
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """Run the block in a transaction of its own that only reads: on SQLite, no write lock.
+
+    Long work that reads first and writes last (checking 2,000 imported rows) does its reading
+    here, so other people's saves go on meanwhile, then writes in one short transaction. The
+    transaction open before the block is rolled back, so call this before writing anything; the
+    block's own is rolled back after it, and the next statement begins an ordinary one.
+    """
+    db.session.rollback()
+    token = _reads_only.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _reads_only.reset(token)
+
+
+# SQLite's result codes (and their extended forms, like SQLITE_BUSY_SNAPSHOT) and PostgreSQL's
+# SQLSTATEs for "another transaction holds the lock" and "the disk is full".
+_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED", "55P03")
+_FULL = ("SQLITE_FULL", "53100")
+
+
+def _codes(exc: BaseException) -> Iterator[str]:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return
+        if isinstance(seen, sqlite3.Error):
+            yield getattr(seen, "sqlite_errorname", "") or ""
+        yield getattr(seen, "sqlstate", None) or ""
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` means another writer held the database for longer than we wait."""
+    return any(code.startswith(_BUSY) for code in _codes(exc) if code)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` means the disk (or the database's file system) is full."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return any(code.startswith(_FULL) for code in _codes(exc) if code)
 
 
 def tune_engine(engine: Engine) -> None:
