@@ -41,6 +41,8 @@ def plainly(command: click.Command) -> click.Command:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return run(*args, **kwargs)
+        except click.ClickException:
+            raise  # the command's own message already says what happened
         except Exception as exc:
             message = BUSY if is_busy(exc) else DISK_FULL if is_disk_full(exc) else None
             if message is None:
