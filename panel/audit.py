@@ -1,9 +1,33 @@
 """Writing the audit log. Services call `record` inside the same transaction as the change."""
 
+from collections.abc import Iterable
 from typing import Any
+
+import sqlalchemy as sa
 
 from panel.extensions import db
 from panel.models import AuditEvent, User
+
+
+def _row(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    round_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "actor_id": actor.id if actor is not None else None,
+        "round_id": round_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action,
+        "before": before,
+        "after": after,
+    }
 
 
 def record(
@@ -18,16 +42,26 @@ def record(
 ) -> AuditEvent:
     """Add one audit row to the session; it commits (or rolls back) with the change it describes."""
     event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
-        round_id=round_id,
-        object_type=object_type,
-        object_id=object_id,
-        action=action,
-        before=before,
-        after=after,
+        **_row(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            round_id=round_id,
+            before=before,
+            after=after,
+        )
     )
     db.session.add(event)
     return event
+
+
+def record_many(events: Iterable[dict[str, Any]]) -> None:
+    """Insert many audit rows at once (each given as `record`'s arguments), in the current
+    transaction: an import's 2,000 rows in one statement instead of 2,000."""
+    rows = [_row(**event) for event in events]
+    if rows:
+        db.session.execute(sa.insert(AuditEvent), rows)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -4,11 +4,15 @@ SQLite's online backup API copies a consistent snapshot even while web workers w
 PostgreSQL, use the server's own tools (pg_dump / pg_restore), as `PG_ADVICE` explains.
 """
 
+import os
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from panel.database import is_disk_full
 
 PG_ADVICE = """This installation uses PostgreSQL. Back it up with PostgreSQL's own tools,
 which give a consistent snapshot while the app runs:
@@ -35,22 +39,65 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
+def _already_exists(destination: Path) -> BackupError:
+    return BackupError(f"{destination} already exists: choose a new file name")
+
+
+def _take_name(partial: Path, destination: Path) -> None:
+    """Give the finished file its name, never replacing a file that has it already."""
+    try:
+        os.link(partial, destination)  # fails if the name is taken, even by a racing backup
+    except FileExistsError as exc:
+        raise _already_exists(destination) from exc
+    except OSError:  # a file system without hard links
+        if destination.exists():
+            raise _already_exists(destination) from None
+        partial.replace(destination)
+
+
 def backup(*, database_url: str, destination: Path) -> int:
-    """Copy the live SQLite database to `destination` (refusing to overwrite); return its pages."""
+    """Copy the live SQLite database to `destination` (refusing to overwrite); return its pages.
+
+    The copy is written under a temporary name beside `destination` and takes its name only once
+    it is whole and checked; if anything fails (a full disk), the temporary file is removed, so
+    a retry is never refused by a half-written backup.
+    """
     source = sqlite_path(database_url)
     if source is None:
         raise BackupError(PG_ADVICE)
     if destination.exists():
-        raise BackupError(f"{destination} already exists: choose a new file name")
+        raise _already_exists(destination)
     if not source.exists():
         raise BackupError(f"There is no database at {source} to back up")
-    with (
-        closing(sqlite3.connect(source, timeout=15)) as src,
-        closing(sqlite3.connect(destination)) as dst,
-    ):
-        src.backup(dst, pages=256)
-        pages = dst.execute("PRAGMA page_count").fetchone()[0]
-    check(destination)
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
+        )
+    except FileNotFoundError as exc:
+        raise BackupError(f"There is no folder {destination.parent} to write to") from exc
+    os.close(handle)
+    partial = Path(name)
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=15)) as src,
+            closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst, pages=256)
+            # One self-contained file: the copy leaves WAL mode (the app turns it on again).
+            dst.execute("PRAGMA journal_mode=DELETE")
+            pages = dst.execute("PRAGMA page_count").fetchone()[0]
+        check(partial)
+        _take_name(partial, destination)
+    except BaseException as exc:
+        if is_disk_full(exc):
+            raise BackupError(
+                f"The disk is full: no backup was written to {destination}. "
+                "Free some space and try again."
+            ) from exc
+        raise
+    finally:
+        for leftover in ("", "-journal", "-wal", "-shm"):
+            partial.with_name(partial.name + leftover).unlink(missing_ok=True)
     return int(pages)
 
 

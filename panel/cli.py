@@ -4,8 +4,11 @@ This module imports the areas' commands, never the other way round: their progre
 panel.progress.
 """
 
+import contextlib
+import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -15,6 +18,42 @@ from panel.codesign.cli import commands as codesign
 from panel.extensions import db
 from panel.results.cli import commands as results
 from panel.scoring.cli import commands as scoring
+
+BUSY = (
+    "The database is busy (something else is writing to it): nothing was saved. "
+    "Try again in a minute."
+)
+DISK_FULL = "The disk is full: nothing was saved. Free some space and try again."
+
+
+def plainly(command: click.Command) -> click.Command:
+    """Make `command` report a busy database or a full disk in one plain line, exit code 1.
+
+    Any other error keeps its traceback: it is a bug to fix, not a state of the machine.
+    """
+    from panel.database import is_busy, is_disk_full
+
+    run = command.callback
+    if run is None or getattr(run, "plainly", False):
+        return command
+
+    @functools.wraps(run)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return run(*args, **kwargs)
+        except click.ClickException:
+            raise  # the command's own message already says what happened
+        except Exception as exc:
+            message = BUSY if is_busy(exc) else DISK_FULL if is_disk_full(exc) else None
+            if message is None:
+                raise
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            raise click.ClickException(message) from exc
+
+    guarded.plainly = True  # type: ignore[attr-defined]
+    command.callback = guarded
+    return command
 
 
 def register_commands(app: Flask) -> None:
@@ -29,7 +68,7 @@ def register_commands(app: Flask) -> None:
         *scoring,
         *results,
     ]:
-        app.cli.add_command(command)
+        app.cli.add_command(plainly(command))
 
 
 @click.command("create-staff")

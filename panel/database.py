@@ -19,10 +19,19 @@ transactions begin deferred and any INSERT, UPDATE or DELETE raises WriteRefused
 database.
 """
 
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+import psycopg
+import sqlalchemy.exc as sa_exc
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, event
+
+from panel.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # GET endpoints that write (an audit row for a download, a stale job marked failed).
@@ -46,8 +55,13 @@ def read_only_request() -> bool:
     return has_request_context() and bool(g.get("panel_read_only"))
 
 
+_reads_only: ContextVar[bool] = ContextVar("panel_reads_only", default=False)
+
+
 def begins_immediate() -> bool:
     """Whether a transaction starting now must take SQLite's write lock at once."""
+    if _reads_only.get():
+        return False  # inside reads_only(): a long read that must not hold the write lock
     if not has_request_context():
         return True  # CLI commands, background jobs and tests: they may write
     if read_only_request():
@@ -64,6 +78,107 @@ def busy_timeout_ms() -> int:
 
 def _is_write(statement: str) -> bool:
     return statement.lstrip()[:6].upper() in WRITE_VERBS
+
+
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """Run the block in a transaction of its own that only reads: on SQLite, no write lock.
+
+    Long work that reads first and writes last (checking 2,000 imported rows) does its reading
+    here, so other people's saves go on meanwhile, then writes in one short transaction. The
+    transaction open before the block is rolled back, so call this before writing anything; the
+    block's own is rolled back after it, and the next statement begins an ordinary one.
+    """
+    db.session.rollback()
+    token = _reads_only.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _reads_only.reset(token)
+
+
+# ------------------------------------------------------------------ faults
+
+# SQLite's primary result codes (the low byte of the extended code).
+SQLITE_KINDS: dict[int, str] = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_FULL: "disk_full",
+    sqlite3.SQLITE_IOERR: "unavailable",
+    sqlite3.SQLITE_CANTOPEN: "unavailable",
+    sqlite3.SQLITE_READONLY: "unavailable",
+    sqlite3.SQLITE_PROTOCOL: "busy",
+}
+# PostgreSQL's SQLSTATEs (exact codes first, then classes of two characters).
+SQLSTATE_KINDS: dict[str, str] = {
+    "53100": "disk_full",  # disk_full
+    "53200": "busy",  # out_of_memory
+    "53300": "busy",  # too_many_connections
+    "55P03": "busy",  # lock_not_available
+    "57014": "busy",  # query_canceled (a statement or lock timeout)
+    "57P01": "unavailable",  # admin_shutdown: the server is stopping
+    "57P02": "unavailable",  # crash_shutdown
+    "57P03": "unavailable",  # cannot_connect_now: starting up or shutting down
+    "25006": "unavailable",  # read_only_sql_transaction: a standby after a failover
+    "40": "busy",  # transaction_rollback: serialization failure, deadlock
+    "08": "unavailable",  # connection_exception
+}
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+def fault_chain(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then each error behind it (the driver's, its cause, its context), once each."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [error]
+    while todo:
+        exc = todo.pop(0)
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        yield exc
+        todo.extend([getattr(exc, "orig", None), exc.__cause__, exc.__context__])
+
+
+def fault_kind(error: BaseException) -> str | None:
+    """The fault behind `error`: "busy", "unavailable", "disk_full", or None (a bug, a 500)."""
+    for exc in fault_chain(error):
+        if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+            return "busy"
+        if isinstance(exc, sqlite3.Error):
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in SQLITE_KINDS:
+                return SQLITE_KINDS[code & 0xFF]
+        sqlstate = getattr(exc, "sqlstate", None)
+        if isinstance(sqlstate, str) and (
+            sqlstate in SQLSTATE_KINDS or sqlstate[:2] in SQLSTATE_KINDS
+        ):
+            return SQLSTATE_KINDS.get(sqlstate) or SQLSTATE_KINDS[sqlstate[:2]]
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+            return "disk_full"
+        if _driver_lost_connection(exc):
+            return "unavailable"
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return "unavailable"
+    return None
+
+
+def _driver_lost_connection(exc: BaseException) -> bool:
+    """psycopg's own connection failures carry no SQLSTATE: refused, reset, closed."""
+    return (
+        isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+        and getattr(exc, "sqlstate", None) is None
+    )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` means another writer held the database for longer than we wait."""
+    return fault_kind(exc) == "busy"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` means the disk (or the database's file system) is full."""
+    return fault_kind(exc) == "disk_full"
 
 
 def tune_engine(engine: Engine) -> None:

@@ -23,33 +23,42 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
     help="Skip rows with the same organisation and project title as an application we have.",
 )
 def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> None:
-    """Import applications from an .xlsx or .csv FILE into ROUND (an id or slug): all or nothing."""
+    """Import applications from an .xlsx or .csv FILE into ROUND (an id or slug): all or nothing.
+
+    The rows are checked without holding the database's write lock, then written in one short
+    transaction, so the site keeps saving meanwhile.
+    """
     from panel.applications import importer, matching, services, spreadsheet
+    from panel.database import reads_only
     from panel.rounds.services import find_round
 
-    round_ = find_round(round_ident)
-    if round_ is None:
-        click.echo(f"There is no round {round_ident!r}.", err=True)
-        sys.exit(1)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        click.echo(f"Cannot read {path}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    if len(data) > MAX_FILE_BYTES:
-        click.echo("That file is too big: files must be smaller than 5 MB.", err=True)
-        sys.exit(1)
-    try:
-        sheet = spreadsheet.read_upload(path.name, data)
-    except spreadsheet.ImportRefused as exc:
-        click.echo(f"{path.name}: {exc}", err=True)
-        sys.exit(1)
-    for note in sheet.notes:
-        click.echo(note)
-    mapping = matching.guess_mapping(sheet.headers)
-    preview = matching.build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
-    click.echo(f"{path.name}: {len(preview.rows)} rows for {round_.name}.")
+    with reads_only():
+        round_ = find_round(round_ident)
+        if round_ is None:
+            click.echo(f"There is no round {round_ident!r}.", err=True)
+            sys.exit(1)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            click.echo(f"Cannot read {path}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        if len(data) > MAX_FILE_BYTES:
+            click.echo("That file is too big: files must be smaller than 5 MB.", err=True)
+            sys.exit(1)
+        try:
+            sheet = spreadsheet.read_upload(path.name, data)
+        except spreadsheet.ImportRefused as exc:
+            click.echo(f"{path.name}: {exc}", err=True)
+            sys.exit(1)
+        for note in sheet.notes:
+            click.echo(note)
+        mapping = matching.guess_mapping(sheet.headers)
+        with progress_bar("Checking") as progress:
+            preview = matching.build_preview(
+                round_=round_, rows=sheet.rows, mapping=mapping, progress=progress
+            )
+        click.echo(f"{path.name}: {len(preview.rows)} rows for {round_.name}.")
     for line in preview.report_lines():
         click.echo(line)
     for line in preview.duplicate_lines():
@@ -58,21 +67,24 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
         click.echo("Nothing was imported: fix the rows above and run the command again.", err=True)
         sys.exit(1)
     try:
-        with progress_bar("Importing") as progress:
-            created, skipped = importer.import_rows(
-                round_=round_,
-                rows=sheet.rows,
-                mapping=mapping,
-                skip_duplicates=skip_duplicates,
-                actor=None,
-                filename=path.name,
-                progress=progress,
-            )
+        done = importer.import_checked(
+            round_=round_,
+            preview=preview,
+            headers=sheet.headers,
+            mapping=mapping,
+            filename=path.name,
+            skip_duplicates=skip_duplicates,
+            actor=None,
+        )
     except services.ApplicationError as exc:
         db.session.rollback()
-        click.echo(f"Nothing was imported: {exc}", err=True)
+        message = str(exc)
+        if not message.startswith("Nothing was imported"):
+            message = f"Nothing was imported: {message}"
+        click.echo(message, err=True)
         sys.exit(1)
     db.session.commit()
+    created, skipped = done.created, done.skipped
     summary = f"Imported {len(created)} applications"
     if created:
         summary += f": {created[0].reference} to {created[-1].reference}"

@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 
-from panel.applications import changes, eligibility, importer, matching, services, spreadsheet
+from panel.applications import changes, eligibility, importer, services, spreadsheet
 from panel.applications.validation import FIELDS, clean
 from panel.demo_base import Demo
 from panel.models import FundingRound, Stage, User
@@ -194,8 +194,7 @@ def _import(round_: FundingRound, rows: list[Row], actor: User) -> None:
     sheet = spreadsheet.read_csv(out.getvalue().encode("utf-8"))
     importer.import_rows(
         round_=round_,
-        rows=sheet.rows,
-        mapping=matching.guess_mapping(sheet.headers),
+        sheet=sheet,
         skip_duplicates=True,
         actor=actor,
         filename="paper-applications.csv",

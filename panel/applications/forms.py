@@ -128,6 +128,9 @@ class UploadForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     skip_duplicates = BooleanField("Skip the rows that match applications we already have")
+    # The rows the page showed as possible duplicates (importer.shown_duplicates): if others
+    # appear before the import runs, nothing is imported and the rows are shown again.
+    duplicates_shown = HiddenField(filters=[strip])
 
 
 def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:

@@ -9,6 +9,7 @@ from panel.access import in_round_or_404, policy, round_or_404
 from panel.applications import bp, importer, matching, services, spreadsheet
 from panel.applications.forms import ImportForm, UploadForm, columns_form
 from panel.applications.validation import FIELDS
+from panel.database import reads_only
 from panel.extensions import db
 from panel.models import FundingRound
 from panel.models.application import ApplicationImport
@@ -95,12 +96,20 @@ def columns(round_id: int, import_id: int) -> Any:
 
 
 def _render_preview(
-    round_: FundingRound, staged: ApplicationImport, form: ImportForm, error: str | None = None
+    round_: FundingRound,
+    staged: ApplicationImport,
+    form: ImportForm,
+    error: str | None = None,
+    preview: matching.Preview | None = None,
 ) -> Any:
     pending = importer.still_pending(staged)
-    preview = None
-    if pending:
-        preview = matching.build_preview(round_=round_, rows=staged.rows, mapping=staged.mapping)
+    if pending and preview is None:
+        with reads_only():
+            preview = matching.build_preview(
+                round_=round_, rows=staged.rows, mapping=staged.mapping
+            )
+    if preview is not None:
+        form.duplicates_shown.data = importer.shown_duplicates(preview)
     headers = {
         key: staged.headers[i] for key, i in staged.mapping.items() if i < len(staged.headers)
     }
@@ -127,22 +136,36 @@ def preview(round_id: int, import_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/imports/<int:import_id>/run", methods=["POST"])
 @policy("staff")
 def run_import(round_id: int, import_id: int) -> Any:
+    """Check the rows without the write lock, then import them in one short write."""
     round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
     form = ImportForm()
     if not form.validate_on_submit():
         return _render_preview(round_, staged, form), 400
     try:
-        created, skipped = importer.complete_import(
+        with reads_only():
+            mapping = dict(staged.mapping)
+            checked = importer.check_upload(upload=staged, round_=round_)
+        done = importer.complete_import(
             upload=staged,
             round_=round_,
+            preview=checked,
+            mapping=mapping,
+            shown=form.duplicates_shown.data or "",
             skip_duplicates=bool(form.skip_duplicates.data),
             actor=current_user,
         )
+    except importer.AlreadyImported as exc:
+        # A second press of the button (or a colleague's): the first import stands.
+        db.session.rollback()
+        flash(str(exc), "info")
+        return redirect(url_for("applications.list_applications", round_id=round_.id))
     except services.ApplicationError as exc:
         db.session.rollback()
-        return _render_preview(round_, staged, form, error=str(exc)), 400
+        checked_now = exc.preview if isinstance(exc, importer.ImportInvalid) else None
+        return _render_preview(round_, staged, form, error=str(exc), preview=checked_now), 400
     db.session.commit()
+    created, skipped = done.created, done.skipped
     message = f"{len(created)} {'application' if len(created) == 1 else 'applications'} imported."
     if skipped:
         message += f" {len(skipped)} duplicate {'row was' if len(skipped) == 1 else 'rows were'}"

@@ -3,15 +3,29 @@
 The file is read by panel.applications.spreadsheet and its rows checked by
 panel.applications.matching; this module decides when a round takes imports and adds the
 applications, all or nothing.
+
+An import has two steps (docs/security.md items 28 and 46). Checking the rows only reads, and
+runs outside the write transaction (panel.database.reads_only), so on SQLite other people's saves
+go on meanwhile. Writing is one short transaction: it locks the round's row (imports into a round
+run one at a time), takes the upload from pending to imported with a conditional UPDATE whose
+row count decides who imports it, finds the duplicates again, and adds every row at once.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 
 from panel.applications import services
-from panel.applications.matching import Preview, RowResult, build_preview, guess_mapping
+from panel.applications.matching import (
+    Preview,
+    RowResult,
+    build_preview,
+    existing_keys,
+    find_duplicates,
+    guess_mapping,
+)
 from panel.applications.spreadsheet import Sheet
 from panel.applications.validation import FIELD_BY_KEY, clean_text
 from panel.audit import record
@@ -19,7 +33,6 @@ from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
 from panel.models.types import utcnow
-from panel.progress import Progress
 
 IMPORT_STAGES = (Stage.CODESIGN, Stage.APPLICATIONS, Stage.ELIGIBILITY)
 
@@ -34,6 +47,30 @@ def still_pending(upload: ApplicationImport) -> bool:
     return upload.status == "pending"
 
 
+class ImportInvalid(services.ApplicationError):
+    def __init__(self, preview: Preview) -> None:
+        super().__init__(
+            "Nothing was imported: fix the rows listed and upload the file again. "
+            + " ".join(preview.report_lines()[:3])
+        )
+        self.preview = preview
+
+
+class AlreadyImported(services.ApplicationError):
+    """The upload was imported already (by a second press of the button, or by a colleague)."""
+
+    def __init__(self, upload: ApplicationImport) -> None:
+        count = upload.imported_count or 0
+        super().__init__(
+            f"Nothing more was imported: {upload.filename} had already been imported, "
+            f"adding {count:,} {'application' if count == 1 else 'applications'}."
+        )
+
+
+class RowsChanged(services.ApplicationError):
+    """What the rows repeat, or how the columns are matched, changed since they were checked."""
+
+
 def _refuse_unless_open_to_imports(round_: FundingRound) -> None:
     if not imports_open(round_):
         raise services.ApplicationError(
@@ -42,8 +79,10 @@ def _refuse_unless_open_to_imports(round_: FundingRound) -> None:
 
 
 def _refuse_unless_pending(upload: ApplicationImport) -> None:
+    if upload.status == "imported":
+        raise AlreadyImported(upload)
     if not still_pending(upload):
-        raise services.ApplicationError("This file has already been imported or replaced")
+        raise services.ApplicationError("This file has been replaced by a newer upload")
 
 
 def stage_upload(
@@ -56,9 +95,11 @@ def stage_upload(
     """
     _refuse_unless_open_to_imports(round_)
     # Anyone's upload left unfinished for a day goes too: its rows hold applicants' contact details.
+    # A conditional UPDATE, so an upload imported meanwhile stays imported.
     stale = utcnow() - timedelta(days=1)
-    for old in db.session.execute(
-        db.select(ApplicationImport).where(
+    db.session.execute(
+        update(ApplicationImport)
+        .where(
             ApplicationImport.round_id == round_.id,
             ApplicationImport.status == "pending",
             or_(
@@ -66,8 +107,9 @@ def stage_upload(
                 ApplicationImport.created_at < stale,
             ),
         )
-    ).scalars():
-        old.status, old.rows = "cancelled", []
+        .values(status="cancelled", rows=[])
+        .execution_options(synchronize_session=False)
+    )
     upload = ApplicationImport(
         round_id=round_.id,
         filename=clean_text(filename)[:200] or "upload",
@@ -87,42 +129,78 @@ def set_mapping(*, upload: ApplicationImport, mapping: dict[str, int]) -> None:
     upload.mapping = {k: v for k, v in mapping.items() if k in FIELD_BY_KEY}
 
 
-class ImportInvalid(services.ApplicationError):
-    def __init__(self, preview: Preview) -> None:
-        super().__init__(
-            "Nothing was imported: fix the rows listed and upload the file again. "
-            + " ".join(preview.report_lines()[:3])
-        )
-        self.preview = preview
+# --------------------------------------------------------------------------- checking (reads)
 
 
-def import_rows(
-    *,
-    round_: FundingRound,
-    rows: list[dict[str, Any]],
-    mapping: dict[str, int],
-    skip_duplicates: bool,
-    actor: User | None,
-    filename: str,
-    progress: Progress | None = None,
-) -> tuple[list[Application], list[RowResult]]:
-    """Import every row or none (policy: staff). Returns (created, duplicates skipped)."""
+def check_upload(*, upload: ApplicationImport, round_: FundingRound) -> Preview:
+    """Check a pending upload's rows, reading only (policy: staff); refuse if any is wrong.
+
+    Run it outside the write transaction (panel.database.reads_only): for 2,000 rows it is the
+    slow part of an import.
+    """
+    _refuse_unless_pending(upload)
     _refuse_unless_open_to_imports(round_)
-    preview = build_preview(round_=round_, rows=rows, mapping=mapping)
+    preview = build_preview(round_=round_, rows=upload.rows, mapping=upload.mapping)
     if not preview.can_import:
         raise ImportInvalid(preview)
-    created, skipped = [], []
-    for done, result in enumerate(preview.rows, start=1):
-        if progress is not None:
-            progress(done, len(preview.rows))
-        if skip_duplicates and result.duplicate_of:
-            skipped.append(result)
-            continue
-        created.append(
-            services.create_application(
-                round_=round_, values=result.values, source="import", actor=actor
-            )
+    return preview
+
+
+def shown_duplicates(preview: Preview) -> str:
+    """The rows a preview showed as possible duplicates, as the import form sends them back."""
+    return ",".join(str(r.row) for r in preview.duplicates)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: list[Application]
+    skipped: list[RowResult]
+
+
+def _lock_round(round_: FundingRound) -> None:
+    """Take the round's row lock for the rest of the transaction, and read the round afresh.
+
+    Imports into one round then run one after the other (on SQLite, BEGIN IMMEDIATE already
+    does this), so each finds the duplicates the one before it added.
+    """
+    db.session.execute(
+        db.select(FundingRound)
+        .where(FundingRound.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    _refuse_unless_open_to_imports(round_)
+
+
+def _write_rows(
+    *,
+    round_: FundingRound,
+    preview: Preview,
+    upload: ApplicationImport,
+    shown: str | None,
+    skip_duplicates: bool,
+    actor: User | None,
+) -> Imported:
+    """Find the duplicates again under the lock, refuse if they changed, add the rows."""
+    rows = [replace(r) for r in preview.rows]  # the caller's preview stays as it was
+    find_duplicates(rows, existing_keys(round_))
+    now = Preview(rows=rows, missing_columns=preview.missing_columns)
+    if shown is not None and shown_duplicates(now) != shown:
+        count = len(now.duplicates)
+        raise RowsChanged(
+            "Nothing was imported: applications were added to this round while you were "
+            f"checking this file, and {count:,} of its rows now repeat an application. "
+            "Check the rows again (a colleague may have imported the same file)."
         )
+    keep = [r for r in now.rows if not (skip_duplicates and r.duplicate_of)]
+    skipped = [r for r in now.rows if skip_duplicates and r.duplicate_of]
+    created = services.create_imported(
+        round_=round_, rows=[(r.row, r.values) for r in keep], import_id=upload.id, actor=actor
+    )
+    upload.imported_count = len(created)
     record(
         actor=actor,
         action="application.import_done",
@@ -130,30 +208,116 @@ def import_rows(
         object_id=round_.id,
         round_id=round_.id,
         after={
-            "file": filename,
+            "file": upload.filename,
             "imported": len(created),
             "duplicates_skipped": len(skipped),
             "references": [a.reference for a in created],
         },
     )
-    return created, skipped
+    return Imported(created=created, skipped=skipped)
 
 
 def complete_import(
-    *, upload: ApplicationImport, round_: FundingRound, skip_duplicates: bool, actor: User
-) -> tuple[list[Application], list[RowResult]]:
-    """Import a staged upload, all or nothing, and drop its stored rows (policy: staff)."""
-    _refuse_unless_pending(upload)
-    created, skipped = import_rows(
+    *,
+    upload: ApplicationImport,
+    round_: FundingRound,
+    preview: Preview,
+    mapping: dict[str, int],
+    shown: str | None,
+    skip_duplicates: bool,
+    actor: User,
+) -> Imported:
+    """Import a staged upload checked by check_upload, all or nothing, in one short write, and
+    drop its stored rows (policy: staff).
+
+    `mapping` is the one the rows were checked with, and `shown` the duplicates the person saw
+    (shown_duplicates): if either changed since, nothing is imported. Only one of any number of
+    imports of the same upload at the same moment goes ahead; the others raise AlreadyImported.
+    """
+    _lock_round(round_)
+    claimed = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+        update(ApplicationImport)
+        .where(ApplicationImport.id == upload.id, ApplicationImport.status == "pending")
+        .values(status="imported", rows=[], imported_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(upload)
+    if claimed != 1:
+        _refuse_unless_pending(upload)
+    if upload.mapping != mapping:
+        raise RowsChanged(
+            "Nothing was imported: someone changed which column holds which answer while you "
+            "were checking the rows. Check them again."
+        )
+    return _write_rows(
         round_=round_,
-        rows=upload.rows,
-        mapping=upload.mapping,
+        preview=preview,
+        upload=upload,
+        shown=shown,
         skip_duplicates=skip_duplicates,
         actor=actor,
-        filename=upload.filename,
     )
-    upload.status = "imported"
-    upload.rows = []
-    upload.imported_at = utcnow()
-    upload.imported_count = len(created)
-    return created, skipped
+
+
+def import_checked(
+    *,
+    round_: FundingRound,
+    preview: Preview,
+    headers: Sequence[str],
+    mapping: dict[str, int],
+    filename: str,
+    skip_duplicates: bool,
+    actor: User | None,
+) -> Imported:
+    """Import rows checked by build_preview (the command line), all or nothing, in one short
+    write (policy: staff). The import is kept as an upload without its rows.
+
+    If the rows repeat applications that were not there when they were checked, nothing is
+    imported.
+    """
+    if not preview.can_import:
+        raise ImportInvalid(preview)
+    _lock_round(round_)
+    upload = ApplicationImport(
+        round_id=round_.id,
+        filename=clean_text(filename)[:200] or "import",
+        headers=list(headers),
+        rows=[],
+        mapping=mapping,
+        status="imported",
+        imported_at=utcnow(),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return _write_rows(
+        round_=round_,
+        preview=preview,
+        upload=upload,
+        shown=shown_duplicates(preview),
+        skip_duplicates=skip_duplicates,
+        actor=actor,
+    )
+
+
+def import_rows(
+    *,
+    round_: FundingRound,
+    sheet: Sheet,
+    skip_duplicates: bool,
+    actor: User | None,
+    filename: str,
+) -> Imported:
+    """Check and import a sheet's rows in the current transaction (the demo), all or nothing."""
+    _refuse_unless_open_to_imports(round_)
+    mapping = guess_mapping(sheet.headers)
+    preview = build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
+    return import_checked(
+        round_=round_,
+        preview=preview,
+        headers=sheet.headers,
+        mapping=mapping,
+        filename=filename,
+        skip_duplicates=skip_duplicates,
+        actor=actor,
+    )

@@ -11,6 +11,7 @@ from typing import Any
 from panel.applications.validation import FIELDS, clean, clean_text
 from panel.extensions import db
 from panel.models import Application, FundingRound
+from panel.progress import Progress
 
 _ALIASES = {
     "organisation_name": [
@@ -87,6 +88,7 @@ class RowResult:
     organisation: str
     title: str
     amount: str
+    key: tuple[str, str] = ("", "")  # the duplicate rule's key: organisation and title
 
     @property
     def ok(self) -> bool:
@@ -130,22 +132,52 @@ def _key(organisation: str, title: str) -> tuple[str, str]:
     return (" ".join(organisation.lower().split()), " ".join(title.lower().split()))
 
 
-def build_preview(
-    *, round_: FundingRound, rows: list[dict[str, Any]], mapping: dict[str, int]
-) -> Preview:
-    """Check every row with the same checks as the form, and find duplicates (case-insensitive)."""
-    missing = [f.label for f in FIELDS if f.required and f.key not in mapping]
-    existing = {
+def existing_keys(round_: FundingRound) -> dict[tuple[str, str], str]:
+    """{duplicate key: reference} of the round's applications, read now."""
+    return {
         _key(org, title): ref
         for org, title, ref in db.session.execute(
             db.select(
                 Application.organisation_name, Application.project_title, Application.reference
-            ).where(Application.round_id == round_.id)
+            )
+            .where(Application.round_id == round_.id)
+            .order_by(Application.number.desc())  # the earliest reference wins a repeated key
         ).all()
     }
+
+
+def find_duplicates(rows: list[RowResult], existing: dict[tuple[str, str], str]) -> None:
+    """Mark each row that repeats an application in `existing`, or an earlier row of the file.
+
+    The rule (case and spacing ignored): the same organisation name and project title in the
+    same round. Rows without both are never duplicates.
+    """
     seen: dict[tuple[str, str], str] = {}
+    for result in rows:
+        if not all(result.key):
+            result.duplicate_of = None
+            continue
+        result.duplicate_of = existing.get(result.key) or seen.get(result.key)
+        seen.setdefault(result.key, f"row {result.row}")
+
+
+def build_preview(
+    *,
+    round_: FundingRound,
+    rows: list[dict[str, Any]],
+    mapping: dict[str, int],
+    progress: Progress | None = None,
+) -> Preview:
+    """Check every row with the same checks as the form, and find duplicates (case-insensitive).
+
+    It only reads, so an import runs it outside its write transaction (docs/security.md
+    item 46); the import finds the duplicates again when it writes.
+    """
+    missing = [f.label for f in FIELDS if f.required and f.key not in mapping]
     results = []
-    for item in rows:
+    for done, item in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done, len(rows))
         cells = item["cells"]
         raw = {key: (cells[i] if i < len(cells) else "") for key, i in mapping.items()}
         values, errors = clean(raw, round_=round_, blank_message="this is empty")
@@ -154,19 +186,17 @@ def build_preview(
             for spec in FIELDS
             if spec.key in errors and spec.key in mapping
         ]
-        key = _key(raw.get("organisation_name", ""), raw.get("project_title", ""))
-        duplicate = existing.get(key) or seen.get(key)
-        if all(key):
-            seen.setdefault(key, f"row {item['row']}")
         results.append(
             RowResult(
                 row=item["row"],
                 values=values,
                 problems=problems,
-                duplicate_of=duplicate if all(key) else None,
+                duplicate_of=None,
                 organisation=clean_text(raw.get("organisation_name", "")),
                 title=clean_text(raw.get("project_title", "")),
                 amount=clean_text(raw.get("amount", "")),
+                key=_key(raw.get("organisation_name", ""), raw.get("project_title", "")),
             )
         )
+    find_duplicates(results, existing_keys(round_))
     return Preview(rows=results, missing_columns=missing)

@@ -1,28 +1,27 @@
 """Spreadsheet files: reading an uploaded .xlsx or .csv safely, and writing the template.
 
-A spreadsheet is untrusted input (docs/security.md, item 21). Before openpyxl sees an .xlsx we check
-it is a zip with a bounded number of members and bounded unpacked size, and that no XML part
+A spreadsheet is untrusted input (docs/security.md, items 21, 31 and 32). Before openpyxl sees an
+.xlsx we check it is a zip with a bounded number of members, inflate every part in a stream
+counting its real bytes against the size it declares and a total cap, and check that no XML part
 declares a DTD (billion laughs, XXE); openpyxl itself parses through defusedxml, in read-only
-mode, with a row cap, and the workbook is always closed. Formula cells are refused with their
-cell reference: we import values people typed, never formulas. CSV cells are stored as text and
-never evaluated. Nothing here touches the database.
+mode, with a row cap, and the workbook is always closed; anything it raises is a refusal. Formula
+cells are refused with their cell reference: we import values people typed, never formulas. CSV
+cells are stored as text and never evaluated. Nothing here touches the database.
 """
 
+import copy
 import csv
 import io
 import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
-from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean_text
 
@@ -34,10 +33,16 @@ MAX_COLUMNS = 50
 MAX_ZIP_MEMBERS = 100
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 MAX_CELL_CHARS = 10_000
+INFLATE_CHUNK = 64 * 1024
+DTD_OVERLAP = 32  # longer than "<!DOCTYPE" in UTF-16, so a chunk boundary cannot hide it
 
 NOT_XLSX = (
     "This file is not a real .xlsx spreadsheet. Open it in your spreadsheet program, save it "
     "as an Excel workbook (.xlsx) or as CSV, and upload it again."
+)
+TOO_BIG = (
+    "This file unpacks to far more data than a spreadsheet of applications needs, so it was "
+    "refused. Copy the rows into the template spreadsheet and upload that instead."
 )
 UNSAFE = (
     "This file contains XML features that spreadsheets never use, so it was refused for "
@@ -72,7 +77,14 @@ def read_upload(filename: str, data: bytes) -> Sheet:
 
 
 def check_zip(data: bytes) -> None:
-    """Refuse anything but a modest, DTD-free zip before openpyxl opens it."""
+    """Refuse anything but a modest, DTD-free zip before openpyxl opens it.
+
+    The sizes a zip declares are written by its author, so every part is inflated here in a
+    stream and its real bytes counted: a part that inflates past the size it declares is
+    refused at that point, before anything is held in memory (openpyxl later reads the parts
+    in one go, trusting those declared sizes). The declared sizes add up to at most
+    MAX_UNZIPPED_BYTES, so the real ones do too.
+    """
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRefused(NOT_XLSX)
     try:
@@ -84,20 +96,40 @@ def check_zip(data: bytes) -> None:
                     "Copy the rows into the template spreadsheet and upload that instead."
                 )
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise ImportRefused(
-                    "This file unpacks to far more data than a spreadsheet of applications "
-                    "needs, so it was refused. Copy the rows into the template spreadsheet."
-                )
+                raise ImportRefused(TOO_BIG)
             names = {m.filename for m in members}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 raise ImportRefused(NOT_XLSX)
             for member in members:
-                if member.filename.endswith((".xml", ".rels", ".vml")):
-                    _refuse_dtd(archive.read(member))
+                _inflate_counting(archive, member)
     except ImportRefused:
         raise
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError) as exc:
+    except Exception as exc:  # any other failure to unpack an untrusted file is a refusal
         raise ImportRefused(NOT_XLSX) from exc
+
+
+def _inflate_counting(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Inflate one part in chunks, counting its real bytes and looking for a DTD as it goes."""
+    # Spreadsheets are stored or deflated, never encrypted. Other methods (bzip2, lzma) are
+    # inflated by zipfile without a bound on each chunk, so they never reach it.
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ImportRefused(NOT_XLSX)
+    if member.flag_bits & 0x1:
+        raise ImportRefused(NOT_XLSX)
+    # zipfile stops reading a part at its declared size (and then fails its checksum): let it
+    # read two chunks further, so a part that lies shows itself here, one chunk past its size.
+    unbounded = copy.copy(member)
+    unbounded.file_size = member.file_size + 2 * INFLATE_CHUNK
+    is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
+    inflated, tail = 0, b""
+    with archive.open(unbounded) as part:
+        while chunk := part.read(INFLATE_CHUNK):
+            inflated += len(chunk)
+            if inflated > member.file_size:
+                raise ImportRefused(TOO_BIG)
+            if is_xml:
+                _refuse_dtd(tail + chunk)
+                tail = chunk[-DTD_OVERLAP:]
 
 
 def _refuse_dtd(xml: bytes) -> None:
@@ -191,19 +223,10 @@ def read_workbook(data: bytes) -> Sheet:
         raise
     except DefusedXmlException as exc:
         raise ImportRefused(UNSAFE) from exc
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        ParseError,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        zlib.error,
-    ) as exc:
-        # openpyxl wraps the parser's refusal of entities in its own ValueError.
+    except Exception as exc:  # any failure to read an untrusted file is a refusal
+        # openpyxl raises whatever its parsers raise for a broken part (lxml's XMLSyntaxError
+        # for an empty [Content_Types].xml, KeyError for a missing relationship, ...): none of
+        # them may become a 500. It wraps the parser's refusal of entities in a ValueError.
         if _caused_by(exc, DefusedXmlException):
             raise ImportRefused(UNSAFE) from exc
         raise ImportRefused(NOT_XLSX) from exc

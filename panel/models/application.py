@@ -59,6 +59,10 @@ class Application(Model):
         CheckConstraint("source IN ('online', 'import', 'staff')", name="source_known"),
         CheckConstraint("amount_requested_pence >= 0", name="amount_not_negative"),
         CheckConstraint("beneficiaries IS NULL OR beneficiaries >= 0", name="beneficiaries"),
+        # One row of one uploaded spreadsheet becomes at most one application, whoever presses
+        # "Import" and however often (docs/security.md item 28).
+        UniqueConstraint("import_id", "import_row"),
+        CheckConstraint("(import_id IS NULL) = (import_row IS NULL)", name="import_row_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +90,11 @@ class Application(Model):
     source: Mapped[str] = mapped_column(String(10), default="online")
     # A one-time key from the form: pressing submit twice creates one application.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # An imported application's spreadsheet: the upload and the row it came from.
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application_import.id", ondelete="RESTRICT"), default=None
+    )
+    import_row: Mapped[int | None] = mapped_column(default=None)
     version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -52,6 +52,7 @@ def export_command(
     The export is audited (results.exported, made from the command line) before the file takes
     its name, so there is never an export without its audit record.
     """
+    from panel.database import is_disk_full
     from panel.results import exports as ex
     from panel.results.exports.make import VIA_CLI, record_export
     from panel.results.services import ResultsUnavailable
@@ -71,6 +72,10 @@ def export_command(
         partial.unlink(missing_ok=True)
         if isinstance(exc, ex.ExportError | ResultsUnavailable):
             raise click.ClickException(str(exc)) from exc
+        if is_disk_full(exc):
+            raise click.ClickException(
+                f"The disk is full: nothing was written to {output}. Free some space and try again."
+            ) from exc
         raise
     partial.replace(output)
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")

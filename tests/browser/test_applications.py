@@ -1,9 +1,15 @@
 """In a real browser: the public apply, staff import a spreadsheet and check eligibility."""
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from flask import Flask, request
+from werkzeug.serving import make_server
 
 from panel.applications import services
 from panel.extensions import db
@@ -14,6 +20,32 @@ from tests.factories import gen_rubric
 from tests.panel.applications.conftest import sheet_row, xlsx_bytes
 
 STAFF_EMAIL = "sam.staff@example.org"
+# Reports, on the console, what the import form shows while the page waits for the server:
+# Playwright's own reads of the page wait for the pending navigation to finish.
+WATCH_THE_FORM = """() => {
+  const form = document.querySelector("form[data-submit-once]");
+  const button = form.querySelector("button");
+  const status = form.querySelector("[data-submit-once-status]");
+  new MutationObserver(() => {
+    console.log("status: " + status.textContent);
+    console.log("aria-disabled: " + button.getAttribute("aria-disabled"));
+  }).observe(form, { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
+
+@contextmanager
+def _serving(app: Flask) -> Iterator[str]:
+    """The live server of tests/browser/conftest.py, started after the test adds its hook."""
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
 
 
 def _statuses() -> dict[str, str]:
@@ -105,6 +137,54 @@ def test_staff_import_a_spreadsheet_fix_the_bad_row_and_import(
     page.get_by_text("Every row can be imported").wait_for()
     page.get_by_role("button", name="Import 2 applications").click()
     page.get_by_text("2 applications imported").wait_for()
+    assert _statuses() == {"CF26-0001": "received", "CF26-0002": "received"}
+
+
+def test_the_import_button_sends_the_import_once_however_often_it_is_pressed(
+    app: Flask,
+    page: Any,
+    staff: User,
+    make_round: Callable[..., FundingRound],
+    tmp_path: Path,
+) -> None:
+    """Item 28: once pressed, Import is not sent again until the answer arrives, not 1 second."""
+    runs: list[float] = []
+
+    @app.before_request
+    def a_slow_import() -> None:  # an import of 2,000 rows takes a while: make it visible
+        if request.endpoint == "applications.run_import":
+            runs.append(time.monotonic())
+            time.sleep(2.5)
+
+    round_id = make_round(stage=Stage.APPLICATIONS).id
+    db.session.commit()
+    file = tmp_path / "applications.xlsx"
+    rows = [sheet_row(organisation_name=f"Group {n}", project_title=f"Plan {n}") for n in (1, 2)]
+    file.write_bytes(xlsx_bytes(rows))
+    with _serving(app) as live_server:
+        sign_in(page, live_server, STAFF_EMAIL, PASSWORD)
+        page.goto(f"{live_server}/rounds/{round_id}/applications/import")
+        page.get_by_label("Upload a spreadsheet").set_input_files(str(file))
+        page.get_by_role("button", name="Upload and check").click()
+        said: list[str] = []
+        page.on("console", lambda message: said.append(message.text))
+        page.evaluate(WATCH_THE_FORM)
+        button = page.get_by_role("button", name="Import 2 applications")
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        assert box is not None
+        middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # The mouse and keyboard, not locators: they would wait for the pending page.
+        page.mouse.dblclick(*middle)  # a double click
+        page.wait_for_timeout(1200)  # past the one second that double-click guards allow
+        page.mouse.click(*middle)  # pressed again, impatiently
+        page.keyboard.press("Enter")  # and again from the keyboard
+        page.wait_for_url(f"{live_server}/rounds/{round_id}/applications", timeout=20_000)
+        landed = page.inner_text("main")
+    assert len(runs) == 1, f"the import was sent {len(runs)} times"
+    assert "2 applications imported" in landed
+    assert "status: Importing 2 rows. This can take a minute: stay on this page." in said
+    assert "aria-disabled: true" in said
     assert _statuses() == {"CF26-0001": "received", "CF26-0002": "received"}
 
 

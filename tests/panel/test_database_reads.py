@@ -2,13 +2,14 @@
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from panel.database import begins_immediate
+from panel.database import begins_immediate, reads_only
 from panel.extensions import db
 from panel.models import User
 from tests.conftest import AuthActions
@@ -70,3 +71,27 @@ def test_a_page_view_that_writes_is_reported(app: Flask, caplog: pytest.LogCaptu
         conn.execute(sa.text("UPDATE user_account SET active = active WHERE id = 0"))
         conn.rollback()
     assert "writes to SQLite on GET" not in caplog.text
+
+
+def test_reads_only_reads_while_another_process_holds_the_write_lock(
+    app: Flask, count_queries: Any
+) -> None:
+    """Item 46: long reads (checking an import's rows) run in a deferred transaction of their own;
+    the next transaction takes the write lock again."""
+    path = sqlite_path()
+    db.session.commit()
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0.1)
+    holder.execute("BEGIN IMMEDIATE")  # a save in another process
+    try:
+        with count_queries() as statements, reads_only():
+            assert begins_immediate() is False
+            assert db.session.execute(sa.select(sa.func.count(User.id))).scalar_one() == 0
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert begins_immediate()
+    with count_queries() as statements:
+        db.session.execute(sa.select(sa.func.count(User.id)))
+    assert statements[0] == "BEGIN IMMEDIATE"
+    db.session.commit()

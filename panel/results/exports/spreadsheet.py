@@ -8,6 +8,7 @@ they get a leading apostrophe. Control characters a workbook cannot hold are str
 
 import csv
 import io
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -155,7 +156,63 @@ class XlsxWriter:
         return count
 
     def save(self, out: IO[bytes]) -> None:
-        self.workbook.save(out)
+        """Write the workbook to `out`. If that fails (a full disk), the error goes on and
+        nothing is left behind: each sheet's stream is finished first, a failed save removes
+        the sheets' temporary files, and `out` takes no more writes (openpyxl leaves its zip
+        open, to be finished when it is collected, and would print errors then)."""
+        for sheet in self.workbook.worksheets:
+            if not sheet.closed:
+                sheet.close()
+        guarded = StopsAfterFailure(out)
+        try:
+            self.workbook.save(guarded)
+        except BaseException:
+            guarded.fail()
+            for sheet in self.workbook.worksheets:
+                writer = sheet._writer  # type: ignore[attr-defined]  # write-only sheets have one
+                if writer is not None and os.path.exists(writer.out):
+                    writer.cleanup()
+            raise
+
+
+class StopsAfterFailure:
+    """A binary file for openpyxl's zip: once a write fails, later writes and seeks do nothing."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._at: int | None = None  # once failed: the position it pretends to be at
+
+    def fail(self) -> None:
+        """Take no more writes from now on."""
+        if self._at is None:
+            try:
+                self._at = self._out.tell()
+            except (OSError, ValueError):
+                self._at = 0
+
+    def write(self, data: bytes) -> int:
+        if self._at is not None:
+            self._at += len(data)
+            return len(data)
+        try:
+            return self._out.write(data)
+        except BaseException:
+            self.fail()
+            raise
+
+    def tell(self) -> int:
+        return self._out.tell() if self._at is None else self._at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if self._at is None:
+            return self._out.seek(offset, whence)
+        if whence == io.SEEK_SET:
+            self._at = offset
+        return self._at
+
+    def flush(self) -> None:
+        if self._at is None:
+            self._out.flush()
 
 
 def naive_utc(value: datetime) -> datetime:

@@ -17,6 +17,10 @@
  *   [data-confirm]                     confirm() before a button/link/form submits
  *   a[role="button"]                   space bar activates link buttons
  *   [data-prevent-double-click]        ignore a second click within 1 second
+ *   form[data-submit-once]             long work (an import): once sent, the form is not
+ *                                      sent again until the answer arrives; its buttons
+ *                                      say so (aria-disabled) and [data-submit-once-status]
+ *                                      shows the attribute's text
  */
 (function () {
   "use strict";
@@ -326,7 +330,43 @@
     });
   }
 
+  /* Submit once: long work is sent once, however often the button is pressed -- */
+  function initSubmitOnce() {
+    function buttons(form) {
+      return all('button:not([type]), button[type="submit"], input[type="submit"]', form);
+    }
+    function reset(form) {
+      form.removeAttribute("data-submitting");
+      buttons(form).forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+      var status = form.querySelector("[data-submit-once-status]");
+      if (status) status.textContent = "";
+    }
+    // Bubbling phase: a submit that [data-confirm] cancelled never gets here.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form[data-submit-once]")) return;
+      if (form.hasAttribute("data-submitting")) {
+        event.preventDefault(); // already sent: the server is working on it
+        return;
+      }
+      if (event.defaultPrevented) return;
+      form.setAttribute("data-submitting", "");
+      buttons(form).forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+      });
+      var status = form.querySelector("[data-submit-once-status]");
+      if (status) status.textContent = form.getAttribute("data-submit-once") || "";
+    });
+    // Back to a page kept in the browser's memory: the form can be sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) all("form[data-submitting]").forEach(reset);
+    });
+  }
+
   function init() {
+    safely("submit once", initSubmitOnce);
     safely("confirm", initConfirm);
     safely("link buttons", initLinkButtons);
     safely("double click", initDoubleClick);

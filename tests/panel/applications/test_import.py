@@ -1,6 +1,7 @@
 """Staff import applications from a spreadsheet: columns, a checked preview, all or nothing, CLI."""
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,16 @@ def _upload(client: FlaskClient, round_: FundingRound, data: bytes, name: str) -
         data={"file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
+
+
+SHOWN = re.compile(r'name="duplicates_shown" type="hidden" value="([0-9,]*)"')
+
+
+def _shown(client: FlaskClient, preview_url: str) -> str:
+    """The duplicates the preview page shows, as its import form sends them back."""
+    found = SHOWN.search(client.get(preview_url).get_data(as_text=True))
+    assert found is not None, "the preview page has no import form"
+    return found.group(1)
 
 
 def _applications() -> list[Application]:
@@ -124,7 +135,11 @@ def test_duplicates_are_shown_and_skipped_only_when_staff_tick_the_box(
     page = client.get(response.location).get_data(as_text=True)
     assert "Row 2: same organisation and project title as CF26-0001" in page
     assert "Skip the rows that match applications we already have" in page
-    client.post(f"{response.location}/run", data={"skip_duplicates": "y"})
+    shown = _shown(client, response.location)
+    assert shown == "2"
+    client.post(
+        f"{response.location}/run", data={"skip_duplicates": "y", "duplicates_shown": shown}
+    )
     titles = [a.project_title for a in _applications()]
     assert titles == ["project 1", "Project 2", "Project 3"]
 
@@ -139,7 +154,9 @@ def test_without_the_tick_duplicates_are_imported_too(
     make_application(round_, organisation_name="Group 1", project_title="Project 1")
     AuthActions(client).login(staff)
     response = _upload(client, round_, csv_bytes(_three_rows()), "a.csv")
-    client.post(f"{response.location}/run", data={})
+    client.post(
+        f"{response.location}/run", data={"duplicates_shown": _shown(client, response.location)}
+    )
     assert len(_applications()) == 4
 
 
@@ -162,7 +179,12 @@ def test_an_import_cannot_run_twice(
     response = _upload(client, round_, csv_bytes(_three_rows()), "a.csv")
     client.post(f"{response.location}/run", data={})
     again = client.post(f"{response.location}/run", data={})
-    assert again.status_code == 400
+    assert again.status_code == 302
+    assert again.location == f"/rounds/{round_.id}/applications"
+    page = client.get(again.location).get_data(as_text=True)
+    assert (
+        "Nothing more was imported: a.csv had already been imported, adding 3 applications" in page
+    )
     assert len(_applications()) == 3
 
 
