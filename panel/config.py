@@ -40,12 +40,16 @@ ENV_KEYS = {
     "PANEL_PROXY_HOPS": "PANEL_PROXY_HOPS",
 }
 
+# The modes PANEL_ENV may name (in any case); anything else refuses to start.
+ENVIRONMENTS = ("production", "development")
+
 # Secret keys that are placeholders, not secrets.
 WEAK_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "test-secret-key"}
 
 
 class UnsafeConfig(RuntimeError):
-    """Production refuses to start; the message says what to fix."""
+    """The app refuses to start (unsafe production settings, an unknown PANEL_ENV); the message
+    says what to fix."""
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -64,7 +68,8 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
-    if app.config.get("PANEL_ENV") == "production":
+    app.config["PANEL_ENV"] = _environment(app.config.get("PANEL_ENV"))
+    if app.config["PANEL_ENV"] == "production":
         _production(app, explicit=set(overrides))
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -72,6 +77,20 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _environment(value: Any) -> str:
+    """PANEL_ENV lower-cased and trimmed; refuse to start on a value that names no mode.
+
+    A misspelt "Production" must never quietly run with development's settings.
+    """
+    name = str(value or "").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise UnsafeConfig(
+            f"Refusing to start: PANEL_ENV is {value!r}. "
+            "Set it to production (on a live site) or development (on your own computer)."
+        )
+    return name
 
 
 def _instance_secret_key(instance: Path) -> str:
