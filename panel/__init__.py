@@ -33,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tune_engine(db.engine)
 
     from panel import applications, auth, codesign, results, rounds, scoring
+    from panel.urls import install_converters
+
+    install_converters(app)  # every route's <int:...> and <slug> are bounded (panel/urls.py)
 
     for area in (auth, rounds, codesign, applications, scoring, results):
         app.register_blueprint(area.bp)
