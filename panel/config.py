@@ -72,6 +72,10 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["PANEL_ENV"] == "production":
         _production(app, explicit=set(overrides))
 
+    # A failing statement's parameters (an applicant's details) never reach an error message.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "hide_parameters": True}
+
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "panel.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"

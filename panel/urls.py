@@ -2,8 +2,8 @@
 
 They replace Werkzeug's own `int` and `string` (the default) converters on the app's URL map, so
 every route, including future ones, gets them without naming them: `<int:round_id>` matches only
-an id of at most 18 digits (so it fits a signed 64-bit integer), and a path segment with a NUL or
-another control character matches nothing. Either way the answer is an ordinary 404, decided
+an id of at most 9 digits (so it fits every database's id column), and a path segment with a NUL
+or another control character matches nothing. Either way the answer is an ordinary 404, decided
 before any view or query runs. Before, an id of 2^63 or more reached the database (an error on
 SQLite and PostgreSQL: a 500), and so did a NUL in a slug (which PostgreSQL refuses in any text).
 """
@@ -13,16 +13,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-# At most 18 digits: below the 2^63 - 1 that SQLite's INTEGER and PostgreSQL's BIGINT hold, and
-# far above any real id. The bound is in the pattern itself, so a longer number matches no route
-# at all (a 404 for every method; a value check after matching would answer some with 405).
-MAX_ID = 10**18 - 1
+# At most 9 digits: below the 2^31 - 1 that PostgreSQL's INTEGER ids hold (a larger number is an
+# error there, as 2^63 is on SQLite), and far above any real id. The bound is in the pattern
+# itself, so a longer number matches no route at all: a 404 for every method (a value check
+# after matching would answer a POST to a path that also has a GET route with 405).
+MAX_ID = 10**9 - 1
 
 
 class IdConverter(IntegerConverter):
-    """A positive whole number of at most 18 digits: one every database can compare with an id."""
+    """A positive whole number of at most 9 digits: one every database can compare with an id."""
 
-    regex = r"\d{1,18}"
+    regex = r"\d{1,9}"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)

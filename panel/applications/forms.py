@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
-from panel.forms import choices, strip
+from panel.forms import PanelForm, choices, strip
 from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
 
 ORGANISATION_TYPE_HINTS = {
@@ -34,7 +33,7 @@ def _label(key: str) -> str:
     return FIELD_BY_KEY[key].label
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(PanelForm):
     """The application's questions, without checks of their own: `check` runs the shared ones."""
 
     organisation_name = StringField(_label("organisation_name"), filters=[strip])
@@ -85,7 +84,7 @@ class EditForm(AnswersForm):
     version = IntegerField(widget=HiddenField.widget)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PanelForm):
     reason = TextAreaField(
         "Why is the application being withdrawn?",
         filters=[strip],
@@ -96,7 +95,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PanelForm):
     class Meta:
         csrf = False
 
@@ -119,20 +118,20 @@ class SearchForm(FlaskForm):
     )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PanelForm):
     file = FileField(
         "Upload a spreadsheet", validators=[FileRequired("Choose a spreadsheet file to upload")]
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PanelForm):
     skip_duplicates = BooleanField("Skip the rows that match applications we already have")
 
 
-def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:
+def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
     """One select per question: which column of the file holds it."""
 
-    class ColumnsForm(FlaskForm):
+    class ColumnsForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             chosen: dict[str, str] = {}
@@ -174,10 +173,10 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:
     return ColumnsForm(data=defaults)
 
 
-def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) -> FlaskForm:
+def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) -> PanelForm:
     """Pass or fail for each eligibility criterion, with a note required for a fail."""
 
-    class EligibilityForm(FlaskForm):
+    class EligibilityForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             for criterion in criteria:

@@ -38,6 +38,14 @@ def apply(slug: str) -> Any:
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
     else:
+        if not services.is_submission_key(form.submission_key.data or ""):
+            # Not a key this form made (too long for its column, or odd characters): nothing is
+            # saved, and the form comes back holding every answer, with a fresh key.
+            form.submission_key.data = secrets.token_urlsafe(24)
+            form.form_errors.append(
+                "Nothing was sent. Check your answers, then send the form again."
+            )
+            return _form_page(round_, form, 400)
         existing = services.by_submission_key(form.submission_key.data)
         if existing is not None and existing.round_id == round_.id:
             return _sent(round_, existing.reference)  # the same form sent twice
@@ -68,7 +76,10 @@ def apply(slug: str) -> Any:
                 services.note_attempt(address=client_address())
                 db.session.commit()
                 return _sent(round_, application.reference)
-    status = 400 if form.errors else 200
+    return _form_page(round_, form, 400 if form.errors else 200)
+
+
+def _form_page(round_: FundingRound, form: ApplyForm, status: int) -> Any:
     return render_template(
         "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
     ), status

@@ -7,6 +7,7 @@ email, phone, postcode): the log is append-only, so anything written there could
 on request.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -69,11 +70,21 @@ def note_attempt(*, address: str) -> None:
     db.session.add(ApplicationAttempt(address=address[:64]))
 
 
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_submission_key(key: str) -> bool:
+    """Whether `key` could be one the public form made: empty (none), or up to 64 URL-safe
+    characters (the column's size). Anything else is refused before it reaches the database."""
+    return not key or SUBMISSION_KEY.fullmatch(key) is not None
+
+
 def by_submission_key(key: str | None) -> Application | None:
-    if not key:
+    """The application a submission key made, or None (an impossible key is never looked up)."""
+    if not key or not is_submission_key(key):
         return None
     return db.session.execute(
-        db.select(Application).where(Application.submission_key == key[:64])
+        db.select(Application).where(Application.submission_key == key)
     ).scalar_one_or_none()
 
 
