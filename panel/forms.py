@@ -8,7 +8,7 @@ from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
-from panel.text import without_nul
+from panel.text import plain_name, without_nul
 
 
 class PanelForm(FlaskForm):
@@ -65,6 +65,12 @@ class PoundsField(StringField):
 def strip(value: Any) -> Any:
     """A filter that trims surrounding spaces from typed text."""
     return value.strip() if isinstance(value, str) else value
+
+
+def name_filter(value: Any) -> Any:
+    """A filter for names and titles: no bidirectional controls or zero-width characters, and no
+    surrounding spaces (panel/text.py says why they are stripped rather than refused)."""
+    return plain_name(value).strip() if isinstance(value, str) else value
 
 
 class ConfirmForm(PanelForm):

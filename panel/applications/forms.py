@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
-from panel.forms import PanelForm, choices, strip
+from panel.forms import PanelForm, choices, name_filter, strip
 from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
 
 ORGANISATION_TYPE_HINTS = {
@@ -36,21 +36,21 @@ def _label(key: str) -> str:
 class AnswersForm(PanelForm):
     """The application's questions, without checks of their own: `check` runs the shared ones."""
 
-    organisation_name = StringField(_label("organisation_name"), filters=[strip])
+    organisation_name = StringField(_label("organisation_name"), filters=[name_filter])
     organisation_type = RadioField(
         "What type of organisation is it?",
         choices=choices(*((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items())),
         validate_choice=False,
     )
     registration_number = StringField(_label("registration_number"), filters=[strip])
-    contact_name = StringField("Full name", filters=[strip])
+    contact_name = StringField("Full name", filters=[name_filter])
     contact_email = StringField(_label("contact_email"), filters=[strip])
     contact_phone = StringField("UK phone number (optional)", filters=[strip])
     postcode = StringField(_label("postcode"), filters=[strip])
     # The browser stops typing at the limit (maxlength); the shared check says so in words.
     project_title = StringField(
         _label("project_title"),
-        filters=[strip],
+        filters=[name_filter],
         validators=[Length(max=FIELD_BY_KEY["project_title"].max_length or -1)],
     )
     summary = TextAreaField("Tell us about the project", filters=[strip])

@@ -54,6 +54,17 @@ def is_open(round_: FundingRound, today: date | None = None) -> bool:
     return not (round_.applications_close_on and today > round_.applications_close_on)
 
 
+def is_published(round_: FundingRound, today: date | None = None) -> bool:
+    """The round's form has been public: it has reached Applications open and its opening date
+    has come. Before that, nothing about the round (name, fund, dates) is shown to the public."""
+    today = today or uk_today()
+    if round_.current_stage.position < Stage.APPLICATIONS.position:
+        return False
+    if round_.current_stage is Stage.APPLICATIONS and round_.applications_open_on:
+        return today >= round_.applications_open_on
+    return True
+
+
 def rate_limited(*, address: str, limit: int = RATE_LIMIT_PER_HOUR) -> bool:
     """True when this address has sent `limit` applications in the last hour."""
     since = utcnow() - timedelta(hours=1)

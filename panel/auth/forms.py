@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from panel.auth.passwords import password_problem
-from panel.forms import PanelForm, choices
+from panel.forms import PanelForm, choices, name_filter
 
 
 class LoginForm(PanelForm):
@@ -47,7 +47,7 @@ class PersonForm(PanelForm):
     display_name = StringField(
         "Full name",
         validators=[DataRequired("Enter the person's name"), Length(max=120)],
-        filters=[lambda s: s.strip() if s else s],
+        filters=[name_filter],
     )
     email = EmailField(
         "Email address",

@@ -13,6 +13,7 @@ from panel.auth.passwords import hash_password, verify_password
 from panel.extensions import db
 from panel.models import LoginFailure, PasswordLink, Role, User
 from panel.models.types import utcnow
+from panel.text import plain_name
 
 
 class AccountError(ValueError):
@@ -50,7 +51,7 @@ def create_user(*, email: str, display_name: str, role: Role, actor: User | None
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError("There is already an account with that email address")
-    user = User(email=email, display_name=display_name.strip(), role=role)
+    user = User(email=email, display_name=plain_name(display_name).strip(), role=role)
     db.session.add(user)
     db.session.flush()
     record(

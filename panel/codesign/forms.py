@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from panel.codesign.services import Wording, level_name
-from panel.forms import PanelForm, choices, strip
+from panel.forms import PanelForm, choices, name_filter, strip
 from panel.models import Criterion, CriterionKind, FundingRound
 
 KIND_HINTS = {
@@ -55,7 +55,7 @@ class CriterionFormBase(PanelForm):
             DataRequired("Enter a short title for the criterion"),
             Length(max=120, message="Keep the title to 120 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     description = TextAreaField(
         "What it means",
@@ -168,7 +168,7 @@ class BoundaryForm(PanelForm):
             DataRequired("Enter what is fixed"),
             Length(max=200, message="Keep it to 200 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     reason = StringField(
         "Why, or who set it",

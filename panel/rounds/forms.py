@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import PanelForm, PoundsField, choices, strip
+from panel.forms import PanelForm, PoundsField, choices, name_filter, strip
 from panel.models import FundingRound
 from panel.models.types import UK, end_of_uk_day
 from panel.rounds.services import RoundDetails, award_problem, dates_problem
@@ -44,13 +44,13 @@ class RoundForm(PanelForm):
     name = StringField(
         "Round name",
         validators=[DataRequired("Enter a name for the round"), Length(max=120)],
-        filters=[strip],
+        filters=[name_filter],
     )
     fund_name = StringField(
         "Fund or programme name",
         default="Community Fund",
         validators=[DataRequired("Enter the name of the fund"), Length(max=120)],
-        filters=[strip],
+        filters=[name_filter],
     )
     description = TextAreaField(
         "What panellists should know about this round",
