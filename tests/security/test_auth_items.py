@@ -48,7 +48,7 @@ def test_item_9_a_long_passphrase_is_used_in_full_and_weak_ones_are_refused_by_t
     link = invite(staff, person)
     for weak, message in (
         ("short7!", "at least 8 characters"),
-        ("password123", "too common"),
+        ("password123", "too easy to guess"),
     ):
         token = csrf_token(client, link)
         response = client.post(link, data={"password": weak, "confirm": weak, "csrf_token": token})

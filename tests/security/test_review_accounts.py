@@ -1,13 +1,21 @@
 """docs/security.md items 34 (sign-in part), 36, 37, 38, 39 and 41: accounts and start-up,
 found by the outside reviews of December 2026. CSRF is on (tests/security/conftest.py)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from panel import create_app
+from panel.auth import services as accounts
+from panel.auth.passwords import password_problem
 from panel.config import UnsafeConfig
 from panel.extensions import db
+from panel.models import Role, User
+from tests.conftest import PASSWORD
+from tests.security.helpers import csrf_token
 
 PRODUCTION = {
     "PANEL_ENV": "production",
@@ -72,3 +80,79 @@ def test_item_41_development_is_still_the_default_and_accepted_in_any_case(
     assert app.config["PANEL_ENV"] == "development"
     assert app.config["SESSION_COOKIE_SECURE"] is False
     _dispose(app)
+
+
+# --------------------------------------------------------------------------- item 36
+
+
+def _invite_link(staff: User, person: User) -> str:
+    issued = accounts.issue_link(user=person, purpose="invite", actor=staff)
+    db.session.commit()
+    return f"/set-password/{issued.token}"
+
+
+@pytest.mark.parametrize(
+    "weak, why",
+    [
+        ("pass1234", "it is one of the most common passwords"),
+        ("starwars", "it is one of the most common passwords"),
+        ("summer123", "it is a common word with numbers added"),
+    ],
+)
+def test_item_36_passwords_the_old_list_let_through_are_refused_saying_why(
+    client: FlaskClient, staff: User, make_user: Callable[..., User], weak: str, why: str
+) -> None:
+    """Item 36: pass1234, starwars and summer123 (accepted by the old 100-entry list) are
+    refused by the field, in plain words saying why; nothing is stored."""
+    person = make_user(Role.RESIDENT, with_password=False)
+    link = _invite_link(staff, person)
+    page = client.get(link)
+    token = csrf_token(client, page.location if page.status_code == 302 else link)
+    target = page.location if page.status_code == 302 else link
+    response = client.post(target, data={"password": weak, "confirm": weak, "csrf_token": token})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = text.split('id="password-error"', 1)[1].split("</p>", 1)[0]
+    assert f"This password is too easy to guess: {why}." in error
+    db.session.refresh(person)
+    assert person.password_hash is None
+
+
+@pytest.mark.parametrize(
+    "weak, why",
+    [
+        ("Summer2024!", "it is a common word with numbers or symbols added"),
+        ("smith2020", "it is a common name with numbers added"),
+        ("p@ssw0rd", "look-alike numbers or symbols"),
+        ("drowssap", "written backwards"),
+        ("aaaaaaaaaa", "it repeats the same characters"),
+        ("abcdefgh1234", "it is an easy sequence, like abc or 1234"),
+        ("rita.resident", "it is made of your name or email address"),
+    ],
+)
+def test_item_36_each_kind_of_weak_password_is_named_in_plain_words(
+    app: Flask, weak: str, why: str
+) -> None:
+    """Item 36: the reason names what makes the password easy to guess (a common word, a name,
+    swapped letters, a reversed word, repeats, sequences, the person's own name or email)."""
+    problem = password_problem(weak, email="rita@example.org", name="Rita Resident")
+    assert problem is not None and problem.startswith("This password is too easy to guess: ")
+    assert why in problem
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        PASSWORD,
+        "a brand new passphrase",
+        "a brand new kettle lamp",
+        "kettle garden lamp",
+        "new kettle lamp",
+        "my allotment has the best runner beans on the whole estate " * 5,
+    ],
+)
+def test_item_36_the_tests_own_passphrases_and_long_ones_are_accepted(
+    app: Flask, good: str
+) -> None:
+    """Item 36: passphrases of a few uncommon words (the tests' own among them) pass."""
+    assert password_problem(good, email="rita@example.org", name="Rita Resident") is None
