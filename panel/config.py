@@ -24,8 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "PANEL_BASE_URL": "http://127.0.0.1:5000",
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_WINDOW_MINUTES": 15,
+    # Signing in (panel/auth/services.py): failures allowed before waits begin, per account and
+    # per client address; the first wait, doubled after each further failure up to the longest;
+    # failures forgotten after this long without another.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_ADDRESS_FREE_FAILURES": 20,
+    "LOGIN_FIRST_WAIT_SECONDS": 60,
+    "LOGIN_LONGEST_WAIT_SECONDS": 15 * 60,
+    "LOGIN_FORGET_MINUTES": 60,
     "INVITE_DAYS": 7,
     "PASSWORD_HASH_PARAMS": None,
 }

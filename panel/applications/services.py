@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from panel.audit import record
 from panel.extensions import db
+from panel.limits import lock
 from panel.models import Application, ApplicationStatus, FundingRound, Stage, User
 from panel.models.application import ApplicationAttempt
 from panel.models.types import uk_today, utcnow
@@ -66,7 +67,12 @@ def is_published(round_: FundingRound, today: date | None = None) -> bool:
 
 
 def rate_limited(*, address: str, limit: int = RATE_LIMIT_PER_HOUR) -> bool:
-    """True when this address has sent `limit` applications in the last hour."""
+    """True when this address has sent `limit` applications in the last hour.
+
+    The address's counter row stays locked until the transaction ends, so the count and the
+    attempt noted after it are one step: simultaneous sends from one address take turns.
+    """
+    lock(f"apply:{address[:64]}")
     since = utcnow() - timedelta(hours=1)
     count = db.session.execute(
         db.select(func.count(ApplicationAttempt.id)).where(

@@ -1,6 +1,7 @@
 """docs/security.md items 34 (sign-in part), 36, 37, 38, 39 and 41: accounts and start-up,
 found by the outside reviews of December 2026. CSRF is on (tests/security/conftest.py)."""
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -156,3 +157,91 @@ def test_item_36_the_tests_own_passphrases_and_long_ones_are_accepted(
 ) -> None:
     """Item 36: passphrases of a few uncommon words (the tests' own among them) pass."""
     assert password_problem(good, email="rita@example.org", name="Rita Resident") is None
+
+
+# --------------------------------------------------------------------------- item 37
+
+
+def _attempt(client: FlaskClient, email: str, password: str) -> str:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    return response.get_data(as_text=True) if response.status_code != 302 else "SIGNED IN"
+
+
+WRONG = "Enter a correct email address and password"
+
+
+def test_item_37_failures_bring_growing_waits_and_the_right_password_after_one_signs_in(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    """Item 37: after 5 wrong passwords the account waits (the right password too is not
+    checked meanwhile, and the page says how long in plain words); once the wait has passed the
+    right password signs in. Each failure past the free ones doubles the wait. Before, the right
+    password was refused for 15 minutes: anyone could keep the owner out."""
+    app.config["LOGIN_FIRST_WAIT_SECONDS"] = 1
+    for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+        assert WRONG in _attempt(client, resident.email, "not the password")
+    assert "Too many attempts to sign in. Wait 1 second, then try again" in _attempt(
+        client, resident.email, PASSWORD
+    )
+    time.sleep(1.2)
+    assert WRONG in _attempt(client, resident.email, "still not it")  # the 6th: waits 2 s
+    assert "Wait 2 seconds" in _attempt(client, resident.email, PASSWORD)
+    time.sleep(2.2)
+    assert _attempt(client, resident.email, PASSWORD) == "SIGNED IN"
+
+
+def test_item_37_the_wait_is_said_in_minutes_grows_and_never_passes_the_longest(app: Flask) -> None:
+    """Item 37: with the app's own settings the waits after the free failures run 1, 2, 4, 8
+    and then 15 minutes at most, and the message says so in plain words."""
+    free = app.config["LOGIN_FREE_FAILURES"]
+    waits = [accounts.wait_after(free + n, free=free) for n in range(8)]
+    assert [w.total_seconds() for w in waits] == [60, 120, 240, 480, 900, 900, 900, 900]
+    assert accounts.wait_after(free - 1, free=free).total_seconds() == 0
+    assert str(accounts.TooManyAttempts(900)).startswith(
+        "Too many attempts to sign in. Wait 15 minutes, then try again"
+    )
+    assert "Wait 1 minute," in str(accounts.TooManyAttempts(31))
+    assert "Wait 2 minutes," in str(accounts.TooManyAttempts(61))
+
+
+def test_item_37_an_address_with_many_failures_waits_and_others_do_not(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    """Item 37, per address: 20 failures from one address across many emails make that address
+    wait (whatever the email, the right password too), another address is not affected, and
+    after the wait the right password from the first address signs in. Unknown emails and a
+    real one get the same answers throughout (item 10's promise)."""
+    app.config["LOGIN_FIRST_WAIT_SECONDS"] = 1
+    for n in range(app.config["LOGIN_ADDRESS_FREE_FAILURES"]):
+        assert WRONG in _attempt(client, f"guess{n}@example.org", "wrong")
+    known = _attempt(client, resident.email, PASSWORD)
+    unknown = _attempt(client, "nobody@example.org", "wrong")
+    assert "Too many attempts to sign in. Wait 1 second" in known
+    assert _message(known) == _message(unknown)
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert _attempt(other, resident.email, PASSWORD) == "SIGNED IN"
+    time.sleep(1.2)
+    assert _attempt(client, resident.email, PASSWORD) == "SIGNED IN"
+
+
+def _message(page: str) -> str:
+    return page.split('class="error-summary__list"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_item_37_a_wait_for_an_unknown_email_reads_exactly_as_for_a_real_one(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    """Items 10 and 37: the same failures on a real account and on an email with no account
+    give the same pages, the waiting message included."""
+    pages: dict[str, list[str]] = {}
+    for email in (resident.email, "ghost@example.org"):
+        pages[email] = [
+            _message(_attempt(client, email, "wrong guess"))
+            for _ in range(app.config["LOGIN_FREE_FAILURES"] + 1)
+        ]
+    assert pages[resident.email] == pages["ghost@example.org"]
+    assert "Wait 1 minute" in pages["ghost@example.org"][-1]
