@@ -129,6 +129,8 @@ def _production(app: Flask, *, explicit: set[str]) -> None:
         problems.append("no secret key: set PANEL_SECRET_KEY (64 random hex characters)")
     elif key.lower() in WEAK_KEYS or len(key) < 32:
         problems.append("the secret key is too short or a placeholder: use 32+ random characters")
+    if app.config.get("SESSION_COOKIE_DOMAIN") or app.config.get("REMEMBER_COOKIE_DOMAIN"):
+        problems.append("SESSION_COOKIE_DOMAIN is set: __Host- cookies belong to one host only")
     for name in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
         if f"{name}_SECURE" in explicit and not app.config[f"{name}_SECURE"]:
             problems.append(f"{name}_SECURE is off: cookies must only travel over HTTPS")
@@ -140,5 +142,11 @@ def _production(app: Flask, *, explicit: set[str]) -> None:
         raise UnsafeConfig("Refusing to start in production: " + "; ".join(problems) + ".")
     app.config["SESSION_COOKIE_SECURE"] = True
     app.config["REMEMBER_COOKIE_SECURE"] = True
+    # The __Host- prefix makes browsers keep the cookie only if it is Secure, for Path=/ and
+    # without a Domain: no other site or subdomain can set or overwrite it.
+    app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
+    app.config["SESSION_COOKIE_PATH"] = "/"
+    app.config["REMEMBER_COOKIE_PATH"] = "/"
     app.config["PREFERRED_URL_SCHEME"] = "https"
     app.config["PROPAGATE_EXCEPTIONS"] = False

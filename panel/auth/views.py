@@ -3,7 +3,7 @@
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from panel.access import policy
@@ -38,6 +38,14 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def start_session(user: User) -> None:
+    """Sign `user` in on a fresh session: nothing kept before (a planted cookie's contents, the
+    CSRF token a page had before sign-in) carries over; the next page gets a new token."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's copy of this request's token
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @policy("anonymous")
 def login() -> Any:
@@ -56,7 +64,7 @@ def login() -> Any:
         else:
             accounts.clear_failures(email=user.email)
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("rounds.home"))
     status = 400 if (form.errors or error) else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -87,8 +95,7 @@ def set_password(token: str) -> Any:
     if form.validate_on_submit():
         accounts.set_password(user=user, password=form.password.data, link=link)
         db.session.commit()
-        logout_user()
-        login_user(user)
+        start_session(user)
         flash("Your password is set. You are signed in.", "success")
         return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200
@@ -106,7 +113,7 @@ def change_password() -> Any:
         else:
             accounts.set_password(user=current_user, password=form.password.data)
             db.session.commit()
-            login_user(current_user._get_current_object())  # this device stays signed in
+            start_session(current_user._get_current_object())  # this device stays signed in
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200

@@ -127,7 +127,7 @@ def test_item_12_production_cookies_carry_secure_httponly_and_samesite() -> None
     app = create_app(dict(PRODUCTION, WTF_CSRF_ENABLED=True))
     response = app.test_client().get("/login", base_url="https://localhost")
     (cookie,) = response.headers.getlist("Set-Cookie")
-    assert cookie.startswith("session=")
+    assert cookie.startswith("__Host-session=")
     for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
         assert flag in cookie
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

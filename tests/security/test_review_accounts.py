@@ -16,7 +16,7 @@ from panel.config import UnsafeConfig
 from panel.extensions import db
 from panel.models import Role, User
 from tests.conftest import PASSWORD
-from tests.security.helpers import csrf_token
+from tests.security.helpers import csrf_token, sign_in
 
 PRODUCTION = {
     "PANEL_ENV": "production",
@@ -245,3 +245,63 @@ def test_item_37_a_wait_for_an_unknown_email_reads_exactly_as_for_a_real_one(
         ]
     assert pages[resident.email] == pages["ghost@example.org"]
     assert "Wait 1 minute" in pages["ghost@example.org"][-1]
+
+
+# --------------------------------------------------------------------------- item 38
+
+
+def test_item_38_a_csrf_token_from_before_sign_in_stops_working_at_sign_in(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    """Item 38: the token a visitor (or someone who planted their cookie) had before signing in
+    is refused once they are signed in; the page's new token works. Nothing kept in the session
+    before sign-in survives it."""
+    before = csrf_token(client, "/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    response = client.post(
+        "/login", data={"email": resident.email, "password": PASSWORD, "csrf_token": before}
+    )
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    refused = client.post("/logout", data={"csrf_token": before})
+    assert refused.status_code == 400
+    assert client.get("/").status_code == 200  # still signed in: the old token did nothing
+    after = csrf_token(client, "/")
+    assert after != before
+    assert client.post("/logout", data={"csrf_token": after}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_item_38_changing_the_password_renews_the_csrf_token_too(
+    client: FlaskClient, resident: User
+) -> None:
+    """Item 38: after a password change (which signs in afresh on this device) the token from
+    before is refused."""
+    sign_in(client, resident)
+    before = csrf_token(client, "/account/password")
+    new = "a brand new kettle lamp"
+    response = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": new, "confirm": new, "csrf_token": before},
+    )
+    assert response.status_code == 302
+    assert client.post("/logout", data={"csrf_token": before}).status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_item_38_production_names_the_session_cookie_with_the_host_prefix() -> None:
+    """Item 38: in production the session cookie is `__Host-session`: Secure, Path=/ and no
+    Domain, so no other site or subdomain can set or read it; a Domain setting refuses to start."""
+    app = create_app(dict(PRODUCTION, WTF_CSRF_ENABLED=True))
+    response = app.test_client().get("/login", base_url="https://localhost")
+    (cookie,) = response.headers.getlist("Set-Cookie")
+    parts = [p.strip() for p in cookie.split(";")]
+    assert parts[0].startswith("__Host-session=")
+    assert "Secure" in parts and "Path=/" in parts
+    assert not any(p.lower().startswith("domain=") for p in parts)
+    assert app.config["REMEMBER_COOKIE_NAME"].startswith("__Host-")
+    _dispose(app)
+    with pytest.raises(UnsafeConfig, match="SESSION_COOKIE_DOMAIN"):
+        create_app(dict(PRODUCTION, SESSION_COOKIE_DOMAIN="example.org"))
