@@ -180,6 +180,15 @@ def link_for_token(token: str) -> PasswordLink:
     link = db.session.execute(
         db.select(PasswordLink).where(PasswordLink.token_hash == _hash_token(token))
     ).scalar_one_or_none()
+    return _live(link)
+
+
+def link_by_id(link_id: int) -> PasswordLink:
+    """The live link with this id (from the session of someone who opened it), or LinkInvalid."""
+    return _live(db.session.get(PasswordLink, link_id))
+
+
+def _live(link: PasswordLink | None) -> PasswordLink:
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
         raise LinkInvalid(
             "This link has expired or has already been used. Ask a member of staff for a new one."

@@ -3,6 +3,7 @@ found by the outside reviews of December 2026. CSRF is on (tests/security/confte
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from panel.auth.passwords import password_problem
 from panel.config import UnsafeConfig
 from panel.extensions import db
 from panel.models import Role, User
+from panel.models.types import utcnow
 from tests.conftest import PASSWORD
 from tests.security.helpers import csrf_token, sign_in
 
@@ -106,10 +108,8 @@ def test_item_36_passwords_the_old_list_let_through_are_refused_saying_why(
     """Item 36: pass1234, starwars and summer123 (accepted by the old 100-entry list) are
     refused by the field, in plain words saying why; nothing is stored."""
     person = make_user(Role.RESIDENT, with_password=False)
-    link = _invite_link(staff, person)
-    page = client.get(link)
-    token = csrf_token(client, page.location if page.status_code == 302 else link)
-    target = page.location if page.status_code == 302 else link
+    target = client.get(_invite_link(staff, person)).location
+    token = csrf_token(client, target)
     response = client.post(target, data={"password": weak, "confirm": weak, "csrf_token": token})
     text = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -305,3 +305,66 @@ def test_item_38_production_names_the_session_cookie_with_the_host_prefix() -> N
     _dispose(app)
     with pytest.raises(UnsafeConfig, match="SESSION_COOKIE_DOMAIN"):
         create_app(dict(PRODUCTION, SESSION_COOKIE_DOMAIN="example.org"))
+
+
+# --------------------------------------------------------------------------- item 39
+
+
+def test_item_39_the_link_is_swapped_for_a_session_value_and_the_page_is_never_stored(
+    app: Flask, client: FlaskClient, staff: User, make_user: Callable[..., User]
+) -> None:
+    """Item 39: opening /set-password/<token> redirects at once to /set-password, whose URL
+    holds no token (so access logs and the history keep none after the first visit); the page
+    shows the person's name and email with Cache-Control: no-store, and its form posts to the
+    URL without the token; the password is set from there."""
+    person = make_user(
+        Role.RESIDENT, name="Tess Token", email="tess@example.org", with_password=False
+    )
+    issued = accounts.issue_link(user=person, purpose="invite", actor=staff)
+    db.session.commit()
+    first = client.get(f"/set-password/{issued.token}")
+    assert first.status_code == 302 and first.location == "/set-password"
+    assert first.headers["Cache-Control"] == "no-store"
+    page = client.get("/set-password")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Tess Token" in text and "tess@example.org" in text
+    assert issued.token not in text  # the form posts back to /set-password: no token there
+    new = "a brand new kettle lamp"
+    token = csrf_token(client, "/set-password")
+    done = client.post("/set-password", data={"password": new, "confirm": new, "csrf_token": token})
+    assert done.status_code == 302 and client.get("/").status_code == 200
+    db.session.refresh(person)
+    assert person.password_hash is not None
+    again = client.get("/set-password")  # back to the page after the password is set
+    assert again.status_code == 410 and "Choose a password" not in again.get_data(as_text=True)
+
+
+def test_item_39_a_browser_without_the_session_value_or_with_an_old_one_gets_a_plain_page(
+    app: Flask, client: FlaskClient, staff: User, make_user: Callable[..., User]
+) -> None:
+    """Item 39: /set-password without a visit to the link, with a session value past its short
+    life, or for a link that has expired or been used gives a plain page that names nobody,
+    with Cache-Control: no-store; opening the link again works while it is live."""
+    person = make_user(Role.RESIDENT, name="Tess Token", email="tess@example.org")
+    issued = accounts.issue_link(user=person, purpose="reset", actor=staff)
+    db.session.commit()
+    for response in (client.get("/set-password"), client.post("/set-password")):
+        assert response.status_code == 410
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "Tess" not in response.get_data(as_text=True)
+    client.get(f"/set-password/{issued.token}")
+    with client.session_transaction() as session:
+        visit = dict(session["password_link"])
+        visit["until"] = (utcnow() - timedelta(seconds=1)).timestamp()
+        session["password_link"] = visit
+    stale = client.get("/set-password")
+    assert stale.status_code == 410 and "Tess" not in stale.get_data(as_text=True)
+    assert "Open the link" in stale.get_data(as_text=True)
+    client.get(f"/set-password/{issued.token}")
+    assert client.get("/set-password").status_code == 200  # the live link opens it again
+    issued.link.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    gone = client.get(f"/set-password/{issued.token}")
+    assert gone.status_code == 410 and gone.headers["Cache-Control"] == "no-store"
+    assert client.get("/set-password").status_code == 410
