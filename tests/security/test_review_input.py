@@ -232,8 +232,9 @@ def test_item_33_every_form_class_takes_nul_out_through_the_shared_base(app: Fla
         for sub in todo.pop().__subclasses__():
             classes.add(sub)
             todo.append(sub)
-    outside = sorted(c.__qualname__ for c in classes if not issubclass(c, PanelForm))
-    assert len(classes) > 25 and outside == []
+    ours = {c for c in classes if c.__module__.startswith("panel.")}  # not the tests' own
+    outside = sorted(c.__qualname__ for c in ours if not issubclass(c, PanelForm))
+    assert len(ours) > 25 and outside == []
     with app.test_request_context("/?q=lunch%00club"):
         from flask import request as current
 
