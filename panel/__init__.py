@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 
 from panel.config import configure
+from panel.logs import install_log_filter
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(root / "templates"),
     )
     configure(app, test_config)
+    install_log_filter(app)
 
     from panel import web
     from panel.extensions import csrf, db, login_manager, migrate
@@ -33,6 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tune_engine(db.engine)
 
     from panel import applications, auth, codesign, results, rounds, scoring
+    from panel.urls import install_converters
+
+    install_converters(app)  # every route's <int:...> and <slug> are bounded (panel/urls.py)
 
     for area in (auth, rounds, codesign, applications, scoring, results):
         app.register_blueprint(area.bp)

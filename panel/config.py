@@ -24,8 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "PANEL_BASE_URL": "http://127.0.0.1:5000",
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_WINDOW_MINUTES": 15,
+    # Signing in (panel/auth/services.py): failures allowed before waits begin, per account and
+    # per client address; the first wait, doubled after each further failure up to the longest;
+    # failures forgotten after this long without another.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_ADDRESS_FREE_FAILURES": 20,
+    "LOGIN_FIRST_WAIT_SECONDS": 60,
+    "LOGIN_LONGEST_WAIT_SECONDS": 15 * 60,
+    "LOGIN_FORGET_MINUTES": 60,
     "INVITE_DAYS": 7,
     "PASSWORD_HASH_PARAMS": None,
     # SQLite: how long a web request waits for the write lock before answering 503 (seconds).
@@ -44,12 +50,16 @@ ENV_KEYS = {
     "PANEL_WEB_BUSY_SECONDS": "PANEL_WEB_BUSY_SECONDS",
 }
 
+# The modes PANEL_ENV may name (in any case); anything else refuses to start.
+ENVIRONMENTS = ("production", "development")
+
 # Secret keys that are placeholders, not secrets.
 WEAK_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "test-secret-key"}
 
 
 class UnsafeConfig(RuntimeError):
-    """Production refuses to start; the message says what to fix."""
+    """The app refuses to start (unsafe production settings, an unknown PANEL_ENV); the message
+    says what to fix."""
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -68,14 +78,33 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
-    if app.config.get("PANEL_ENV") == "production":
+    app.config["PANEL_ENV"] = _environment(app.config.get("PANEL_ENV"))
+    if app.config["PANEL_ENV"] == "production":
         _production(app, explicit=set(overrides))
+
+    # A failing statement's parameters (an applicant's details) never reach an error message.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "hide_parameters": True}
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "panel.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _environment(value: Any) -> str:
+    """PANEL_ENV lower-cased and trimmed; refuse to start on a value that names no mode.
+
+    A misspelt "Production" must never quietly run with development's settings.
+    """
+    name = str(value or "").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise UnsafeConfig(
+            f"Refusing to start: PANEL_ENV is {value!r}. "
+            "Set it to production (on a live site) or development (on your own computer)."
+        )
+    return name
 
 
 def _instance_secret_key(instance: Path) -> str:
@@ -104,6 +133,8 @@ def _production(app: Flask, *, explicit: set[str]) -> None:
         problems.append("no secret key: set PANEL_SECRET_KEY (64 random hex characters)")
     elif key.lower() in WEAK_KEYS or len(key) < 32:
         problems.append("the secret key is too short or a placeholder: use 32+ random characters")
+    if app.config.get("SESSION_COOKIE_DOMAIN") or app.config.get("REMEMBER_COOKIE_DOMAIN"):
+        problems.append("SESSION_COOKIE_DOMAIN is set: __Host- cookies belong to one host only")
     for name in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
         if f"{name}_SECURE" in explicit and not app.config[f"{name}_SECURE"]:
             problems.append(f"{name}_SECURE is off: cookies must only travel over HTTPS")
@@ -115,5 +146,11 @@ def _production(app: Flask, *, explicit: set[str]) -> None:
         raise UnsafeConfig("Refusing to start in production: " + "; ".join(problems) + ".")
     app.config["SESSION_COOKIE_SECURE"] = True
     app.config["REMEMBER_COOKIE_SECURE"] = True
+    # The __Host- prefix makes browsers keep the cookie only if it is Secure, for Path=/ and
+    # without a Domain: no other site or subdomain can set or overwrite it.
+    app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
+    app.config["SESSION_COOKIE_PATH"] = "/"
+    app.config["REMEMBER_COOKIE_PATH"] = "/"
     app.config["PREFERRED_URL_SCHEME"] = "https"
     app.config["PROPAGATE_EXCEPTIONS"] = False

@@ -3,10 +3,34 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice, StringField  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
 from wtforms.validators import ValidationError
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
+from panel.text import plain_name, without_nul
+
+
+class PanelForm(FlaskForm):
+    """The base of every form in the app.
+
+    Whatever a form receives (a POST, or a search's query string) has its NUL characters taken
+    out before any field reads it: PostgreSQL refuses them in text, which made such a form
+    answer 500 and lose everything else that was typed.
+    """
+
+    class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)  # type: ignore[misc]
+            if data is None or not hasattr(data, "lists"):
+                return data
+            return MultiDict(
+                [
+                    (key, without_nul(value) if isinstance(value, str) else value)
+                    for key, values in data.lists()
+                    for value in values
+                ]
+            )
 
 
 class PoundsField(StringField):
@@ -45,7 +69,13 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ConfirmForm(FlaskForm):
+def name_filter(value: Any) -> Any:
+    """A filter for names and titles: no bidirectional controls or zero-width characters, and no
+    surrounding spaces (panel/text.py says why they are stripped rather than refused)."""
+    return plain_name(value).strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(PanelForm):
     """A button-only form: it carries the CSRF token for a simple action."""
 
 

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms.widgets import HiddenInput
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
-from panel.forms import choices, strip
+from panel.forms import PanelForm, choices, name_filter, strip
 from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
 
 ORGANISATION_TYPE_HINTS = {
@@ -35,24 +34,24 @@ def _label(key: str) -> str:
     return FIELD_BY_KEY[key].label
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(PanelForm):
     """The application's questions, without checks of their own: `check` runs the shared ones."""
 
-    organisation_name = StringField(_label("organisation_name"), filters=[strip])
+    organisation_name = StringField(_label("organisation_name"), filters=[name_filter])
     organisation_type = RadioField(
         "What type of organisation is it?",
         choices=choices(*((t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items())),
         validate_choice=False,
     )
     registration_number = StringField(_label("registration_number"), filters=[strip])
-    contact_name = StringField("Full name", filters=[strip])
+    contact_name = StringField("Full name", filters=[name_filter])
     contact_email = StringField(_label("contact_email"), filters=[strip])
     contact_phone = StringField("UK phone number (optional)", filters=[strip])
     postcode = StringField(_label("postcode"), filters=[strip])
     # The browser stops typing at the limit (maxlength); the shared check says so in words.
     project_title = StringField(
         _label("project_title"),
-        filters=[strip],
+        filters=[name_filter],
         validators=[Length(max=FIELD_BY_KEY["project_title"].max_length or -1)],
     )
     summary = TextAreaField("Tell us about the project", filters=[strip])
@@ -86,7 +85,7 @@ class EditForm(AnswersForm):
     version = IntegerField(widget=HiddenInput())
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PanelForm):
     reason = TextAreaField(
         "Why is the application being withdrawn?",
         filters=[strip],
@@ -97,7 +96,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PanelForm):
     class Meta:
         csrf = False
 
@@ -120,23 +119,23 @@ class SearchForm(FlaskForm):
     )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PanelForm):
     file = FileField(
         "Upload a spreadsheet", validators=[FileRequired("Choose a spreadsheet file to upload")]
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PanelForm):
     skip_duplicates = BooleanField("Skip the rows that match applications we already have")
     # The rows the page showed as possible duplicates (importer.shown_duplicates): if others
     # appear before the import runs, nothing is imported and the rows are shown again.
     duplicates_shown = HiddenField(filters=[strip])
 
 
-def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:
+def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
     """One select per question: which column of the file holds it."""
 
-    class ColumnsForm(FlaskForm):
+    class ColumnsForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             chosen: dict[str, str] = {}
@@ -178,10 +177,10 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> FlaskForm:
     return ColumnsForm(data=defaults)
 
 
-def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) -> FlaskForm:
+def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) -> PanelForm:
     """Pass or fail for each eligibility criterion, with a note required for a fail."""
 
-    class EligibilityForm(FlaskForm):
+    class EligibilityForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             for criterion in criteria:

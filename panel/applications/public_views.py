@@ -4,7 +4,6 @@ import secrets
 from typing import Any
 
 from flask import (
-    abort,
     current_app,
     redirect,
     render_template,
@@ -24,14 +23,26 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-@bp.route("/apply/<slug>", methods=["GET", "POST"])
-@policy("public")
-def apply(slug: str) -> Any:
+def published_round(slug: str) -> FundingRound | None:
+    """The round at this slug if its form has ever been public; None for no round, or for one
+    still in co-design or before its opening date (those two must look exactly alike)."""
     round_ = db.session.execute(
         db.select(FundingRound).where(FundingRound.slug == slug)
     ).scalar_one_or_none()
+    return round_ if round_ is not None and services.is_published(round_) else None
+
+
+def not_open() -> Any:
+    """The same plain page for no round and for an unpublished one: it reveals nothing."""
+    return render_template("applications/not_open.html"), 404
+
+
+@bp.route("/apply/<slug>", methods=["GET", "POST"])
+@policy("public")
+def apply(slug: str) -> Any:
+    round_ = published_round(slug)
     if round_ is None:
-        abort(404)
+        return not_open()
     if not services.is_open(round_):
         if request.method == "POST":  # it closed while they were typing: show what they sent
             return render_template("applications/closed.html", round=round_, form=ApplyForm()), 409
@@ -40,6 +51,14 @@ def apply(slug: str) -> Any:
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
     else:
+        if not services.is_submission_key(form.submission_key.data or ""):
+            # Not a key this form made (too long for its column, or odd characters): nothing is
+            # saved, and the form comes back holding every answer, with a fresh key.
+            form.submission_key.data = secrets.token_urlsafe(24)
+            form.form_errors.append(
+                "Nothing was sent. Check your answers, then send the form again."
+            )
+            return _form_page(round_, form, 400)
         existing = services.by_submission_key(form.submission_key.data)
         if existing is not None and existing.round_id == round_.id:
             return _sent(round_, existing.reference)  # the same form sent twice
@@ -70,7 +89,10 @@ def apply(slug: str) -> Any:
                 services.note_attempt(address=client_address())
                 db.session.commit()
                 return _sent(round_, application.reference)
-    status = 400 if form.errors else 200
+    return _form_page(round_, form, 400 if form.errors else 200)
+
+
+def _form_page(round_: FundingRound, form: ApplyForm, status: int) -> Any:
     return render_template(
         "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
     ), status
@@ -84,11 +106,9 @@ def _sent(round_: FundingRound, reference: str) -> Any:
 @bp.route("/apply/<slug>/sent")
 @policy("public")
 def sent(slug: str) -> Any:
-    round_ = db.session.execute(
-        db.select(FundingRound).where(FundingRound.slug == slug)
-    ).scalar_one_or_none()
+    round_ = published_round(slug)
     if round_ is None:
-        abort(404)
+        return not_open()
     sent = session.get("application_sent") or {}
     if sent.get("round") != slug:
         return redirect(url_for("applications.apply", slug=slug))

@@ -7,6 +7,7 @@ email, phone, postcode): the log is append-only, so anything written there could
 on request.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from panel.audit import record, record_many
 from panel.extensions import db
+from panel.limits import lock
 from panel.models import Application, ApplicationStatus, FundingRound, Stage, User
 from panel.models.application import ApplicationAttempt
 from panel.models.types import uk_today, utcnow
@@ -54,8 +56,24 @@ def is_open(round_: FundingRound, today: date | None = None) -> bool:
     return not (round_.applications_close_on and today > round_.applications_close_on)
 
 
+def is_published(round_: FundingRound, today: date | None = None) -> bool:
+    """The round's form has been public: it has reached Applications open and its opening date
+    has come. Before that, nothing about the round (name, fund, dates) is shown to the public."""
+    today = today or uk_today()
+    if round_.current_stage.position < Stage.APPLICATIONS.position:
+        return False
+    if round_.current_stage is Stage.APPLICATIONS and round_.applications_open_on:
+        return today >= round_.applications_open_on
+    return True
+
+
 def rate_limited(*, address: str, limit: int = RATE_LIMIT_PER_HOUR) -> bool:
-    """True when this address has sent `limit` applications in the last hour."""
+    """True when this address has sent `limit` applications in the last hour.
+
+    The address's counter row stays locked until the transaction ends, so the count and the
+    attempt noted after it are one step: simultaneous sends from one address take turns.
+    """
+    lock(f"apply:{address[:64]}")
     since = utcnow() - timedelta(hours=1)
     count: int = db.session.execute(
         db.select(func.count(ApplicationAttempt.id)).where(
@@ -70,11 +88,21 @@ def note_attempt(*, address: str) -> None:
     db.session.add(ApplicationAttempt(address=address[:64]))
 
 
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_submission_key(key: str) -> bool:
+    """Whether `key` could be one the public form made: empty (none), or up to 64 URL-safe
+    characters (the column's size). Anything else is refused before it reaches the database."""
+    return not key or SUBMISSION_KEY.fullmatch(key) is not None
+
+
 def by_submission_key(key: str | None) -> Application | None:
-    if not key:
+    """The application a submission key made, or None (an impossible key is never looked up)."""
+    if not key or not is_submission_key(key):
         return None
     return db.session.execute(
-        db.select(Application).where(Application.submission_key == key[:64])
+        db.select(Application).where(Application.submission_key == key)
     ).scalar_one_or_none()
 
 

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from panel.models import FundingRound, OrganisationType
 from panel.money import NotAnAmount, format_pence, parse_pounds
+from panel.text import plain_name
 
 
 class Problem(ValueError):
@@ -81,11 +82,13 @@ def clean_text(text: str | None, *, multiline: bool = False) -> str:
     return text.strip()
 
 
-def _text(key: str, missing: str) -> Callable[[str], str]:
+def _text(key: str, missing: str, *, name: bool = False) -> Callable[[str], str]:
     spec = FIELD_BY_KEY[key]
 
     def check(raw: str) -> str:
         value = clean_text(raw, multiline=spec.max_length is not None and spec.max_length > 200)
+        if name:  # names and titles lose bidi controls and zero-width characters (panel/text.py)
+            value = plain_name(value).strip()
         if not value:
             raise Missing(missing)
         if spec.max_length and len(value) > spec.max_length:
@@ -95,9 +98,13 @@ def _text(key: str, missing: str) -> Callable[[str], str]:
     return check
 
 
-check_organisation_name = _text("organisation_name", "Enter the name of the organisation")
-check_contact_name = _text("contact_name", "Enter the name of the person we should contact")
-check_project_title = _text("project_title", "Enter a title for the project")
+check_organisation_name = _text(
+    "organisation_name", "Enter the name of the organisation", name=True
+)
+check_contact_name = _text(
+    "contact_name", "Enter the name of the person we should contact", name=True
+)
+check_project_title = _text("project_title", "Enter a title for the project", name=True)
 check_summary = _text("summary", "Tell us about the project")
 check_spend_on = _text("spend_on", "Tell us what the money will pay for")
 check_location = _text("location", "Enter the neighbourhood or ward where the project will happen")

@@ -1,14 +1,13 @@
 """Forms for signing in, choosing a password and managing accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from panel.auth.passwords import password_problem
-from panel.forms import choices
+from panel.forms import PanelForm, choices, name_filter
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PanelForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address")],
@@ -17,7 +16,7 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(PanelForm):
     password = PasswordField("Choose a password", validators=[DataRequired("Enter a password")])
     confirm = PasswordField(
         "Type the same password again", validators=[DataRequired("Type your password again")]
@@ -44,11 +43,11 @@ class ChangePasswordForm(SetPasswordForm):
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(PanelForm):
     display_name = StringField(
         "Full name",
         validators=[DataRequired("Enter the person's name"), Length(max=120)],
-        filters=[lambda s: s.strip() if s else s],
+        filters=[name_filter],
     )
     email = EmailField(
         "Email address",
@@ -67,7 +66,7 @@ class PersonForm(FlaskForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PanelForm):
     class Meta:
         csrf = False
 

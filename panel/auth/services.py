@@ -1,6 +1,7 @@
 """Accounts, sign-in with throttling, and single-use password links."""
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,8 +12,10 @@ from sqlalchemy import func, or_
 from panel.audit import record
 from panel.auth.passwords import hash_password, verify_password
 from panel.extensions import db
-from panel.models import LoginFailure, PasswordLink, Role, User
+from panel.limits import forget, lock, prune
+from panel.models import PasswordLink, Role, User
 from panel.models.types import utcnow
+from panel.text import plain_name
 
 
 class AccountError(ValueError):
@@ -20,13 +23,22 @@ class AccountError(ValueError):
 
 
 class TooManyAttempts(AccountError):
-    def __init__(self, minutes: int) -> None:
-        plural = "minute" if minutes == 1 else "minutes"
+    def __init__(self, seconds: float) -> None:
         super().__init__(
-            f"Too many attempts to sign in. Wait {minutes} {plural} and try again, "
+            f"Too many attempts to sign in. Wait {_how_long(seconds)}, then try again, "
             "or ask a member of staff for a new sign-in link."
         )
-        self.minutes = minutes
+        self.seconds = seconds
+
+
+def _how_long(seconds: float) -> str:
+    """A wait in plain words: under half a minute in seconds, otherwise in whole minutes (rounded
+    up, so the wait said is never shorter than the real one)."""
+    if seconds < 30:
+        whole = max(1, math.ceil(seconds))
+        return f"{whole} second" + ("" if whole == 1 else "s")
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
 
 
 class LinkInvalid(AccountError):
@@ -50,7 +62,7 @@ def create_user(*, email: str, display_name: str, role: Role, actor: User | None
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError("There is already an account with that email address")
-    user = User(email=email, display_name=display_name.strip(), role=role)
+    user = User(email=email, display_name=plain_name(display_name).strip(), role=role)
     db.session.add(user)
     db.session.flush()
     record(
@@ -64,51 +76,62 @@ def create_user(*, email: str, display_name: str, role: Role, actor: User | None
 
 
 def authenticate(*, email: str, password: str, address: str) -> User:
-    """Sign-in check. Unknown email and wrong password fail identically; repeated failures wait."""
+    """Sign-in check. Unknown email and wrong password fail identically.
+
+    Policy: each account (the email typed, whether or not it exists) and each client address has
+    a few free failures; past them, every failure makes the next attempt wait, twice as long each
+    time up to a longest wait. While a wait runs, nothing is checked (the right password too, so
+    a guesser learns nothing); once it has passed, the right password signs in, so nobody can
+    keep the owner out for longer than the longest wait. The account's and the address's rows
+    stay locked from the check to the commit: simultaneous attempts take turns.
+    """
     email = normalise_email(email)
-    _refuse_if_throttled(email=email, address=address)
+    now = utcnow()
+    rows = [lock(f"email:{email[:254]}"), lock(f"address:{address[:64]}")]
+    forget_after = timedelta(minutes=current_app.config["LOGIN_FORGET_MINUTES"])
+    for row in rows:
+        if row.last_failure_at is not None and now - row.last_failure_at > forget_after:
+            row.failures, row.last_failure_at, row.wait_until = 0, None, None
+    waits = [row.wait_until - now for row in rows if row.wait_until and row.wait_until > now]
+    if waits:
+        raise TooManyAttempts(max(waits).total_seconds())
     user = find_user(email)
     ok, new_hash = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        db.session.add(LoginFailure(email=email[:254], address=address[:64]))
-        current_app.logger.warning("failed sign-in for %r from %s", email[:254], address)
+        config = current_app.config
+        allowed = (config["LOGIN_FREE_FAILURES"], config["LOGIN_ADDRESS_FREE_FAILURES"])
+        for row, free in zip(rows, allowed, strict=True):
+            row.failures += 1
+            row.last_failure_at = now
+            wait = wait_after(row.failures, free=free)
+            row.wait_until = now + wait if wait else None
+        prune(before=now - forget_after)  # rows of emails and addresses not tried for a while
+        # Neither the email typed nor the account is logged: only whether one exists.
+        current_app.logger.warning(
+            "failed sign-in for %s from %s",
+            f"account {user.id}" if user else "an email with no account",
+            address,
+        )
         raise AccountError("Enter a correct email address and password")
     if new_hash is not None:
         user.password_hash = new_hash  # parameters were raised since this hash was made
     return user
 
 
-def _refuse_if_throttled(*, email: str, address: str) -> None:
-    cfg = current_app.config
-    window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
-    since = utcnow() - window
-    limit = cfg["LOGIN_MAX_FAILURES"]
-    by_email = db.session.execute(
-        db.select(func.count(), func.min(LoginFailure.at)).where(
-            LoginFailure.email == email, LoginFailure.at >= since
-        )
-    ).one()
-    # An address gets more room: several residents may share a library or community centre.
-    by_address = db.session.execute(
-        db.select(func.count(), func.min(LoginFailure.at)).where(
-            LoginFailure.address == address, LoginFailure.at >= since
-        )
-    ).one()
-    for (count, oldest), cap in ((by_email, limit), (by_address, limit * 4)):
-        if count >= cap and oldest is not None:
-            wait = oldest + window - utcnow()
-            raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
+def wait_after(failures: int, *, free: int) -> timedelta:
+    """How long the next attempt waits after `failures` failures, `free` of them without a wait:
+    the first wait, doubled for each failure since, never more than the longest wait."""
+    if failures < free:
+        return timedelta(0)
+    config = current_app.config
+    first, longest = config["LOGIN_FIRST_WAIT_SECONDS"], config["LOGIN_LONGEST_WAIT_SECONDS"]
+    return timedelta(seconds=min(first * 2 ** min(failures - free, 32), longest))
 
 
 def clear_failures(*, email: str) -> None:
-    """Forget an account's failed attempts after a successful sign-in or a new password."""
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
-
-
-def prune_failures() -> None:
-    """Drop failure rows older than the throttling window."""
-    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.at < utcnow() - window))
+    """Forget an account's failed attempts after a successful sign-in or a new password (the
+    address's failures stay: one success there says nothing about the other attempts)."""
+    forget(f"email:{normalise_email(email)[:254]}")
 
 
 def _hash_token(token: str) -> str:
@@ -157,6 +180,15 @@ def link_for_token(token: str) -> PasswordLink:
     link: PasswordLink | None = db.session.execute(
         db.select(PasswordLink).where(PasswordLink.token_hash == _hash_token(token))
     ).scalar_one_or_none()
+    return _live(link)
+
+
+def link_by_id(link_id: int) -> PasswordLink:
+    """The live link with this id (from the session of someone who opened it), or LinkInvalid."""
+    return _live(db.session.get(PasswordLink, link_id))
+
+
+def _live(link: PasswordLink | None) -> PasswordLink:
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
         raise LinkInvalid(
             "This link has expired or has already been used. Ask a member of staff for a new one."

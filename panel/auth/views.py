@@ -1,10 +1,22 @@
 """Sign-in, sign-out, password links, and the staff's people pages."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from panel.access import policy
 from panel.auth import bp
@@ -38,6 +50,14 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def start_session(user: User) -> None:
+    """Sign `user` in on a fresh session: nothing kept before (a planted cookie's contents, the
+    CSRF token a page had before sign-in) carries over; the next page gets a new token."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's copy of this request's token
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @policy("anonymous")
 def login() -> Any:
@@ -58,7 +78,7 @@ def login() -> Any:
         else:
             accounts.clear_failures(email=user.email)
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("rounds.home"))
     status = 400 if (form.errors or error) else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -77,24 +97,56 @@ def logout() -> Any:
     return redirect(url_for("rounds.home"))
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
+# How long a visit to a password link lets its page be used before the link must be opened again.
+LINK_VISIT = timedelta(minutes=60)
+OPEN_AGAIN = "Open the link from your email or message again. If it has stopped working, ask a \
+member of staff for a new one."
+
+
+def no_store(response: Any, status: int | None = None) -> Response:
+    """The response, kept by no cache and not by the browser's history either."""
+    made = make_response(response) if status is None else make_response(response, status)
+    made.headers["Cache-Control"] = "no-store"
+    return made
+
+
+@bp.route("/set-password/<token>")
 @policy("public")
-def set_password(token: str) -> Any:
+def open_link(token: str) -> Any:
+    """Swap the token for a short-lived session value and leave this URL at once: after the first
+    visit no access log, history or Referer holds the token."""
     try:
         link = accounts.link_for_token(token)
     except accounts.LinkInvalid as exc:
-        return render_template("auth/link_invalid.html", message=str(exc)), 410
+        return no_store(render_template("auth/link_invalid.html", message=str(exc)), 410)
+    until = datetime.now(UTC) + LINK_VISIT
+    session["password_link"] = {"id": link.id, "until": until.timestamp()}
+    return no_store(redirect(url_for("auth.set_password")))
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+@policy("public")
+def set_password() -> Any:
+    visit = session.get("password_link") or {}
+    if not visit or float(visit.get("until", 0)) < datetime.now(UTC).timestamp():
+        session.pop("password_link", None)
+        return no_store(render_template("auth/link_invalid.html", message=OPEN_AGAIN), 410)
+    try:
+        link = accounts.link_by_id(int(visit["id"]))
+    except accounts.LinkInvalid as exc:
+        session.pop("password_link", None)
+        return no_store(render_template("auth/link_invalid.html", message=str(exc)), 410)
     user = link.user
     form = SetPasswordForm(email=user.email, name=user.display_name)
     if form.validate_on_submit():
         accounts.set_password(user=user, password=cast(str, form.password.data), link=link)
         db.session.commit()
-        logout_user()
-        login_user(user)
+        start_session(user)  # the link's session value goes with the rest
         flash("Your password is set. You are signed in.", "success")
         return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200
-    return render_template("auth/set_password.html", form=form, user=user, link=link), status
+    page = render_template("auth/set_password.html", form=form, user=user, link=link)
+    return no_store(page, status)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -108,7 +160,7 @@ def change_password() -> Any:
         else:
             accounts.set_password(user=current_user, password=cast(str, form.password.data))
             db.session.commit()
-            login_user(current_user._get_current_object())  # this device stays signed in
+            start_session(current_user._get_current_object())  # this device stays signed in
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from panel.codesign.services import Wording, level_name
-from panel.forms import choices, strip
+from panel.forms import PanelForm, choices, name_filter, strip
 from panel.models import Criterion, CriterionKind, FundingRound
 
 KIND_HINTS = {
@@ -49,14 +48,14 @@ class WholeNumberField(IntegerField):
 # ------------------------------------------------------------------ proposing and editing
 
 
-class CriterionFormBase(FlaskForm):
+class CriterionFormBase(PanelForm):
     title = StringField(
         "Title",
         validators=[
             DataRequired("Enter a short title for the criterion"),
             Length(max=120, message="Keep the title to 120 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     description = TextAreaField(
         "What it means",
@@ -136,7 +135,7 @@ def criterion_form(
     return CriterionForm(**kwargs)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PanelForm):
     body = TextAreaField(
         "Add a comment",
         validators=[
@@ -147,7 +146,7 @@ class CommentForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PanelForm):
     reason = TextAreaField(
         "Reason",
         validators=[
@@ -158,18 +157,18 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ShortlistForm(FlaskForm):
+class ShortlistForm(PanelForm):
     shortlist = HiddenField(validators=[DataRequired()])
 
 
-class BoundaryForm(FlaskForm):
+class BoundaryForm(PanelForm):
     title = StringField(
         "What is fixed",
         validators=[
             DataRequired("Enter what is fixed"),
             Length(max=200, message="Keep it to 200 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     reason = StringField(
         "Why, or who set it",
@@ -181,7 +180,7 @@ class BoundaryForm(FlaskForm):
     )
 
 
-class CopyForm(FlaskForm):
+class CopyForm(PanelForm):
     source = RadioField("Which round?", coerce=int, validators=[InputRequired("Choose a round")])
     what = RadioField(
         "What to copy",
@@ -197,7 +196,7 @@ class CopyForm(FlaskForm):
 # ------------------------------------------------------------------ weights
 
 
-class SharesFormBase(FlaskForm):
+class SharesFormBase(PanelForm):
     criteria: list[Criterion] = []
 
     def share_fields(self) -> list[tuple[Criterion, Field]]:
@@ -236,7 +235,7 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
 # ------------------------------------------------------------------ adoption
 
 
-class AdoptFormBase(FlaskForm):
+class AdoptFormBase(PanelForm):
     # The rubric version in force when the page was opened ("0": none). The adopt service refuses
     # a stale one (the view answers 409); the view refuses a form without one (400).
     version = HiddenField()

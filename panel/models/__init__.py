@@ -34,9 +34,9 @@ from panel.models.funding_round import (
     RoundMember,
     Stage,
 )
-from panel.models.login_attempt import LoginFailure
 from panel.models.review import Review, ReviewStatus, Score
 from panel.models.rubric import Rubric, RubricCriterion
+from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
@@ -62,7 +62,6 @@ __all__ = [
     "CriterionVersion",
     "EligibilityCheck",
     "FundingRound",
-    "LoginFailure",
     "OrganisationType",
     "PanelRole",
     "PasswordLink",
@@ -74,6 +73,7 @@ __all__ = [
     "RubricCriterion",
     "Score",
     "Stage",
+    "Throttle",
     "User",
     "WeightShare",
 ]

@@ -1,14 +1,13 @@
 """Forms for the panel meeting, decisions, the lottery and the round's method settings."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from panel.forms import PoundsField, choices, strip
+from panel.forms import PanelForm, PoundsField, choices, strip
 from panel.models import OUTCOME_LABELS, Outcome
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PanelForm):
     version = HiddenField()
     outcome = RadioField(
         "What did the panel decide?",
@@ -27,7 +26,7 @@ class DecisionForm(FlaskForm):
     over_budget_ok = BooleanField("I know this goes over the budget")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PanelForm):
     version = HiddenField()
     body = TextAreaField(
         "Meeting notes",
@@ -36,7 +35,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class LotteryForm(FlaskForm):
+class LotteryForm(PanelForm):
     seed = StringField(
         "Seed",
         validators=[
@@ -47,7 +46,7 @@ class LotteryForm(FlaskForm):
     )
 
 
-class MethodForm(FlaskForm):
+class MethodForm(PanelForm):
     rank_by = RadioField(
         "Rank applications by",
         choices=choices(

@@ -2,7 +2,6 @@
 
 from typing import Any, cast
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import PoundsField, choices, strip
+from panel.forms import PanelForm, PoundsField, choices, name_filter, strip
 from panel.models import FundingRound
 from panel.models.types import UK, end_of_uk_day
 from panel.rounds.services import RoundDetails, award_problem, dates_problem
@@ -41,17 +40,17 @@ def _pence(value: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
-class RoundForm(FlaskForm):
+class RoundForm(PanelForm):
     name = StringField(
         "Round name",
         validators=[DataRequired("Enter a name for the round"), Length(max=120)],
-        filters=[strip],
+        filters=[name_filter],
     )
     fund_name = StringField(
         "Fund or programme name",
         default="Community Fund",
         validators=[DataRequired("Enter the name of the fund"), Length(max=120)],
-        filters=[strip],
+        filters=[name_filter],
     )
     description = TextAreaField(
         "What panellists should know about this round",
@@ -174,12 +173,12 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
     }
 
 
-class StageForm(FlaskForm):
+class StageForm(PanelForm):
     # The stage the person saw; if the round has moved since, nothing happens.
     expected = HiddenField()
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(PanelForm):
     user_id = SelectField("Resident", coerce=int, validators=[DataRequired("Choose a resident")])
     role = RadioField(
         "Role on the panel",

@@ -161,7 +161,8 @@ def audit_log(round_id: int) -> Any:
         db.select(AuditEvent)
         .where(AuditEvent.round_id == round_.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        page=max(page, 1),
+        # A page past the end is empty; past a million, its offset would not fit the database.
+        page=min(max(page, 1), 1_000_000),
         per_page=per_page,
         error_out=False,
     )

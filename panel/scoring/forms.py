@@ -3,11 +3,10 @@
 import re
 from typing import Any, cast
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from panel.forms import choices, strip
+from panel.forms import PanelForm, choices, strip
 from panel.models import CONFLICT_KIND_LABELS, FundingRound, RubricCriterion
 from panel.scoring.services.reviews import COMMENT_MAX, OVERALL_MAX, ScoreEntry
 
@@ -56,7 +55,7 @@ class ScoreField(RadioField):
             raise ValidationError(self._off_scale())
 
 
-class ReviewFormBase(FlaskForm):
+class ReviewFormBase(PanelForm):
     # The version of the review this form was built from (0: none yet). Not identity: the
     # panellist, round and application always come from the URL and the session.
     version = HiddenField(default="0")
@@ -167,7 +166,7 @@ def review_form_data(review: Any, criteria: list[RubricCriterion]) -> dict[str, 
 KIND_CHOICES = choices(*((kind.value, label) for kind, label in CONFLICT_KIND_LABELS.items()))
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(PanelForm):
     kind = RadioField(
         "How are you connected to this application?",
         choices=KIND_CHOICES,
@@ -206,7 +205,7 @@ class StaffConflictForm(ConflictForm):
     )
 
 
-class WithdrawConflictForm(FlaskForm):
+class WithdrawConflictForm(PanelForm):
     reason = TextAreaField(
         "Why is this declaration being withdrawn?",
         validators=[

@@ -202,6 +202,7 @@ class Post:
     page: str | None = None  # the endpoint of the page with the form; None: the route's own GET
     fill: Fill | None = None
     effect: str = "database"
+    opens: Callable[[CsrfWorld], str] | None = None  # a link the person opens first (an invite)
 
 
 def typed(**answers: Any) -> Fill:
@@ -266,8 +267,9 @@ POSTS: dict[str, Post] = {
     "auth.logout": Post("lou", lambda w: {}, page="rounds.home"),
     "auth.set_password": Post(
         "anonymous",
-        lambda w: {"token": w.invite_token},
+        lambda w: {},
         fill=typed(password=NEW_PASSWORD, confirm=NEW_PASSWORD),
+        opens=lambda w: f"/set-password/{w.invite_token}",
     ),
     "auth.change_password": Post(
         "cam",

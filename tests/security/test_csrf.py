@@ -83,6 +83,8 @@ def fill_in(app: Flask, client: FlaskClient, world: CsrfWorld, endpoint: str) ->
     with app.test_request_context():
         url = url_for(endpoint, **args)
         page_url = url_for(page_endpoint, **{k: args[k] for k in page_rule.arguments})
+    if post.opens is not None:
+        client.get(post.opens(world))
     response = client.get(page_url)
     assert response.status_code == 200, f"{endpoint}: its page {page_url} is {response.status_code}"
     document = lxml.html.fromstring(response.get_data(as_text=True), base_url=page_url)

@@ -102,8 +102,8 @@ def test_item_23_a_refused_change_leaves_no_audit_row(
     )
 
 
-# Models that may be deleted: failed sign-in records (expire), nothing a panel produced.
-DELETABLE = {"LoginFailure"}
+# Models that may be deleted: sign-in and form-limit counters (expire), nothing a panel produced.
+DELETABLE = {"Throttle"}
 
 
 def test_item_25_nothing_a_panel_produced_is_hard_deleted() -> None:

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.validators import InputRequired
@@ -26,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.access import in_round_or_404, policy, round_or_404
 from panel.extensions import db
-from panel.forms import choices
+from panel.forms import PanelForm, choices
 from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
@@ -51,7 +50,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ExportForm(FlaskForm):
+class ExportForm(PanelForm):
     fmt = RadioField(
         "What do you want to export?",
         choices=choices(*ex.FORMAT_LABELS.items()),

@@ -217,13 +217,11 @@ def test_mistakes_do_not_count_towards_the_rate_limit(
 @pytest.mark.parametrize(
     "settings",
     [
-        {"stage": Stage.CODESIGN},
         {"stage": Stage.ELIGIBILITY},
-        {"applications_open_on": date.today() + timedelta(days=1)},
         {"applications_close_on": date.today() - timedelta(days=1)},
     ],
 )
-def test_a_round_not_taking_applications_shows_a_plain_closed_page_and_saves_nothing(
+def test_a_round_no_longer_taking_applications_shows_a_plain_closed_page_and_saves_nothing(
     client: FlaskClient, open_round: FundingRound, settings: dict[str, Any]
 ) -> None:
     for key, value in settings.items():
@@ -246,6 +244,25 @@ def test_the_last_day_counts_as_open(client: FlaskClient, open_round: FundingRou
 def test_an_unknown_round_is_not_found(client: FlaskClient, open_round: FundingRound) -> None:
     assert client.get("/apply/no-such-round").status_code == 404
     assert client.get("/apply/no-such-round/sent").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"stage": Stage.CODESIGN}, {"applications_open_on": date.today() + timedelta(days=1)}],
+)
+def test_a_round_not_yet_taking_applications_looks_like_no_round_and_saves_nothing(
+    client: FlaskClient, open_round: FundingRound, settings: dict[str, Any]
+) -> None:
+    """Item 43: before it opens, the form's address answers as an unknown one would."""
+    for key, value in settings.items():
+        setattr(open_round, key, value)
+    db.session.commit()
+    page = client.get("/apply/spring")
+    assert page.status_code == 404
+    assert "This form is not taking applications" in page.get_data(as_text=True)
+    assert open_round.name not in page.get_data(as_text=True)
+    assert _apply(client).status_code == 404
+    assert _all() == []
 
 
 def test_the_confirmation_page_without_an_application_goes_back_to_the_form(
