@@ -12,12 +12,20 @@ from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 
+from panel.database import read_only_request
 from panel.extensions import db
 from panel.models.throttle import Throttle
 
 
 def lock(key: str) -> Throttle:
     """The counter row for `key`, created if new, locked until this transaction ends."""
+    if read_only_request():
+        # Answering a fault (panel.faults): nothing will be saved, so only look; a row is
+        # neither made nor locked, and a key never seen before counts nothing.
+        found: Throttle | None = db.session.execute(
+            db.select(Throttle).where(Throttle.key == key)
+        ).scalar_one_or_none()
+        return found if found is not None else Throttle(key=key, failures=0)
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     for _ in range(3):
         # Made if missing; a request that makes it at the same moment waits for ours, or we for
