@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 import criteria
+from panel.applications.queries import count_eligible, eligible_in_round, is_eligible_in_round
 from panel.audit import record
 from panel.extensions import db
 from panel.models import (
     Application,
-    ApplicationStatus,
     Decision,
     FundingRound,
     LotteryDraw,
@@ -117,7 +117,7 @@ def decide(
 ) -> Decision:
     """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
     _editable(round_)
-    if application.round_id != round_.id or application.status != ApplicationStatus.ELIGIBLE:
+    if not is_eligible_in_round(application, round_.id):
         raise DecisionError("Only eligible applications of this round can be decided.")
     requested = application.amount_requested_pence
     if outcome is Outcome.FUND:
@@ -362,20 +362,12 @@ def save_note(
 
 @stage_check(Stage.DECIDED)
 def _every_application_decided(round_: FundingRound) -> str | None:
-    eligible = db.session.execute(
-        db.select(db.func.count())
-        .select_from(Application)
-        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.ELIGIBLE)
-    ).scalar_one()
+    eligible = count_eligible(round_.id)
     confirmed = db.session.execute(
         db.select(db.func.count())
         .select_from(Decision)
         .join(Application, Decision.application_id == Application.id)
-        .where(
-            Decision.round_id == round_.id,
-            Decision.status == "confirmed",
-            Application.status == ApplicationStatus.ELIGIBLE,
-        )
+        .where(Decision.status == "confirmed", eligible_in_round(round_.id))
     ).scalar_one()
     waiting = eligible - confirmed
     if waiting:

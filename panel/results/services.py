@@ -16,10 +16,10 @@ from flask import current_app
 
 import criteria
 from criteria.sheet import compile_rules
+from panel.applications.queries import eligible_in_round
 from panel.extensions import db
 from panel.models import (
     Application,
-    ApplicationStatus,
     Conflict,
     FundingRound,
     Review,
@@ -37,6 +37,7 @@ from panel.results.reading import (
     review_versions,
 )
 from panel.rubrics import current_rubric
+from panel.scoring.services.lookups import conflict_stands
 
 
 class ResultsUnavailable(ValueError):
@@ -137,7 +138,7 @@ def standing_conflicts(round_id: int) -> list[tuple[int, int]]:
         (a, p)
         for a, p in db.session.execute(
             db.select(Conflict.application_id, Conflict.panellist_id).where(
-                Conflict.round_id == round_id, Conflict.withdrawn_at.is_(None)
+                Conflict.round_id == round_id, conflict_stands()
             )
         )
     ]
@@ -155,10 +156,7 @@ def eligible_rows(round_id: int) -> list[AppRow]:
                 Application.project_title,
                 Application.amount_requested_pence,
             )
-            .where(
-                Application.round_id == round_id,
-                Application.status == ApplicationStatus.ELIGIBLE,
-            )
+            .where(eligible_in_round(round_id))
             .order_by(Application.reference)
         )
     ]
@@ -337,15 +335,14 @@ def outstanding_reviews(round_: FundingRound, user: User) -> int:
         Review.panellist_id == user.id, Review.status == ReviewStatus.SUBMITTED
     )
     recused = db.select(Conflict.application_id).where(
-        Conflict.panellist_id == user.id, Conflict.withdrawn_at.is_(None)
+        Conflict.panellist_id == user.id, conflict_stands()
     )
     return int(
         db.session.execute(
             db.select(db.func.count())
             .select_from(Application)
             .where(
-                Application.round_id == round_.id,
-                Application.status == ApplicationStatus.ELIGIBLE,
+                eligible_in_round(round_.id),
                 Application.id.not_in(submitted),
                 Application.id.not_in(recused),
             )

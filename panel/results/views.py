@@ -9,9 +9,10 @@ from markupsafe import Markup
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
+from panel.applications.queries import eligible_application
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome
+from panel.models import Application, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
 from panel.results import bp, charts, decisions, stages
 from panel.results import services as results_service
@@ -39,8 +40,8 @@ def _helpers() -> dict[str, Any]:
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
-    app = db.session.get(Application, application_id)
-    if app is None or app.round_id != round_.id or app.status != ApplicationStatus.ELIGIBLE:
+    app = eligible_application(round_.id, application_id)
+    if app is None:
         abort(404)
     return app
 
