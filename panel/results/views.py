@@ -69,19 +69,21 @@ def results(round_id: int) -> Any:
     sort = request.args.get("sort", "rank")
     if sort not in SORT_KEYS:
         sort = "rank"
-    rows = [(r, found.row(r.reference)) for r in results_service.visible_results(found)]
+    rows = [(r, found.row(r.reference)) for r in found.result.applications]
     rows.sort(key=lambda pair: SORT_KEYS[sort](*pair))
     if request.args.get("dir") == "desc" and sort in ("rank", "reference", "organisation"):
         rows.reverse()
-    suggestion = _visible_allocation(
-        criteria.allocate(found.result, budget=round_.budget_pence), found
-    )
+    # Where the budget runs out depends on every application, so a panellist shown figures
+    # without the ones they declared a conflict on is not shown a funding line (item 29).
+    suggestion = None
+    if not found.without_conflicts:
+        suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
     ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
         low=round_.scale_min,
         high=round_.scale_max,
-        funded=set(suggestion.funded),
+        funded=set(suggestion.funded) if suggestion else set(),
     )
     return render_template(
         "results/results.html",
@@ -139,7 +141,7 @@ def _table_lines(
             TableLine(
                 app=app,
                 href=link.replace(stand_in, str(app.id)),
-                rank="–" if (place := found.rank_of(res)) is None else str(place),
+                rank="–" if res.rank is None else str(res.rank),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
                 figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704
@@ -148,20 +150,6 @@ def _table_lines(
             )
         )
     return lines
-
-
-def _visible_allocation(
-    suggestion: criteria.Allocation, found: results_service.RoundResults
-) -> criteria.Allocation:
-    """The suggestion without applications hidden from this viewer (a conflicted panellist):
-    their references and amounts are left out of the funded list and the total (security item 4)."""
-    lines = tuple(line for line in suggestion.lines if line.reference in found.applications)
-    if len(lines) == len(suggestion.lines):
-        return suggestion
-    total = sum(line.awarded for line in lines)
-    return dataclasses.replace(
-        suggestion, lines=lines, total=total, remaining=suggestion.budget - total
-    )
 
 
 @bp.route("/rounds/<int:round_id>/results/<int:application_id>")
