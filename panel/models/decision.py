@@ -111,7 +111,9 @@ class ExportJob(db.Model):
 
     __tablename__ = "export_job"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed', 'deleted')", name="status_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +123,8 @@ class ExportJob(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     format: Mapped[str] = mapped_column(String(20))
     anonymise: Mapped[bool] = mapped_column(default=False)
+    # queued -> running -> done (the file kept here) or failed; a done job's file is deleted
+    # (status "deleted") when an applicant's personal data in the round is erased.
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)

@@ -19,9 +19,11 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.pool import NullPool
 
+from panel.applications.changes import erasure_step
 from panel.audit import record
 from panel.extensions import db
-from panel.models import ExportJob, FundingRound, User
+from panel.models import Application, ExportJob, FundingRound, User
+from panel.models.types import utcnow
 from panel.results.exports.make import (
     VIA_JOB,
     estimated_rows,
@@ -128,6 +130,30 @@ def _update(job_id: int, **values: Any) -> None:
     db.session.commit()
 
 
+def store_file(job_id: int, content: bytes) -> bool:
+    """Keep a running job's finished file and commit; False (nothing kept) when the job was
+    stopped meanwhile, by an erasure of personal data or because it was taken for dead.
+
+    The row is only changed while it is still running, in one conditional UPDATE, so a stop
+    that commits first always wins; the caller's pending audit record goes in with the file.
+    """
+    stored = db.session.execute(
+        sa.update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status == "running")
+        .values(
+            status="done",
+            progress=ExportJob.total,
+            content=content,
+            finished_at=datetime.now(UTC),
+        )
+    )
+    if stored.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
 def run_job(app: Flask, job_id: int) -> None:
     """Make the job's file and store it in the job row; failures are recorded, not raised."""
     with app.app_context():
@@ -162,13 +188,8 @@ def run_job(app: Flask, job_id: int) -> None:
                 via=VIA_JOB,
                 job_id=job_id,
             )
-            _update(  # commits the audit record with the finished job
-                job_id,
-                status="done",
-                progress=sa.select(ExportJob.total).where(ExportJob.id == job_id).scalar_subquery(),
-                content=content,
-                finished_at=datetime.now(UTC),
-            )
+            if not store_file(job_id, content):  # commits the audit record with the file
+                log.info("export job %s was stopped before it finished: file not kept", job_id)
         except Exception as exc:
             log.exception("export job %s failed", job_id)
             db.session.rollback()
@@ -184,6 +205,43 @@ def run_job(app: Flask, job_id: int) -> None:
         finally:
             db.session.remove()
             _threads.pop(job_id, None)
+
+
+ERASED_TEXT = (
+    "This file was deleted when an applicant's personal data was erased, as it may have held "
+    "their details. Start the export again to make a new one without them."
+)
+STOPPED_BY_ERASURE_TEXT = (
+    "This export was stopped when an applicant's personal data was erased, as it may already "
+    "have read their details. Start it again."
+)
+
+
+@erasure_step
+def forget_stored_exports(application: Application) -> dict[str, Any]:
+    """Erasure reaches stored files: every finished export of the round is deleted and every
+    one still being made is stopped, as any of them may hold the erased details (item 30)."""
+    # Stop the unfinished ones first, each in one conditional UPDATE: a job that finishes at
+    # the same moment is either stopped before it stores its file (its store_file finds it no
+    # longer running) or is found finished by the DELETE below.
+    now = utcnow()
+    stopped = db.session.execute(
+        sa.update(ExportJob)
+        .where(
+            ExportJob.round_id == application.round_id,
+            ExportJob.status.in_(("queued", "running")),
+        )
+        .values(status="failed", error=STOPPED_BY_ERASURE_TEXT, finished_at=now)
+        .returning(ExportJob.id)
+    ).scalars()
+    stopped_ids = sorted(stopped)
+    deleted = db.session.execute(
+        sa.update(ExportJob)
+        .where(ExportJob.round_id == application.round_id, ExportJob.status == "done")
+        .values(status="deleted", content=None, error=ERASED_TEXT)
+        .returning(ExportJob.id)
+    ).scalars()
+    return {"stored_exports_deleted": sorted(deleted), "exports_stopped": stopped_ids}
 
 
 def refresh_stale(job: ExportJob) -> None:

@@ -26,7 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.access import in_round_or_404, policy, round_or_404
 from panel.extensions import db
-from panel.forms import choices
+from panel.forms import ConfirmForm, choices
 from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
@@ -94,6 +94,7 @@ def _render(round_: FundingRound, form: ExportForm, status: int = 200) -> Any:
             jobs=jobs.recent_jobs(round_.id),
             scores=ex.score_count(round_.id),
             inline_limit=jobs.inline_limit(),
+            options_of=jobs.options_of,
         ),
         status,
     )
@@ -177,6 +178,8 @@ def job_status(round_id: int, job_id: int) -> Any:
             percent=min(percent, 100),
             working=working,
             label=ex.FORMAT_LABELS.get(jobs.options_of(job).fmt, job.format),
+            options=jobs.options_of(job),
+            form=ConfirmForm(),
         )
     )
     if working:
