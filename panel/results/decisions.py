@@ -1,5 +1,11 @@
-"""Decisions: what the panel decided for each application, within the budget, and the lottery."""
+"""Decisions: what the panel decided for each application, within the budget, and the lottery.
 
+Every write here first locks the round's row (rounds.services.lock_round) and only then reads
+what it checks (the budget, a decision's version, the stage), so two staff saving at the same
+moment are taken one after the other, on PostgreSQL as on SQLite (docs/security.md item 34).
+"""
+
+import dataclasses
 from dataclasses import dataclass
 
 import criteria
@@ -17,9 +23,10 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.money import format_pence
 from panel.results import stages
 from panel.results.services import RoundResults
-from panel.rounds.services import stage_check
+from panel.rounds.services import lock_round, stage_check
 
 
 class DecisionError(ValueError):
@@ -116,6 +123,7 @@ def decide(
     over_budget_ok: bool = False,
 ) -> Decision:
     """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
+    lock_round(round_)
     _editable(round_)
     if not is_eligible_in_round(application, round_.id):
         raise DecisionError("Only eligible applications of this round can be decided.")
@@ -146,7 +154,8 @@ def decide(
         raise StaleEdit("Someone else changed this decision since you opened it.")
     current = budget(round_)
     previous = existing.amount_awarded_pence if existing else 0
-    if current.awarded_pence - previous + amount > round_.budget_pence and not over_budget_ok:
+    over = current.awarded_pence - previous + amount > round_.budget_pence
+    if over and not over_budget_ok:
         raise DecisionError(
             "This would take the awards over the budget. Tick the box to confirm you want to "
             "go over it, or choose a smaller amount.",
@@ -175,7 +184,7 @@ def decide(
         object_id=application.id,
         round_id=round_.id,
         before=before,
-        after=_snapshot(existing),
+        after={**_snapshot(existing), **({"over_budget_acknowledged": True} if over else {})},
     )
     return existing
 
@@ -188,25 +197,34 @@ SUGGESTION_REASON = {
 
 
 def suggest(*, results: RoundResults, actor: User) -> int:
-    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay.
+    """Fill draft decisions from the suggested allocation (method §8) within what confirmed
+    awards leave of the budget; a confirmed decision is never changed and takes no part.
 
     After a lottery draw, the drawn applications are walked in the drawn order."""
-    round_ = results.round
+    round_ = lock_round(results.round)
     _editable(round_)
+    existing = decisions_by_application(round_.id)
+    settled = {
+        app.reference
+        for app in results.applications.values()
+        if (decided := existing.get(app.id)) is not None and decided.status == "confirmed"
+    }
+    left = max(0, round_.budget_pence - budget(round_).confirmed_pence)
+    open_ = dataclasses.replace(
+        results.result,
+        applications=tuple(r for r in results.result.applications if r.reference not in settled),
+    )
     draw = latest_draw(round_.id)
     order = None
     if draw is not None:
-        order = list(criteria.order_with_draw(results.result.applications, draw.order))
-    allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)
-    existing = decisions_by_application(round_.id)
+        order = list(criteria.order_with_draw(open_.applications, draw.order))
+    allocation = criteria.allocate(open_, budget=left, order=order)
     made = 0
     for line in allocation.lines:
         app = results.applications.get(line.reference)
         if app is None:
             continue
         decision = existing.get(app.id)
-        if decision is not None and decision.status == "confirmed":
-            continue
         if line.status == "funded":
             outcome, amount = Outcome.FUND, app.amount_requested_pence
         elif line.status == "not taking part":
@@ -236,19 +254,37 @@ def suggest(*, results: RoundResults, actor: User) -> int:
         object_id=round_.id,
         round_id=round_.id,
         after={
-            "policy": allocation.policy
-            if hasattr(allocation, "policy")
-            else round_.allocation_policy,
+            "policy": allocation.policy,
             "funded": [line.reference for line in allocation.lines if line.status == "funded"],
             "order": order,
+            "confirmed": sorted(settled),
+            "budget_left": left,
         },
     )
     return made
 
 
-def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
-    """Confirm every draft decision as it stands (each one audited)."""
+OVER_BUDGET_DRAFTS = (
+    "Confirming these drafts would take the awards to {total}, over the budget of {budget}. "
+    "Tick the box to confirm you want to go over it, or change some drafts first."
+)
+
+
+def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = False) -> int:
+    """Confirm every draft decision as it stands (each one audited); drafts that would take
+    the confirmed awards over the budget need the same acknowledgement as one decision."""
+    lock_round(round_)
     _editable(round_)
+    current = budget(round_)
+    over = current.draft_pence > 0 and current.awarded_pence > round_.budget_pence
+    if over and not over_budget_ok:
+        raise DecisionError(
+            OVER_BUDGET_DRAFTS.format(
+                total=format_pence(current.awarded_pence),
+                budget=format_pence(round_.budget_pence),
+            ),
+            field="over_budget_ok",
+        )
     drafts = (
         db.session.execute(
             db.select(Decision).where(Decision.round_id == round_.id, Decision.status == "draft")
@@ -265,7 +301,7 @@ def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
             object_type="application",
             object_id=d.application_id,
             round_id=round_.id,
-            after=_snapshot(d),
+            after={**_snapshot(d), **({"over_budget_acknowledged": True} if over else {})},
         )
     return len(drafts)
 
@@ -280,6 +316,7 @@ def draw_lottery(
     *, round_: FundingRound, seed: str, references: list[str], actor: User
 ) -> LotteryDraw:
     """Order tied applications by sha256(seed:reference); the seed and result are recorded."""
+    lock_round(round_)
     _editable(round_)
     seed = seed.strip()
     if len(seed) < 4:
@@ -329,6 +366,7 @@ def save_note(
     expected_version: int | None,
 ) -> MeetingNote:
     """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
+    lock_round(round_)
     if not stages.decisions_open(round_):
         raise DecisionsLocked("Notes are written at the Panel meeting stage.")
     note = db.session.execute(

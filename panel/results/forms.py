@@ -27,6 +27,12 @@ class DecisionForm(FlaskForm):
     over_budget_ok = BooleanField("I know this goes over the budget")
 
 
+class ConfirmDraftsForm(FlaskForm):
+    """ "Confirm all drafts", with the same acknowledgement as one decision going over budget."""
+
+    over_budget_ok = BooleanField("I know confirming these drafts goes over the budget")
+
+
 class NoteForm(FlaskForm):
     version = HiddenField()
     body = TextAreaField(

@@ -16,7 +16,13 @@ from panel.models import Application, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
 from panel.results import bp, charts, decisions, stages
 from panel.results import services as results_service
-from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
+from panel.results.forms import (
+    ConfirmDraftsForm,
+    DecisionForm,
+    LotteryForm,
+    MethodForm,
+    NoteForm,
+)
 from panel.scoring.services.lookups import standing_conflict
 
 SORT_KEYS: dict[str, Any] = {
@@ -256,6 +262,12 @@ def meeting_note(round_id: int, application_id: int) -> Any:
 @policy("staff")
 def decision_list(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    return _decisions_page(round_, ConfirmDraftsForm(formdata=None))
+
+
+def _decisions_page(
+    round_: FundingRound, confirm_form: ConfirmDraftsForm, status: int = 200
+) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
@@ -268,10 +280,11 @@ def decision_list(round_id: int) -> Any:
         budget=decisions.budget(round_),
         draw=decisions.latest_draw(round_.id),
         form=ConfirmForm(),
+        confirm_form=confirm_form,
         fmt=results_service.fmt,
         editable=stages.decisions_open(round_),
         decided=stages.decided(round_),
-    )
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/decisions/<int:application_id>", methods=["GET", "POST"])
@@ -352,11 +365,19 @@ def suggest(round_id: int) -> Any:
 @policy("staff")
 def confirm(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmDraftsForm()
+    if form.validate_on_submit():
         try:
-            count = decisions.confirm_drafts(round_=round_, actor=current_user)
-        except decisions.DecisionError as exc:
+            count = decisions.confirm_drafts(
+                round_=round_, actor=current_user, over_budget_ok=bool(form.over_budget_ok.data)
+            )
+        except decisions.DecisionsLocked as exc:
+            db.session.rollback()
             flash(str(exc), "info")
+        except decisions.DecisionError as exc:
+            db.session.rollback()
+            form[exc.field].errors = [str(exc)]
+            return _decisions_page(round_, form, 400)
         else:
             db.session.commit()
             flash(f"{count} draft decisions confirmed.", "success")
