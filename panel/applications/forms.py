@@ -7,7 +7,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
-from panel.forms import choices, strip
+from panel.forms import VersionField, choices, strip
 from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
 
 ORGANISATION_TYPE_HINTS = {
@@ -82,7 +81,7 @@ class ApplyForm(AnswersForm):
 
 
 class EditForm(AnswersForm):
-    version = IntegerField(widget=HiddenField.widget)
+    version = VersionField()
 
 
 class WithdrawForm(FlaskForm):

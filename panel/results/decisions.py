@@ -119,7 +119,7 @@ def decide(
     amount_pence: int | None,
     reason: str,
     actor: User,
-    expected_version: int | None,
+    expected_version: int,
     over_budget_ok: bool = False,
 ) -> Decision:
     """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
@@ -146,11 +146,7 @@ def decide(
     existing = db.session.execute(
         db.select(Decision).where(Decision.application_id == application.id)
     ).scalar_one_or_none()
-    if (
-        existing is not None
-        and expected_version is not None
-        and existing.version != expected_version
-    ):
+    if expected_version != (existing.version if existing is not None else 0):
         raise StaleEdit("Someone else changed this decision since you opened it.")
     current = budget(round_)
     previous = existing.amount_awarded_pence if existing else 0
@@ -363,7 +359,7 @@ def save_note(
     application: Application,
     body: str,
     actor: User,
-    expected_version: int | None,
+    expected_version: int,
 ) -> MeetingNote:
     """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
     lock_round(round_)
@@ -372,7 +368,7 @@ def save_note(
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == application.id)
     ).scalar_one_or_none()
-    if note is not None and expected_version is not None and note.version != expected_version:
+    if expected_version != (note.version if note is not None else 0):
         raise StaleEdit("Someone else changed this note since you opened it.")
     before = {"body": note.body} if note else None
     if note is None:

@@ -1,15 +1,15 @@
 """Forms for the panel meeting, decisions, the lottery and the round's method settings."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from panel.forms import PoundsField, choices, strip
+from panel.forms import PoundsField, VersionField, choices, strip
 from panel.models import OUTCOME_LABELS, Outcome
 
 
 class DecisionForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     outcome = RadioField(
         "What did the panel decide?",
         choices=choices(*((o.value, OUTCOME_LABELS[o]) for o in Outcome)),
@@ -34,7 +34,7 @@ class ConfirmDraftsForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     body = TextAreaField(
         "Meeting notes",
         validators=[Length(max=10000, message="Keep the notes under 10,000 characters")],

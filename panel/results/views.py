@@ -226,7 +226,7 @@ def meeting_note(round_id: int, application_id: int) -> Any:
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
     ).scalar_one_or_none()
-    form = NoteForm(data={"body": note.body, "version": note.version} if note else None)
+    form = NoteForm(data={"body": note.body} if note and request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
         try:
@@ -235,7 +235,7 @@ def meeting_note(round_id: int, application_id: int) -> Any:
                 application=app,
                 body=form.body.data or "",
                 actor=current_user,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=form.version.sent(),
             )
         except decisions.StaleEdit as exc:
             db.session.rollback()
@@ -312,7 +312,7 @@ def decide(round_id: int, application_id: int) -> Any:
                 amount_pence=form.amount.data,
                 reason=form.reason.data,
                 actor=current_user,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=form.version.sent(),
                 over_budget_ok=bool(form.over_budget_ok.data),
             )
         except decisions.StaleEdit as exc:
