@@ -1,4 +1,4 @@
-"""results hardening (#13): stored exports can be deleted at erasure
+"""results hardening (#13): stored exports deleted at erasure, every lottery draw's reason
 
 Revision ID: 0005_results
 Revises: 0004
@@ -27,8 +27,15 @@ def upgrade():
         batch_op.drop_constraint(op.f('ck_export_job_status_known'), type_='check')
         batch_op.create_check_constraint(op.f('ck_export_job_status_known'), JOB_STATUSES)
 
+    # Every lottery draw is kept; a redraw says why (item 42).
+    with op.batch_alter_table('lottery_draw', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reason', sa.Text(), server_default='', nullable=False))
+
 
 def downgrade():
+    with op.batch_alter_table('lottery_draw', schema=None) as batch_op:
+        batch_op.drop_column('reason')
+
     op.execute("UPDATE export_job SET status = 'failed' WHERE status = 'deleted'")
     with op.batch_alter_table('export_job', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_export_job_status_known'), type_='check')

@@ -91,7 +91,9 @@ class MeetingNote(db.Model):
 
 
 class LotteryDraw(db.Model):
-    """A seeded draw among tied applications; the seed is recorded first so anyone can repeat it."""
+    """A seeded draw among the applications tied at the funding line; the seed is recorded first
+    so anyone can repeat it. Every draw is kept: the latest is the one in force, and each one
+    after the first says why the lots were drawn again."""
 
     __tablename__ = "lottery_draw"
 
@@ -102,8 +104,11 @@ class LotteryDraw(db.Model):
     seed: Mapped[str] = mapped_column(String(200))
     references: Mapped[list[Any]] = mapped_column(JSON)
     order: Mapped[list[Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     drawn_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    drawn_by: Mapped[User] = relationship()
 
 
 class ExportJob(db.Model):

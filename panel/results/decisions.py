@@ -1,12 +1,9 @@
-"""Decisions: what the panel decided for each application, within the budget, and the lottery.
+"""Decisions: what the panel decided for each application, within the budget, and its notes.
 
 Every write here first locks the round's row (rounds.services.lock_round) and only then reads
 what it checks (the budget, a decision's version, the stage), so two staff saving at the same
 moment are taken one after the other, on PostgreSQL as on SQLite (docs/security.md item 34).
 """
-
-import dataclasses
-from dataclasses import dataclass
 
 import criteria
 from panel.applications.queries import count_eligible, eligible_in_round, is_eligible_in_round
@@ -16,7 +13,6 @@ from panel.models import (
     Application,
     Decision,
     FundingRound,
-    LotteryDraw,
     MeetingNote,
     Outcome,
     Stage,
@@ -25,81 +21,36 @@ from panel.models import (
 from panel.models.types import utcnow
 from panel.money import format_pence
 from panel.results import stages
+from panel.results.budget import (
+    Budget,
+    DecisionError,
+    DecisionsLocked,
+    StaleEdit,
+    budget,
+    check_editable,
+    decisions_by_application,
+    open_allocation,
+)
+from panel.results.lottery import draw_lottery, draws, latest_draw, tie_at_the_line
 from panel.results.services import RoundResults
 from panel.rounds.services import lock_round, stage_check
 
-
-class DecisionError(ValueError):
-    """A refusal with a message fit to show to staff, next to the form field it is about."""
-
-    def __init__(self, message: str, *, field: str = "outcome") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class DecisionsLocked(DecisionError):
-    pass
-
-
-class StaleEdit(DecisionError):
-    """Someone else saved this since the form was loaded."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    budget_pence: int
-    confirmed_pence: int
-    draft_pence: int
-
-    @property
-    def awarded_pence(self) -> int:
-        return self.confirmed_pence + self.draft_pence
-
-    @property
-    def remaining_pence(self) -> int:
-        return self.budget_pence - self.awarded_pence
-
-    @property
-    def over(self) -> bool:
-        return self.awarded_pence > self.budget_pence
-
-    @property
-    def percent(self) -> int:
-        if self.budget_pence == 0:
-            return 100 if self.awarded_pence else 0
-        return round(100 * self.awarded_pence / self.budget_pence)
-
-
-def _editable(round_: FundingRound) -> None:
-    if stages.decided(round_):
-        raise DecisionsLocked("This round is decided: its decisions are locked.")
-    if not stages.decisions_open(round_):
-        raise DecisionsLocked("Decisions are made at the Panel meeting stage.")
-
-
-def decisions_by_application(round_id: int) -> dict[int, Decision]:
-    """Every decision of the round, keyed by application id."""
-    return {
-        d.application_id: d
-        for d in db.session.execute(
-            db.select(Decision).where(Decision.round_id == round_id)
-        ).scalars()
-    }
-
-
-def budget(round_: FundingRound) -> Budget:
-    """Awarded so far (confirmed and draft) against the round's budget."""
-    rows = db.session.execute(
-        db.select(Decision.status, db.func.coalesce(db.func.sum(Decision.amount_awarded_pence), 0))
-        .where(Decision.round_id == round_.id)
-        .group_by(Decision.status)
-    ).all()
-    totals = {status: int(total) for status, total in rows}
-    return Budget(
-        budget_pence=round_.budget_pence,
-        confirmed_pence=totals.get("confirmed", 0),
-        draft_pence=totals.get("draft", 0),
-    )
+__all__ = [  # what the views and tests use from here, wherever it is written
+    "Budget",
+    "DecisionError",
+    "DecisionsLocked",
+    "StaleEdit",
+    "budget",
+    "confirm_drafts",
+    "decide",
+    "decisions_by_application",
+    "draw_lottery",
+    "draws",
+    "latest_draw",
+    "save_note",
+    "suggest",
+    "tie_at_the_line",
+]
 
 
 def _snapshot(d: Decision) -> dict[str, object]:
@@ -124,7 +75,7 @@ def decide(
 ) -> Decision:
     """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
     lock_round(round_)
-    _editable(round_)
+    check_editable(round_)
     if not is_eligible_in_round(application, round_.id):
         raise DecisionError("Only eligible applications of this round can be decided.")
     requested = application.amount_requested_pence
@@ -198,23 +149,14 @@ def suggest(*, results: RoundResults, actor: User) -> int:
 
     After a lottery draw, the drawn applications are walked in the drawn order."""
     round_ = lock_round(results.round)
-    _editable(round_)
+    check_editable(round_)
     existing = decisions_by_application(round_.id)
-    settled = {
-        app.reference
-        for app in results.applications.values()
-        if (decided := existing.get(app.id)) is not None and decided.status == "confirmed"
-    }
-    left = max(0, round_.budget_pence - budget(round_).confirmed_pence)
-    open_ = dataclasses.replace(
-        results.result,
-        applications=tuple(r for r in results.result.applications if r.reference not in settled),
-    )
+    still = open_allocation(results)
     draw = latest_draw(round_.id)
     order = None
     if draw is not None:
-        order = list(criteria.order_with_draw(open_.applications, draw.order))
-    allocation = criteria.allocate(open_, budget=left, order=order)
+        order = list(criteria.order_with_draw(still.result.applications, draw.order))
+    allocation = criteria.allocate(still.result, budget=still.left_pence, order=order)
     made = 0
     for line in allocation.lines:
         app = results.applications.get(line.reference)
@@ -253,8 +195,8 @@ def suggest(*, results: RoundResults, actor: User) -> int:
             "policy": allocation.policy,
             "funded": [line.reference for line in allocation.lines if line.status == "funded"],
             "order": order,
-            "confirmed": sorted(settled),
-            "budget_left": left,
+            "confirmed": sorted(still.settled),
+            "budget_left": still.left_pence,
         },
     )
     return made
@@ -270,7 +212,7 @@ def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = 
     """Confirm every draft decision as it stands (each one audited); drafts that would take
     the confirmed awards over the budget need the same acknowledgement as one decision."""
     lock_round(round_)
-    _editable(round_)
+    check_editable(round_)
     current = budget(round_)
     over = current.draft_pence > 0 and current.awarded_pence > round_.budget_pence
     if over and not over_budget_ok:
@@ -300,57 +242,6 @@ def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = 
             after={**_snapshot(d), **({"over_budget_acknowledged": True} if over else {})},
         )
     return len(drafts)
-
-
-def tie_at_the_line(results: RoundResults) -> list[str]:
-    """The references tied across the suggested allocation's funding line (none: empty)."""
-    funded = criteria.allocate(results.result, budget=results.round.budget_pence).funded
-    return list(criteria.tied_at_the_line(results.result.applications, funded))
-
-
-def draw_lottery(
-    *, round_: FundingRound, seed: str, references: list[str], actor: User
-) -> LotteryDraw:
-    """Order tied applications by sha256(seed:reference); the seed and result are recorded."""
-    lock_round(round_)
-    _editable(round_)
-    seed = seed.strip()
-    if len(seed) < 4:
-        raise DecisionError("Enter a seed of at least 4 characters, written down before the draw")
-    if len(set(references)) < 2:
-        raise DecisionError("Choose at least two tied applications for the draw")
-    order = list(criteria.lottery_order(seed, sorted(set(references))))
-    draw = LotteryDraw(
-        round_id=round_.id,
-        seed=seed,
-        references=sorted(set(references)),
-        order=order,
-        drawn_by_id=actor.id,
-    )
-    db.session.add(draw)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="lottery.drawn",
-        object_type="lottery_draw",
-        object_id=draw.id,
-        round_id=round_.id,
-        after={"seed": seed, "references": draw.references, "order": order},
-    )
-    return draw
-
-
-def latest_draw(round_id: int) -> LotteryDraw | None:
-    """The round's most recent lottery draw, if any."""
-    return (
-        db.session.execute(
-            db.select(LotteryDraw)
-            .where(LotteryDraw.round_id == round_id)
-            .order_by(LotteryDraw.id.desc())
-        )
-        .scalars()
-        .first()
-    )
 
 
 def save_note(

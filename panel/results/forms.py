@@ -51,6 +51,12 @@ class LotteryForm(FlaskForm):
         ],
         filters=[strip],
     )
+    # Required for every draw after the first (the service says so): why draw again.
+    reason = TextAreaField(
+        "Why are the lots being drawn again?",
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
+        filters=[strip],
+    )
 
 
 class MethodForm(FlaskForm):

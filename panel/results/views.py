@@ -278,7 +278,7 @@ def _decisions_page(
         found=found,
         decisions=by_app,
         budget=decisions.budget(round_),
-        draw=decisions.latest_draw(round_.id),
+        draws=list(reversed(decisions.draws(round_.id))),
         form=ConfirmForm(),
         confirm_form=confirm_form,
         fmt=results_service.fmt,
@@ -391,35 +391,34 @@ def lottery(round_id: int) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
-    tied = decisions.tie_at_the_line(found)
     form = LotteryForm()
-    chosen = request.form.getlist("reference") if request.method == "POST" else tied
     status = 200
     if form.validate_on_submit():
         try:
             draw = decisions.draw_lottery(
-                round_=round_,
-                seed=form.seed.data,
-                references=[r for r in chosen if r in found.applications],
+                results=found,
+                seed=form.seed.data or "",
+                reason=form.reason.data or "",
                 actor=current_user,
             )
         except decisions.DecisionError as exc:
-            form.seed.errors = [str(exc)]
-            status = 400
+            db.session.rollback()
+            form[exc.field].errors = [str(exc)]
+            status = 409 if isinstance(exc, decisions.DecisionsLocked) else 400
         else:
             db.session.commit()
             flash(f"Drawn with the seed “{draw.seed}”: {', '.join(draw.order)}.", "success")
             return redirect(url_for("results.lottery", round_id=round_.id))
     if form.errors and status == 200:
         status = 400
+    draws = decisions.draws(round_.id)
     return render_template(
         "results/lottery.html",
         round=round_,
         found=found,
         form=form,
-        tied=tied,
-        chosen=set(chosen),
-        draw=decisions.latest_draw(round_.id),
+        tied=decisions.tie_at_the_line(found),
+        draws=list(reversed(draws)),
         fmt=results_service.fmt,
     ), status
 

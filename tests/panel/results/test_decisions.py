@@ -5,7 +5,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from panel.extensions import db
-from panel.models import AuditEvent, Decision, LotteryDraw, MeetingNote, Stage, User
+from panel.models import AuditEvent, Decision, MeetingNote, Stage, User
 from panel.rounds import services as rounds
 from tests.conftest import AuthActions
 
@@ -95,41 +95,6 @@ def test_a_stale_decision_form_is_refused_with_409(
     assert stale.status_code == 409
     decision = db.session.execute(db.select(Decision)).scalar_one()
     assert decision.reason == "Second"
-
-
-def test_the_lottery_is_seeded_recorded_and_reproducible(
-    client: FlaskClient, staff: User, worked: dict[str, Any]
-) -> None:
-    AuthActions(client).login(staff)
-    url = f"/rounds/{worked['round'].id}/lottery"
-    client.post(url, data={"seed": "HA-fund-2025-R1", "reference": ["B", "E", "C"]})
-    draw = db.session.execute(db.select(LotteryDraw)).scalar_one()
-    assert draw.seed == "HA-fund-2025-R1" and draw.order == ["B", "E", "C"]  # vector 6
-    page = client.get(url).get_data(as_text=True)
-    assert "B, E, C" in page
-    short = client.post(url, data={"seed": "x", "reference": ["B", "E"]})
-    assert short.status_code == 400
-
-
-def test_after_a_draw_the_suggestion_walks_the_drawn_applications_in_the_drawn_order(
-    client: FlaskClient, staff: User, worked: dict[str, Any]
-) -> None:
-    AuthActions(client).login(staff)
-    round_id = worked["round"].id
-    # Rank order F A E C B D. With £2,000 left after F and A, B (£1,500) is funded before D.
-    # A draw over B and D seeded so that D comes first puts D in B's place: D fits, B not.
-    client.post(
-        f"/rounds/{round_id}/lottery", data={"seed": "HA-fund-2025-R2", "reference": ["B", "D"]}
-    )
-    assert db.session.execute(db.select(LotteryDraw.order)).scalar_one() == ["D", "B"]
-    client.post(f"/rounds/{round_id}/decisions/suggest")
-    apps = worked["apps"]
-    got = _decisions(round_id)
-    assert {ref for ref, a in apps.items() if got[a.id][0] == "fund"} == {"F", "A", "D"}
-    suggested = db.session.execute(
-        db.select(AuditEvent.after).where(AuditEvent.action == "decision.suggested")
-    ).scalar_one()
-    assert suggested["order"] == ["F", "A", "E", "C", "D", "B"]
 
 
 def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_decision(
