@@ -1,4 +1,4 @@
-"""results hardening (#13): stored exports deleted at erasure, every lottery draw's reason
+"""results hardening (#13): export heartbeats, stored exports deleted at erasure, draw reasons
 
 Revision ID: 0005_results
 Revises: 0004
@@ -23,9 +23,11 @@ OLD_JOB_STATUSES = "status IN ('queued', 'running', 'done', 'failed')"
 
 def upgrade():
     # A stored export's file is deleted when an applicant's personal data is erased (item 30).
+    # ... and a job's worker writes its heartbeat: unheard for a minute, it is dead (item 45).
     with op.batch_alter_table('export_job', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_export_job_status_known'), type_='check')
         batch_op.create_check_constraint(op.f('ck_export_job_status_known'), JOB_STATUSES)
+        batch_op.add_column(sa.Column('heartbeat_at', panel.models.types.UTCDateTime(), nullable=True))
 
     # Every lottery draw is kept; a redraw says why (item 42).
     with op.batch_alter_table('lottery_draw', schema=None) as batch_op:
@@ -38,5 +40,6 @@ def downgrade():
 
     op.execute("UPDATE export_job SET status = 'failed' WHERE status = 'deleted'")
     with op.batch_alter_table('export_job', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
         batch_op.drop_constraint(op.f('ck_export_job_status_known'), type_='check')
         batch_op.create_check_constraint(op.f('ck_export_job_status_known'), OLD_JOB_STATUSES)

@@ -138,3 +138,7 @@ class ExportJob(db.Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Written every few seconds by whatever runs the job, in short transactions of its own: a
+    # job queued or running that has not been heard from for a minute is dead (its worker was
+    # killed, restarted or lost its database), whatever ran it (panel.results.exports.liveness).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
