@@ -42,7 +42,7 @@ def draw_lottery(*, results: RoundResults, seed: str, reason: str, actor: User) 
         )
     tied = sorted(tie_at_the_line(results))
     if len(tied) < 2:
-        raise DecisionError(NO_TIE, field="seed")
+        raise DecisionError(NO_TIE, field="")  # about the page, not a field
     earlier = len(draws(round_.id))
     if earlier and not reason:
         raise DecisionError(NEEDS_REASON, field="reason")

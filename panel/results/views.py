@@ -403,7 +403,10 @@ def lottery(round_id: int) -> Any:
             )
         except decisions.DecisionError as exc:
             db.session.rollback()
-            form[exc.field].errors = [str(exc)]
+            if exc.field in form:
+                form[exc.field].errors = [str(exc)]
+            else:
+                form.form_errors.append(str(exc))
             status = 409 if isinstance(exc, decisions.DecisionsLocked) else 400
         else:
             db.session.commit()
