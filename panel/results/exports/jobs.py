@@ -187,7 +187,9 @@ def store_file(job_id: int, content: bytes) -> bool:
 def disk_full(exc: BaseException) -> bool:
     """Whether the error, or one it came from, is a full disk (lxml reports it as IO_ENOSPC)."""
     seen: BaseException | None = exc
-    while seen is not None:
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
         if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
         if "ENOSPC" in str(seen):
