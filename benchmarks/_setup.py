@@ -67,6 +67,25 @@ def staff_email(round_id: int) -> str:
     return email
 
 
+def conflicted_email(round_id: int) -> str:
+    """Give a panellist of the round with a standing conflict a password; return their email."""
+    from argon2 import PasswordHasher
+
+    from panel.models import Conflict, User
+
+    user = db.session.execute(
+        db.select(User)
+        .join(Conflict, Conflict.panellist_id == User.id)
+        .where(Conflict.round_id == round_id, Conflict.withdrawn_at.is_(None))
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one()
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    email = user.email
+    db.session.commit()
+    return email
+
+
 def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 

@@ -24,12 +24,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import sqlalchemy.exc as sa_exc
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import CursorResult, Engine, Executable, event
 
 from panel.extensions import db
 
@@ -179,6 +179,11 @@ def is_busy(exc: BaseException) -> bool:
 def is_disk_full(exc: BaseException) -> bool:
     """Whether `exc` means the disk (or the database's file system) is full."""
     return fault_kind(exc) == "disk_full"
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session's transaction: how many rows it changed."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
 def tune_engine(engine: Engine) -> None:

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from flask import abort
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectChoice, StringField  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
+from wtforms import HiddenField, SelectChoice, StringField  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
 from wtforms.validators import ValidationError
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
@@ -82,3 +83,23 @@ class ConfirmForm(PanelForm):
 def choices(*pairs: tuple[Any, str]) -> list[SelectChoice]:
     """Choices for a select or radio field, as (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class VersionField(HiddenField):
+    """The version of the saved record a form was made from ("0": nothing saved yet), sent
+    back hidden so that a stale form is refused (409) and never saved over newer work.
+
+    Every form with a version uses this field and every view reads it with `sent()`, so a
+    missing or blank version is refused the same way everywhere (docs/security.md item 40).
+    """
+
+    MAX_DIGITS = 9
+
+    def sent(self) -> int:
+        """The version the form was sent with. A missing, blank or malformed one is a bad
+        request (400), never a save that skips the stale-edit check; only what was posted
+        counts, never a default the form was built with."""
+        raw = (self.raw_data[0] if self.raw_data else "").strip()
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= self.MAX_DIGITS):
+            abort(400)
+        return int(raw)

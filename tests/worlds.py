@@ -131,6 +131,40 @@ def gen_worked_round(staff: User, **round_values: Any) -> dict[str, Any]:
     return {"round": round_, "panel": panel, "apps": apps, "rubric": rubric}
 
 
+def gen_meeting_round(
+    staff: User,
+    scores: dict[str, tuple[int, ...]],
+    *,
+    amount_pence: int | dict[str, int] = 1_000_00,
+    **round_values: Any,
+) -> dict[str, Any]:
+    """A round at the Panel meeting whose applications (references the keys of `scores`) were
+    scored on one criterion, one score per panellist; amounts are one for all or by reference.
+
+    Returns {"round", "panel", "apps" (by reference), "rubric"}, like gen_worked_round.
+    """
+    size = len(next(iter(scores.values())))
+    panel = [gen_user(name=f"Panellist {i + 1}") for i in range(size)]
+    values = {"stage": Stage.PANEL, "quorum": 1, **round_values}
+    round_ = gen_round(created_by=staff, members=panel, **values)
+    rubric = gen_rubric(round_, staff, scored=[("Community benefit", "d", 1)], eligibility=())
+    apps = {}
+    for number, (reference, marks) in enumerate(scores.items(), start=1):
+        pence = amount_pence if isinstance(amount_pence, int) else amount_pence[reference]
+        apps[reference] = gen_application(
+            round_,
+            number,
+            reference=reference,
+            organisation_name=f"Group {reference}",
+            project_title=f"Project {reference}",
+            amount_requested_pence=pence,
+        )
+        for panellist, mark in zip(panel, marks, strict=True):
+            gen_review(apps[reference], panellist, scores=(mark,), commit=False)
+    db.session.commit()
+    return {"round": round_, "panel": panel, "apps": apps, "rubric": rubric}
+
+
 # Hostile text (docs/security.md item 20) for the places people write.
 HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+1", "@SUM(A1)", "-2+3", "\x07bell"]
 LETTERS = "ABCDEF"

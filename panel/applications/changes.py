@@ -4,6 +4,7 @@ The log records what changed but never applicants' personal data: it is append-o
 written there could never be erased on request.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from panel.applications.services import ApplicationError, audit_snapshot
@@ -13,6 +14,21 @@ from panel.models import Application, ApplicationStatus, User
 from panel.models.types import utcnow
 
 NOT_LOGGED = "(personal data: not logged)"
+
+# What else must forget an applicant's personal data when it is erased. This area cannot know
+# (areas above it keep copies: the results area stores finished export files), and it imports
+# no area above it, so those areas register a step here, as they register stage checks with
+# rounds; the app factory imports every area, so every step is registered before a request.
+# A step runs in the erasure's transaction and returns what it did, for the erasure's audit
+# record (never any personal data).
+ErasureStep = Callable[[Application], dict[str, Any]]
+ERASURE_STEPS: list[ErasureStep] = []
+
+
+def erasure_step(step: ErasureStep) -> ErasureStep:
+    """Register a step that runs whenever an applicant's personal data is erased."""
+    ERASURE_STEPS.append(step)
+    return step
 
 
 class StaleEdit(ApplicationError):
@@ -86,10 +102,11 @@ def withdraw(*, application: Application, reason: str, actor: User) -> None:
 
 
 def erase_personal_data(*, application: Application, actor: User) -> list[str]:
-    """Erase the applicant's contact details on request (policy: staff).
+    """Erase the applicant's contact details on request (policy: staff), and every copy the
+    registered erasure steps know of (stored export files).
 
     The answers about the project, its scores and the decision stay. The log records which
-    fields were erased, never their values.
+    fields were erased and what each step did, never the values.
     """
     if application.personal_data_erased_at is not None:
         raise ApplicationError("This application's personal data has already been erased")
@@ -99,12 +116,15 @@ def erase_personal_data(*, application: Application, actor: User) -> list[str]:
     application.personal_data_erased_at = utcnow()
     application.version += 1
     application.updated_at = utcnow()
+    after: dict[str, Any] = {"fields_erased": erased}
+    for step in ERASURE_STEPS:
+        after.update(step(application))
     record(
         actor=actor,
         action="application.personal_data_erased",
         object_type="application",
         object_id=application.id,
         round_id=application.round_id,
-        after={"fields_erased": erased},
+        after=after,
     )
     return erased

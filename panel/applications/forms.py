@@ -6,18 +6,16 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import HiddenInput
 
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
-from panel.forms import PanelForm, choices, name_filter, strip
+from panel.forms import PanelForm, VersionField, choices, name_filter, strip
 from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
 
 ORGANISATION_TYPE_HINTS = {
@@ -82,7 +80,7 @@ class ApplyForm(AnswersForm):
 
 
 class EditForm(AnswersForm):
-    version = IntegerField(widget=HiddenInput())
+    version = VersionField()
 
 
 class WithdrawForm(PanelForm):

@@ -29,6 +29,7 @@ from panel.applications.matching import (
 from panel.applications.spreadsheet import Sheet
 from panel.applications.validation import FIELD_BY_KEY, clean_text
 from panel.audit import record
+from panel.database import rows_changed
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from panel.models.application import ApplicationImport
@@ -235,12 +236,12 @@ def complete_import(
     imports of the same upload at the same moment goes ahead; the others raise AlreadyImported.
     """
     _lock_round(round_)
-    claimed = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+    claimed = rows_changed(
         update(ApplicationImport)
         .where(ApplicationImport.id == upload.id, ApplicationImport.status == "pending")
         .values(status="imported", rows=[], imported_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.refresh(upload)
     if claimed != 1:
         _refuse_unless_pending(upload)

@@ -122,7 +122,7 @@ def edit(round_id: int, application_id: int) -> Any:
                 changed = changes.update_application(
                     application=application,
                     values=values,
-                    expected_version=form.version.data or 0,
+                    expected_version=form.version.sent(),
                     actor=current_user,
                 )
             except changes.StaleEdit as exc:
@@ -138,7 +138,7 @@ def edit(round_id: int, application_id: int) -> Any:
                         and not (erased and key in PERSONAL_FIELDS)
                     ],
                 }
-                form.version.data = application.version
+                form.version.data = str(application.version)
                 form.version.raw_data = [str(application.version)]
                 status = 409
             else:

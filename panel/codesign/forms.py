@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from panel.codesign.services import Wording, level_name
-from panel.forms import PanelForm, choices, name_filter, strip
+from panel.forms import PanelForm, VersionField, choices, name_filter, strip
 from panel.models import Criterion, CriterionKind, FundingRound
 
 KIND_HINTS = {
@@ -76,7 +76,7 @@ class CriterionFormBase(PanelForm):
         default="scored",
         validators=[DataRequired("Choose whether the panel scores it or it is a pass or fail")],
     )
-    version = HiddenField()
+    version = VersionField()
 
     levels: list[int] = []
 
@@ -238,7 +238,7 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
 class AdoptFormBase(PanelForm):
     # The rubric version in force when the page was opened ("0": none). The adopt service refuses
     # a stale one (the view answers 409); the view refuses a form without one (400).
-    version = HiddenField()
+    version = VersionField()
     note = TextAreaField(
         "Anything the panel should know about this adoption (optional)",
         validators=[Length(max=5000, message="Keep the note under 5,000 characters")],

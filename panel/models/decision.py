@@ -91,7 +91,9 @@ class MeetingNote(Model):
 
 
 class LotteryDraw(Model):
-    """A seeded draw among tied applications; the seed is recorded first so anyone can repeat it."""
+    """A seeded draw among the applications tied at the funding line; the seed is recorded first
+    so anyone can repeat it. Every draw is kept: the latest is the one in force, and each one
+    after the first says why the lots were drawn again."""
 
     __tablename__ = "lottery_draw"
 
@@ -102,8 +104,11 @@ class LotteryDraw(Model):
     seed: Mapped[str] = mapped_column(String(200))
     references: Mapped[list[Any]] = mapped_column(JSON)
     order: Mapped[list[Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     drawn_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    drawn_by: Mapped[User] = relationship()
 
 
 class ExportJob(Model):
@@ -111,7 +116,9 @@ class ExportJob(Model):
 
     __tablename__ = "export_job"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed', 'deleted')", name="status_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +128,8 @@ class ExportJob(Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     format: Mapped[str] = mapped_column(String(20))
     anonymise: Mapped[bool] = mapped_column(default=False)
+    # queued -> running -> done (the file kept here) or failed; a done job's file is deleted
+    # (status "deleted") when an applicant's personal data in the round is erased.
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
@@ -129,3 +138,7 @@ class ExportJob(Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Written every few seconds by whatever runs the job, in short transactions of its own: a
+    # job queued or running that has not been heard from for a minute is dead (its worker was
+    # killed, restarted or lost its database), whatever ran it (panel.results.exports.liveness).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,98 +1,56 @@
-"""Decisions: what the panel decided for each application, within the budget, and the lottery."""
+"""Decisions: what the panel decided for each application, within the budget, and its notes.
 
-from dataclasses import dataclass
+Every write here first locks the round's row (rounds.services.lock_round) and only then reads
+what it checks (the budget, a decision's version, the stage), so two staff saving at the same
+moment are taken one after the other, on PostgreSQL as on SQLite (docs/security.md item 34).
+"""
 
 import criteria
+from panel.applications.queries import count_eligible, eligible_in_round, is_eligible_in_round
 from panel.audit import record
 from panel.extensions import db
 from panel.models import (
     Application,
-    ApplicationStatus,
     Decision,
     FundingRound,
-    LotteryDraw,
     MeetingNote,
     Outcome,
     Stage,
     User,
 )
 from panel.models.types import utcnow
+from panel.money import format_pence
 from panel.results import stages
+from panel.results.budget import (
+    Budget,
+    DecisionError,
+    DecisionsLocked,
+    StaleEdit,
+    budget,
+    check_editable,
+    decisions_by_application,
+    open_allocation,
+)
+from panel.results.lottery import draw_lottery, draws, latest_draw, tie_at_the_line
 from panel.results.services import RoundResults
-from panel.rounds.services import stage_check
+from panel.rounds.services import lock_round, stage_check
 
-
-class DecisionError(ValueError):
-    """A refusal with a message fit to show to staff, next to the form field it is about."""
-
-    def __init__(self, message: str, *, field: str = "outcome") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class DecisionsLocked(DecisionError):
-    pass
-
-
-class StaleEdit(DecisionError):
-    """Someone else saved this since the form was loaded."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    budget_pence: int
-    confirmed_pence: int
-    draft_pence: int
-
-    @property
-    def awarded_pence(self) -> int:
-        return self.confirmed_pence + self.draft_pence
-
-    @property
-    def remaining_pence(self) -> int:
-        return self.budget_pence - self.awarded_pence
-
-    @property
-    def over(self) -> bool:
-        return self.awarded_pence > self.budget_pence
-
-    @property
-    def percent(self) -> int:
-        if self.budget_pence == 0:
-            return 100 if self.awarded_pence else 0
-        return round(100 * self.awarded_pence / self.budget_pence)
-
-
-def _editable(round_: FundingRound) -> None:
-    if stages.decided(round_):
-        raise DecisionsLocked("This round is decided: its decisions are locked.")
-    if not stages.decisions_open(round_):
-        raise DecisionsLocked("Decisions are made at the Panel meeting stage.")
-
-
-def decisions_by_application(round_id: int) -> dict[int, Decision]:
-    """Every decision of the round, keyed by application id."""
-    return {
-        d.application_id: d
-        for d in db.session.execute(
-            db.select(Decision).where(Decision.round_id == round_id)
-        ).scalars()
-    }
-
-
-def budget(round_: FundingRound) -> Budget:
-    """Awarded so far (confirmed and draft) against the round's budget."""
-    rows = db.session.execute(
-        db.select(Decision.status, db.func.coalesce(db.func.sum(Decision.amount_awarded_pence), 0))
-        .where(Decision.round_id == round_.id)
-        .group_by(Decision.status)
-    ).all()
-    totals = {status: int(total) for status, total in rows}
-    return Budget(
-        budget_pence=round_.budget_pence,
-        confirmed_pence=totals.get("confirmed", 0),
-        draft_pence=totals.get("draft", 0),
-    )
+__all__ = [  # what the views and tests use from here, wherever it is written
+    "Budget",
+    "DecisionError",
+    "DecisionsLocked",
+    "StaleEdit",
+    "budget",
+    "confirm_drafts",
+    "decide",
+    "decisions_by_application",
+    "draw_lottery",
+    "draws",
+    "latest_draw",
+    "save_note",
+    "suggest",
+    "tie_at_the_line",
+]
 
 
 def _snapshot(d: Decision) -> dict[str, object]:
@@ -112,12 +70,13 @@ def decide(
     amount_pence: int | None,
     reason: str,
     actor: User,
-    expected_version: int | None,
+    expected_version: int,
     over_budget_ok: bool = False,
 ) -> Decision:
     """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
-    _editable(round_)
-    if application.round_id != round_.id or application.status != ApplicationStatus.ELIGIBLE:
+    lock_round(round_)
+    check_editable(round_)
+    if not is_eligible_in_round(application, round_.id):
         raise DecisionError("Only eligible applications of this round can be decided.")
     requested = application.amount_requested_pence
     if outcome is Outcome.FUND:
@@ -138,15 +97,12 @@ def decide(
     existing = db.session.execute(
         db.select(Decision).where(Decision.application_id == application.id)
     ).scalar_one_or_none()
-    if (
-        existing is not None
-        and expected_version is not None
-        and existing.version != expected_version
-    ):
+    if expected_version != (existing.version if existing is not None else 0):
         raise StaleEdit("Someone else changed this decision since you opened it.")
     current = budget(round_)
     previous = existing.amount_awarded_pence if existing else 0
-    if current.awarded_pence - previous + amount > round_.budget_pence and not over_budget_ok:
+    over = current.awarded_pence - previous + amount > round_.budget_pence
+    if over and not over_budget_ok:
         raise DecisionError(
             "This would take the awards over the budget. Tick the box to confirm you want to "
             "go over it, or choose a smaller amount.",
@@ -175,7 +131,7 @@ def decide(
         object_id=application.id,
         round_id=round_.id,
         before=before,
-        after=_snapshot(existing),
+        after={**_snapshot(existing), **({"over_budget_acknowledged": True} if over else {})},
     )
     return existing
 
@@ -188,25 +144,25 @@ SUGGESTION_REASON = {
 
 
 def suggest(*, results: RoundResults, actor: User) -> int:
-    """Fill draft decisions from the suggested allocation (method §8); confirmed ones stay.
+    """Fill draft decisions from the suggested allocation (method §8) within what confirmed
+    awards leave of the budget; a confirmed decision is never changed and takes no part.
 
     After a lottery draw, the drawn applications are walked in the drawn order."""
-    round_ = results.round
-    _editable(round_)
+    round_ = lock_round(results.round)
+    check_editable(round_)
+    existing = decisions_by_application(round_.id)
+    still = open_allocation(results)
     draw = latest_draw(round_.id)
     order = None
     if draw is not None:
-        order = list(criteria.order_with_draw(results.result.applications, draw.order))
-    allocation = criteria.allocate(results.result, budget=round_.budget_pence, order=order)
-    existing = decisions_by_application(round_.id)
+        order = list(criteria.order_with_draw(still.result.applications, draw.order))
+    allocation = criteria.allocate(still.result, budget=still.left_pence, order=order)
     made = 0
     for line in allocation.lines:
         app = results.applications.get(line.reference)
         if app is None:
             continue
         decision = existing.get(app.id)
-        if decision is not None and decision.status == "confirmed":
-            continue
         if line.status == "funded":
             outcome, amount = Outcome.FUND, app.amount_requested_pence
         elif line.status == "not taking part":
@@ -236,19 +192,37 @@ def suggest(*, results: RoundResults, actor: User) -> int:
         object_id=round_.id,
         round_id=round_.id,
         after={
-            "policy": allocation.policy
-            if hasattr(allocation, "policy")
-            else round_.allocation_policy,
+            "policy": allocation.policy,
             "funded": [line.reference for line in allocation.lines if line.status == "funded"],
             "order": order,
+            "confirmed": sorted(still.settled),
+            "budget_left": still.left_pence,
         },
     )
     return made
 
 
-def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
-    """Confirm every draft decision as it stands (each one audited)."""
-    _editable(round_)
+OVER_BUDGET_DRAFTS = (
+    "Confirming these drafts would take the awards to {total}, over the budget of {budget}. "
+    "Tick the box to confirm you want to go over it, or change some drafts first."
+)
+
+
+def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = False) -> int:
+    """Confirm every draft decision as it stands (each one audited); drafts that would take
+    the confirmed awards over the budget need the same acknowledgement as one decision."""
+    lock_round(round_)
+    check_editable(round_)
+    current = budget(round_)
+    over = current.draft_pence > 0 and current.awarded_pence > round_.budget_pence
+    if over and not over_budget_ok:
+        raise DecisionError(
+            OVER_BUDGET_DRAFTS.format(
+                total=format_pence(current.awarded_pence),
+                budget=format_pence(round_.budget_pence),
+            ),
+            field="over_budget_ok",
+        )
     drafts = (
         db.session.execute(
             db.select(Decision).where(Decision.round_id == round_.id, Decision.status == "draft")
@@ -265,59 +239,9 @@ def confirm_drafts(*, round_: FundingRound, actor: User) -> int:
             object_type="application",
             object_id=d.application_id,
             round_id=round_.id,
-            after=_snapshot(d),
+            after={**_snapshot(d), **({"over_budget_acknowledged": True} if over else {})},
         )
     return len(drafts)
-
-
-def tie_at_the_line(results: RoundResults) -> list[str]:
-    """The references tied across the suggested allocation's funding line (none: empty)."""
-    funded = criteria.allocate(results.result, budget=results.round.budget_pence).funded
-    return list(criteria.tied_at_the_line(results.result.applications, funded))
-
-
-def draw_lottery(
-    *, round_: FundingRound, seed: str, references: list[str], actor: User
-) -> LotteryDraw:
-    """Order tied applications by sha256(seed:reference); the seed and result are recorded."""
-    _editable(round_)
-    seed = seed.strip()
-    if len(seed) < 4:
-        raise DecisionError("Enter a seed of at least 4 characters, written down before the draw")
-    if len(set(references)) < 2:
-        raise DecisionError("Choose at least two tied applications for the draw")
-    order = list(criteria.lottery_order(seed, sorted(set(references))))
-    draw = LotteryDraw(
-        round_id=round_.id,
-        seed=seed,
-        references=sorted(set(references)),
-        order=order,
-        drawn_by_id=actor.id,
-    )
-    db.session.add(draw)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="lottery.drawn",
-        object_type="lottery_draw",
-        object_id=draw.id,
-        round_id=round_.id,
-        after={"seed": seed, "references": draw.references, "order": order},
-    )
-    return draw
-
-
-def latest_draw(round_id: int) -> LotteryDraw | None:
-    """The round's most recent lottery draw, if any."""
-    return (
-        db.session.execute(
-            db.select(LotteryDraw)
-            .where(LotteryDraw.round_id == round_id)
-            .order_by(LotteryDraw.id.desc())
-        )
-        .scalars()
-        .first()
-    )
 
 
 def save_note(
@@ -326,15 +250,16 @@ def save_note(
     application: Application,
     body: str,
     actor: User,
-    expected_version: int | None,
+    expected_version: int,
 ) -> MeetingNote:
     """Keep the meeting's note on an application; a stale form is refused, never overwritten."""
+    lock_round(round_)
     if not stages.decisions_open(round_):
         raise DecisionsLocked("Notes are written at the Panel meeting stage.")
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == application.id)
     ).scalar_one_or_none()
-    if note is not None and expected_version is not None and note.version != expected_version:
+    if expected_version != (note.version if note is not None else 0):
         raise StaleEdit("Someone else changed this note since you opened it.")
     before = {"body": note.body} if note else None
     if note is None:
@@ -362,20 +287,12 @@ def save_note(
 
 @stage_check(Stage.DECIDED)
 def _every_application_decided(round_: FundingRound) -> str | None:
-    eligible = db.session.execute(
-        db.select(db.func.count())
-        .select_from(Application)
-        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.ELIGIBLE)
-    ).scalar_one()
+    eligible = count_eligible(round_.id)
     confirmed = db.session.execute(
         db.select(db.func.count())
         .select_from(Decision)
         .join(Application, Decision.application_id == Application.id)
-        .where(
-            Decision.round_id == round_.id,
-            Decision.status == "confirmed",
-            Application.status == ApplicationStatus.ELIGIBLE,
-        )
+        .where(Decision.status == "confirmed", eligible_in_round(round_.id))
     ).scalar_one()
     waiting = eligible - confirmed
     if waiting:

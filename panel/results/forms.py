@@ -1,14 +1,14 @@
 """Forms for the panel meeting, decisions, the lottery and the round's method settings."""
 
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from panel.forms import PanelForm, PoundsField, choices, strip
+from panel.forms import PanelForm, PoundsField, VersionField, choices, strip
 from panel.models import OUTCOME_LABELS, Outcome
 
 
 class DecisionForm(PanelForm):
-    version = HiddenField()
+    version = VersionField()
     outcome = RadioField(
         "What did the panel decide?",
         choices=choices(*((o.value, OUTCOME_LABELS[o]) for o in Outcome)),
@@ -26,8 +26,14 @@ class DecisionForm(PanelForm):
     over_budget_ok = BooleanField("I know this goes over the budget")
 
 
+class ConfirmDraftsForm(PanelForm):
+    """ "Confirm all drafts", with the same acknowledgement as one decision going over budget."""
+
+    over_budget_ok = BooleanField("I know confirming these drafts goes over the budget")
+
+
 class NoteForm(PanelForm):
-    version = HiddenField()
+    version = VersionField()
     body = TextAreaField(
         "Meeting notes",
         validators=[Length(max=10000, message="Keep the notes under 10,000 characters")],
@@ -42,6 +48,12 @@ class LotteryForm(PanelForm):
             DataRequired("Enter the seed you wrote down before the draw"),
             Length(min=4, max=200, message="The seed must be 4 to 200 characters"),
         ],
+        filters=[strip],
+    )
+    # Required for every draw after the first (the service says so): why draw again.
+    reason = TextAreaField(
+        "Why are the lots being drawn again?",
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
         filters=[strip],
     )
 

@@ -16,10 +16,10 @@ from flask import current_app
 
 import criteria
 from criteria.sheet import compile_rules
+from panel.applications.queries import eligible_in_round
 from panel.extensions import db
 from panel.models import (
     Application,
-    ApplicationStatus,
     Conflict,
     FundingRound,
     Review,
@@ -37,6 +37,7 @@ from panel.results.reading import (
     review_versions,
 )
 from panel.rubrics import current_rubric
+from panel.scoring.services.lookups import conflict_stands
 
 
 class ResultsUnavailable(ValueError):
@@ -64,23 +65,18 @@ class RoundResults:
     result: criteria.RoundResult
     applications: dict[str, AppRow]
     panel_size: int
-    # Ranks counted over the applications this viewer may see, when some are hidden from them.
-    shown_ranks: dict[str, int | None] | None = None
     # The ids of the reviews the figures count (see counted_reviews): every export takes them
     # from here, so no sheet decides again which reviews count.
     counted: frozenset[int] = frozenset()
     # Every submitted review as it was read for the analysis, by id (counted or not).
     reviews: Mapping[int, ReadReview] = field(default_factory=dict)
+    # True when the figures were worked out without the applications this viewer declared a
+    # conflict on (so no figure they see depends on those), and the funding line is not theirs
+    # to see: where the budget runs out depends on every application.
+    without_conflicts: bool = False
 
     def row(self, reference: str) -> AppRow:
         return self.applications[reference]
-
-    def rank_of(self, result: criteria.ApplicationResult) -> int | None:
-        """The rank this viewer is shown: with hidden applications, counted without them, so
-        a gap in the ranks never shows a conflicted panellist where theirs placed."""
-        if self.shown_ranks is None:
-            return result.rank
-        return self.shown_ranks.get(result.reference)
 
     def sheet_scores(self) -> dict[int, float]:
         """Each counted review's sheet score, by review id, worked out by the engine's rules."""
@@ -138,7 +134,7 @@ def standing_conflicts(round_id: int) -> list[tuple[int, int]]:
         (a, p)
         for a, p in db.session.execute(
             db.select(Conflict.application_id, Conflict.panellist_id).where(
-                Conflict.round_id == round_id, Conflict.withdrawn_at.is_(None)
+                Conflict.round_id == round_id, conflict_stands()
             )
         )
     ]
@@ -156,10 +152,7 @@ def eligible_rows(round_id: int) -> list[AppRow]:
                 Application.project_title,
                 Application.amount_requested_pence,
             )
-            .where(
-                Application.round_id == round_id,
-                Application.status == ApplicationStatus.ELIGIBLE,
-            )
+            .where(eligible_in_round(round_id))
             .order_by(Application.reference)
         )
     ]
@@ -189,18 +182,45 @@ def panel_size(round_id: int) -> int:
 # change only the reviews whose version moved are read again before the engine reruns.
 # Reading the key costs one query over the round's reviews (about 6 ms at 15,000 reviews)
 # against about 45 ms to read every review's scores.
+#
+# A panellist with a standing conflict is shown figures worked out without the applications
+# hidden from them (docs/security.md item 29): agreement, calibration and ranks all move when
+# any application's scores move, so leaving its row out of the table is not enough. Those
+# analyses are remembered under the same key, beside the round's own, one per set of hidden
+# applications (panellists conflicted on the same applications share one), up to KEEP_VIEWS
+# a round; they share the reviews read, so a conflicted view costs an engine run, never a read.
 KEEP_ANALYSES = 16
+KEEP_VIEWS = 8
+Hidden = frozenset[int]  # the ids of the applications an analysis leaves out
+EVERYONE: Hidden = frozenset()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The engine's answer and the reviews it counted."""
+
+    result: criteria.RoundResult
+    counted: frozenset[int]
 
 
 @dataclass(frozen=True)
 class Remembered:
-    """One round's last analysis, the key it was made under and the reviews it read."""
+    """One round's last analyses, the key they were made under and the reviews they read."""
 
     setup: tuple[Any, ...]  # rubric, scale, criteria, settings: change any and nothing is kept
     key: tuple[Any, ...]
     reviews: dict[int, ReadReview]
-    result: criteria.RoundResult
-    counted: frozenset[int]
+    # By the applications each leaves out: EVERYONE is the round's own analysis.
+    views: Mapping[Hidden, Analysis]
+
+    def with_view(self, hidden: Hidden, analysis: Analysis) -> "Remembered":
+        """This entry with one more analysis, forgetting the oldest conflicted view beyond
+        KEEP_VIEWS (the round's own is kept)."""
+        views = {**self.views, hidden: analysis}
+        extra = [h for h in views if h != EVERYONE][: max(0, len(views) - KEEP_VIEWS)]
+        for old in extra:
+            del views[old]
+        return Remembered(self.setup, self.key, self.reviews, views)
 
 
 @dataclass
@@ -237,29 +257,59 @@ def analyses() -> Analyses:
     return found
 
 
+def analyse(
+    round_: FundingRound,
+    apps: list[AppRow],
+    recused: set[tuple[int, int]],
+    reviews: Mapping[int, ReadReview],
+    scored: list[criteria.Criterion],
+    hidden: Hidden = EVERYONE,
+) -> Analysis:
+    """Run the engine over the round's applications but the hidden ones, and their reviews."""
+    shown = [a for a in apps if a.id not in hidden]
+    ids = {a.id: a.reference for a in shown}
+    pairs = {(a, p) for a, p in recused if a in ids}
+    counted = counted_reviews(reviews, ids, pairs)
+    try:
+        result = criteria.analyse_rows(
+            scale=criteria.Scale(round_.scale_min, round_.scale_max),
+            criteria=scored,
+            applications=[
+                criteria.Application(
+                    reference=a.reference, amount_requested=a.amount_requested_pence
+                )
+                for a in shown
+            ],
+            rows=engine_rows(reviews, counted, ids),
+            recusals=[
+                criteria.Recusal(application=ids[a], panellist=str(p)) for a, p in sorted(pairs)
+            ],
+            settings=engine_settings(round_),
+        )
+    except criteria.ScoringError as exc:
+        raise ResultsUnavailable(f"The results could not be worked out: {exc}") from exc
+    return Analysis(result, counted)
+
+
 def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResults:
-    """Analyse the round from a handful of queries; rows conflicted for `hide_for` are left out."""
+    """Analyse the round from a handful of queries; for `hide_for`, without the applications
+    they declared a conflict on: no figure they are shown depends on those (item 29)."""
     rubric = current_rubric(round_)
     if rubric is None or not rubric.scored:
         raise ResultsUnavailable("There are no results yet: the criteria have not been adopted.")
     apps = eligible_rows(round_.id)
     by_id = {a.id: a for a in apps}
     recused = {(a, p) for a, p in standing_conflicts(round_.id) if a in by_id}
+    hidden: Hidden = EVERYONE
+    if hide_for is not None:
+        hidden = frozenset(a for a, p in recused if p == hide_for.id)
     scale = criteria.Scale(round_.scale_min, round_.scale_max)
     scored = engine_criteria(rubric)
-    applications = [
-        criteria.Application(reference=a.reference, amount_requested=a.amount_requested_pence)
-        for a in apps
-    ]
-    recusals = [
-        criteria.Recusal(application=by_id[a].reference, panellist=str(p))
-        for a, p in sorted(recused)
-    ]
-    settings = engine_settings(round_)
-    setup = (rubric.id, scale, tuple(scored), settings)
+    setup = (rubric.id, scale, tuple(scored), engine_settings(round_))
     store = analyses()
     remembered = store.get(round_.id)
     known = remembered.reviews if remembered is not None and remembered.setup == setup else None
+    read = 0
     if known is None:
         # Nothing to build on: read every review; their versions come with them.
         reviews = read_reviews(round_.id, rubric.scored)
@@ -267,52 +317,33 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
         read = len(reviews)
     else:
         versions = review_versions(round_.id)
-    key = (setup, tuple(applications), tuple(recusals), versions)
+    key = (
+        setup,
+        tuple((a.reference, a.amount_requested_pence) for a in apps),
+        tuple(sorted((by_id[a].reference, p) for a, p in recused)),
+        versions,
+    )
     if remembered is not None and remembered.key == key:
-        reviews, result, counted = remembered.reviews, remembered.result, remembered.counted
+        entry = remembered
     else:
         if known is not None:
             reviews, read = current_reviews(round_.id, rubric.scored, versions, known)
-        counted = counted_reviews(reviews, by_id, recused)
-        rows = engine_rows(reviews, counted, {a.id: a.reference for a in apps})
-        try:
-            result = criteria.analyse_rows(
-                scale=scale,
-                criteria=scored,
-                applications=applications,
-                rows=rows,
-                recusals=recusals,
-                settings=settings,
-            )
-        except criteria.ScoringError as exc:
-            raise ResultsUnavailable(f"The results could not be worked out: {exc}") from exc
-        store.put(round_.id, Remembered(setup, key, reviews, result, counted), read=read)
-    shown = {a.reference: a for a in apps}
-    if hide_for is not None:
-        for a, p in recused:
-            if p == hide_for.id:
-                shown.pop(by_id[a].reference, None)
-    shown_ranks = None
-    if len(shown) < len(apps):
-        shown_ranks = criteria.rank(
-            {r.reference: r.figure for r in result.applications if r.reference in shown}
-        )
+        entry = Remembered(setup, key, reviews, {})
+    analysis = entry.views.get(hidden)
+    if analysis is None:
+        analysis = analyse(round_, apps, recused, entry.reviews, scored, hidden)
+        store.put(round_.id, entry.with_view(hidden, analysis), read=read)
     return RoundResults(
         round=round_,
         rubric=rubric,
         scored=rubric.scored,
-        result=result,
-        applications=shown,
+        result=analysis.result,
+        applications={a.reference: a for a in apps if a.id not in hidden},
         panel_size=panel_size(round_.id),
-        shown_ranks=shown_ranks,
-        counted=counted,
-        reviews=reviews,
+        counted=analysis.counted,
+        reviews=entry.reviews,
+        without_conflicts=bool(hidden),
     )
-
-
-def visible_results(results: RoundResults) -> list[criteria.ApplicationResult]:
-    """The application results a viewer may see, in rank order."""
-    return [r for r in results.result.applications if r.reference in results.applications]
 
 
 def can_see_results(round_: FundingRound, user: User) -> tuple[bool, str]:
@@ -338,15 +369,14 @@ def outstanding_reviews(round_: FundingRound, user: User) -> int:
         Review.panellist_id == user.id, Review.status == ReviewStatus.SUBMITTED
     )
     recused = db.select(Conflict.application_id).where(
-        Conflict.panellist_id == user.id, Conflict.withdrawn_at.is_(None)
+        Conflict.panellist_id == user.id, conflict_stands()
     )
     return int(
         db.session.execute(
             db.select(db.func.count())
             .select_from(Application)
             .where(
-                Application.round_id == round_.id,
-                Application.status == ApplicationStatus.ELIGIBLE,
+                eligible_in_round(round_.id),
                 Application.id.not_in(submitted),
                 Application.id.not_in(recused),
             )

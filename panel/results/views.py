@@ -9,13 +9,20 @@ from markupsafe import Markup
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
+from panel.applications.queries import eligible_application
 from panel.extensions import db
 from panel.forms import ConfirmForm
-from panel.models import Application, ApplicationStatus, FundingRound, MeetingNote, Outcome
+from panel.models import Application, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
 from panel.results import bp, charts, decisions, stages
 from panel.results import services as results_service
-from panel.results.forms import DecisionForm, LotteryForm, MethodForm, NoteForm
+from panel.results.forms import (
+    ConfirmDraftsForm,
+    DecisionForm,
+    LotteryForm,
+    MethodForm,
+    NoteForm,
+)
 from panel.scoring.services.lookups import standing_conflict
 
 SORT_KEYS: dict[str, Any] = {
@@ -39,8 +46,8 @@ def _helpers() -> dict[str, Any]:
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
-    app = db.session.get(Application, application_id)
-    if app is None or app.round_id != round_.id or app.status != ApplicationStatus.ELIGIBLE:
+    app = eligible_application(round_.id, application_id)
+    if app is None:
         abort(404)
     return app
 
@@ -68,19 +75,21 @@ def results(round_id: int) -> Any:
     sort = request.args.get("sort", "rank")
     if sort not in SORT_KEYS:
         sort = "rank"
-    rows = [(r, found.row(r.reference)) for r in results_service.visible_results(found)]
+    rows = [(r, found.row(r.reference)) for r in found.result.applications]
     rows.sort(key=lambda pair: SORT_KEYS[sort](*pair))
     if request.args.get("dir") == "desc" and sort in ("rank", "reference", "organisation"):
         rows.reverse()
-    suggestion = _visible_allocation(
-        criteria.allocate(found.result, budget=round_.budget_pence), found
-    )
+    # Where the budget runs out depends on every application, so a panellist shown figures
+    # without the ones they declared a conflict on is not shown a funding line (item 29).
+    suggestion = None
+    if not found.without_conflicts:
+        suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
     ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
         low=round_.scale_min,
         high=round_.scale_max,
-        funded=set(suggestion.funded),
+        funded=set(suggestion.funded) if suggestion else set(),
     )
     return render_template(
         "results/results.html",
@@ -138,7 +147,7 @@ def _table_lines(
             TableLine(
                 app=app,
                 href=link.replace(stand_in, str(app.id)),
-                rank="–" if (place := found.rank_of(res)) is None else str(place),
+                rank="–" if res.rank is None else str(res.rank),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
                 figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704
@@ -147,20 +156,6 @@ def _table_lines(
             )
         )
     return lines
-
-
-def _visible_allocation(
-    suggestion: criteria.Allocation, found: results_service.RoundResults
-) -> criteria.Allocation:
-    """The suggestion without applications hidden from this viewer (a conflicted panellist):
-    their references and amounts are left out of the funded list and the total (security item 4)."""
-    lines = tuple(line for line in suggestion.lines if line.reference in found.applications)
-    if len(lines) == len(suggestion.lines):
-        return suggestion
-    total = sum(line.awarded for line in lines)
-    return dataclasses.replace(
-        suggestion, lines=lines, total=total, remaining=suggestion.budget - total
-    )
 
 
 @bp.route("/rounds/<int:round_id>/results/<int:application_id>")
@@ -231,7 +226,7 @@ def meeting_note(round_id: int, application_id: int) -> Any:
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
     ).scalar_one_or_none()
-    form = NoteForm(data={"body": note.body, "version": note.version} if note else None)
+    form = NoteForm(data={"body": note.body} if note and request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
         try:
@@ -240,7 +235,7 @@ def meeting_note(round_id: int, application_id: int) -> Any:
                 application=app,
                 body=form.body.data or "",
                 actor=current_user,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=form.version.sent(),
             )
         except decisions.StaleEdit as exc:
             db.session.rollback()
@@ -267,6 +262,12 @@ def meeting_note(round_id: int, application_id: int) -> Any:
 @policy("staff")
 def decision_list(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    return _decisions_page(round_, ConfirmDraftsForm(formdata=None))
+
+
+def _decisions_page(
+    round_: FundingRound, confirm_form: ConfirmDraftsForm, status: int = 200
+) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
@@ -277,12 +278,13 @@ def decision_list(round_id: int) -> Any:
         found=found,
         decisions=by_app,
         budget=decisions.budget(round_),
-        draw=decisions.latest_draw(round_.id),
+        draws=list(reversed(decisions.draws(round_.id))),
         form=ConfirmForm(),
+        confirm_form=confirm_form,
         fmt=results_service.fmt,
         editable=stages.decisions_open(round_),
         decided=stages.decided(round_),
-    )
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/decisions/<int:application_id>", methods=["GET", "POST"])
@@ -310,7 +312,7 @@ def decide(round_id: int, application_id: int) -> Any:
                 amount_pence=form.amount.data,
                 reason=cast(str, form.reason.data),
                 actor=current_user,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=form.version.sent(),
                 over_budget_ok=bool(form.over_budget_ok.data),
             )
         except decisions.StaleEdit as exc:
@@ -363,11 +365,19 @@ def suggest(round_id: int) -> Any:
 @policy("staff")
 def confirm(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmDraftsForm()
+    if form.validate_on_submit():
         try:
-            count = decisions.confirm_drafts(round_=round_, actor=current_user)
-        except decisions.DecisionError as exc:
+            count = decisions.confirm_drafts(
+                round_=round_, actor=current_user, over_budget_ok=bool(form.over_budget_ok.data)
+            )
+        except decisions.DecisionsLocked as exc:
+            db.session.rollback()
             flash(str(exc), "info")
+        except decisions.DecisionError as exc:
+            db.session.rollback()
+            form[exc.field].errors = [str(exc)]
+            return _decisions_page(round_, form, 400)
         else:
             db.session.commit()
             flash(f"{count} draft decisions confirmed.", "success")
@@ -381,35 +391,37 @@ def lottery(round_id: int) -> Any:
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
-    tied = decisions.tie_at_the_line(found)
     form = LotteryForm()
-    chosen = request.form.getlist("reference") if request.method == "POST" else tied
     status = 200
     if form.validate_on_submit():
         try:
             draw = decisions.draw_lottery(
-                round_=round_,
-                seed=cast(str, form.seed.data),
-                references=[r for r in chosen if r in found.applications],
+                results=found,
+                seed=form.seed.data or "",
+                reason=form.reason.data or "",
                 actor=current_user,
             )
         except decisions.DecisionError as exc:
-            form.seed.errors = [str(exc)]
-            status = 400
+            db.session.rollback()
+            if exc.field in form:
+                form[exc.field].errors = [str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+            status = 409 if isinstance(exc, decisions.DecisionsLocked) else 400
         else:
             db.session.commit()
             flash(f"Drawn with the seed “{draw.seed}”: {', '.join(draw.order)}.", "success")
             return redirect(url_for("results.lottery", round_id=round_.id))
     if form.errors and status == 200:
         status = 400
+    draws = decisions.draws(round_.id)
     return render_template(
         "results/lottery.html",
         round=round_,
         found=found,
         form=form,
-        tied=tied,
-        chosen=set(chosen),
-        draw=decisions.latest_draw(round_.id),
+        tied=decisions.tie_at_the_line(found),
+        draws=list(reversed(draws)),
         fmt=results_service.fmt,
     ), status
 

@@ -66,6 +66,24 @@ def stage_check(stage: Stage) -> Callable[[StageCheck], StageCheck]:
     return register
 
 
+def lock_round(round_: FundingRound) -> FundingRound:
+    """Hold the round's row until the transaction ends, and read it again, so a check and the
+    write it guards (the budget and a decision, a stage change and its checks) are atomic.
+
+    PostgreSQL takes a row lock (SELECT ... FOR UPDATE): a second transaction that locks the
+    same round waits here until the first commits, then reads what it wrote. SQLite's write
+    transactions already hold the whole database from their start (BEGIN IMMEDIATE,
+    panel.database), so there the SELECT only reads the row again.
+    """
+    db.session.execute(
+        db.select(FundingRound)
+        .where(FundingRound.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return round_
+
+
 EDITABLE = (
     "name",
     "description",
@@ -235,6 +253,7 @@ def stage_problems(round_: FundingRound, target: Stage) -> list[str]:
 
 def advance_stage(*, round_: FundingRound, actor: User, expected: Stage) -> Stage:
     """Move the round to the next stage, if it is still at `expected` and every check passes."""
+    lock_round(round_)  # no decision or other guarded write slips in between checks and move
     current = round_.current_stage
     if current is not expected:
         raise RoundError(

@@ -3,10 +3,10 @@
 import re
 from typing import Any, cast
 
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from panel.forms import PanelForm, choices, strip
+from panel.forms import PanelForm, VersionField, choices, strip
 from panel.models import CONFLICT_KIND_LABELS, FundingRound, RubricCriterion
 from panel.scoring.services.reviews import COMMENT_MAX, OVERALL_MAX, ScoreEntry
 
@@ -58,7 +58,7 @@ class ScoreField(RadioField):
 class ReviewFormBase(PanelForm):
     # The version of the review this form was built from (0: none yet). Not identity: the
     # panellist, round and application always come from the URL and the session.
-    version = HiddenField(default="0")
+    version = VersionField(default="0")
     overall_comment = TextAreaField(
         "Overall comment (optional)",
         validators=[
@@ -91,8 +91,8 @@ class ReviewFormBase(PanelForm):
         return self[f"comment_{criterion.id}"]
 
     def expected_version(self) -> int:
-        raw = str(self.version.data or "0")
-        return int(raw) if raw.isdigit() else -1
+        """The review version the form was made from: missing or blank is a 400 (item 40)."""
+        return self.version.sent()
 
     def entries(self) -> dict[int, ScoreEntry]:
         return {

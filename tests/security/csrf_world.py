@@ -51,7 +51,7 @@ from tests.factories import (
     gen_user,
 )
 from tests.panel.applications.conftest import GOOD, HEADERS, csv_bytes, sheet_row
-from tests.worlds import gen_worked_round
+from tests.worlds import gen_meeting_round, gen_worked_round
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -87,6 +87,7 @@ class CsrfWorld:
     standing: Conflict  # Olu's declaration, which staff withdraw
     meeting: FundingRound  # the worked panel at the Panel meeting, a draft decision on B
     worked: dict[str, Application]  # its applications by letter
+    tied: FundingRound  # at the Panel meeting with a tie at the funding line (the lottery)
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
     invite_token: str  # Ivy's set-password link
@@ -141,7 +142,10 @@ def build_world(staff: User) -> CsrfWorld:
 
     worked = gen_worked_round(staff)
     gen_decision(worked["apps"]["B"], staff, status="draft")
-
+    # TB and TC score the same and only one fits: a tie at the funding line, for the lottery.
+    tied = gen_meeting_round(
+        staff, {"TA": (5, 5), "TB": (3, 3), "TC": (3, 3)}, budget_pence=2_000_00
+    )
     settings = gen_round(created_by=staff, slug="csrf-settings")
     invite = accounts.issue_link(user=people["ivy"], purpose="invite", actor=staff)
     db.session.commit()
@@ -175,6 +179,7 @@ def build_world(staff: User) -> CsrfWorld:
         standing=gen_conflict(recorded, olu),
         meeting=worked["round"],
         worked=worked["apps"],
+        tied=tied["round"],
         settings=settings,
         removable=gen_member(settings, people["rem"]),
         invite_token=invite.token,
@@ -418,11 +423,8 @@ POSTS: dict[str, Post] = {
     "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
     "results.lottery": Post(
         "staff",
-        _round("meeting"),
-        fill=lambda w, v, n: {
-            "seed": "HA-fund-2026",
-            "reference": [w.worked["D"].reference, w.worked["E"].reference],
-        },
+        _round("tied"),
+        fill=typed(seed="HA-fund-2026"),
     ),
     "results.start_export": Post(
         "staff",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member
@@ -108,7 +108,7 @@ def adopt(round_id: int) -> Any:
             url_for("codesign.adopt", round_id=round_.id),
         )
     if allowed and closed is None and form.is_submitted():
-        expected_version = _version_sent(form)
+        expected_version = form.version.sent()
         form.validate()
         form.clear_excluded_errors()
         chosen = _choices_from(form)
@@ -145,15 +145,6 @@ def adopt(round_id: int) -> Any:
         rubric=services.current_rubric(round_),
         stale=stale,
     ), status
-
-
-def _version_sent(form: AdoptFormBase) -> int:
-    """The rubric version the page was made from; a form without one is a bad request (400),
-    never an adoption that skips the check."""
-    sent = (form.version.data or "").strip()
-    if not (sent.isascii() and sent.isdigit()):
-        abort(400)
-    return int(sent)
 
 
 # ------------------------------------------------------------------ the record

@@ -119,14 +119,10 @@ def edit(round_id: int, criterion_id: int) -> Any:
     status = 200
     if closed is None and form.validate_on_submit():
         try:
-            version = int(form.version.data or 0)
-        except ValueError:
-            version = 0
-        try:
             changed = services.edit(
                 criterion=criterion,
                 wording=form.wording(),
-                expected_version=version,
+                expected_version=form.version.sent(),
                 actor=current_user,
             )
         except services.StaleEdit:

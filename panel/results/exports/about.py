@@ -58,7 +58,8 @@ METHOD_PARAGRAPHS = [
     "decimal places; equal values share a rank (1, 2, 2, 4). A tie at the funding line is "
     "settled by the panel, or by a seeded lottery: the seed is written down first, and the "
     "tied applications are ordered by the SHA-256 of seed, a colon and the reference, so "
-    "anyone can repeat the draw.",
+    "anyone can repeat the draw. Every draw is listed on this sheet with who ran it and when "
+    "(and, for a draw after the first, why); the latest is the one in force.",
     "Agreement is Krippendorff's alpha (interval): 1 means the panellists agree completely, "
     "0 means no more than chance. 0.667 or more reads as 'the panel broadly agrees', from "
     "0.4 'mixed', below that 'little agreement'.",
@@ -104,12 +105,38 @@ def about_sheet(
         part = results.result.criterion_agreement.get(c.key)
         if part is not None:
             rows.append((f"Agreement on {titles[c.id]}", f"{_alpha(part.alpha)} ({part.reading})"))
-    for seed, order in db.session.execute(
-        db.select(LotteryDraw.seed, LotteryDraw.order).where(LotteryDraw.round_id == round_.id)
-    ):
-        rows.append(("Lottery draw", f"seed {seed}: order {', '.join(map(str, order or []))}"))
+    rows.extend(lottery_rows(round_.id, names))
     rows.extend(("Method", paragraph) for paragraph in METHOD_PARAGRAPHS)
     return Sheet("About", columns, rows, wrap=True)
+
+
+def lottery_rows(round_id: int, names: Names) -> list[tuple[str, str]]:
+    """Every lottery draw of the round, oldest first, with who ran it, when and why; the last
+    is marked as the one in force."""
+    found = list(
+        db.session.execute(
+            db.select(
+                LotteryDraw.seed,
+                LotteryDraw.order,
+                LotteryDraw.drawn_by_id,
+                LotteryDraw.drawn_at,
+                LotteryDraw.reason,
+            )
+            .where(LotteryDraw.round_id == round_id)
+            .order_by(LotteryDraw.id)
+        )
+    )
+    rows = []
+    for number, (seed, order, by, at, reason) in enumerate(found, start=1):
+        label = f"Lottery draw {number}" + (" (in force)" if number == len(found) else "")
+        text = (
+            f"seed {seed}: order {', '.join(map(str, order or []))}; drawn by {names(by)} "
+            f"at {naive_utc(at).strftime('%Y-%m-%d %H:%M:%S')} UTC"
+        )
+        if reason:
+            text += f"; drawn again because: {reason}"
+        rows.append((label, text))
+    return rows
 
 
 def _alpha(value: float | None) -> str:

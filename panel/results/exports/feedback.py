@@ -3,11 +3,11 @@
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from panel.applications.queries import eligible_in_round
 from panel.extensions import db
 from panel.models import (
     OUTCOME_LABELS,
     Application,
-    ApplicationStatus,
     Outcome,
     Review,
     ReviewStatus,
@@ -49,10 +49,7 @@ def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any)
             Application.contact_email,
             Application.amount_requested_pence,
         )
-        .where(
-            Application.round_id == round_.id,
-            Application.status == ApplicationStatus.ELIGIBLE,
-        )
+        .where(eligible_in_round(round_.id))
         .order_by(Application.reference)
     ).all()
     gathered: dict[int, dict[int, list[str]]] = {}

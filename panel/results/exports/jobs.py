@@ -3,25 +3,32 @@
 No web request waits more than 10 seconds: an export of more submitted scores than
 PANEL_EXPORT_INLINE_MAX_SCORES (default 20,000; about 1.5 s of xlsx per 20,000 score rows)
 becomes an ExportJob. The request that starts it returns at once; any worker can show the
-job's progress and serve its file, because both live in the export_job row.
+job's progress and serve its file, because both live in the export_job row. While a job
+runs it writes its heartbeat (liveness.heartbeat); a job whose worker dies is shown failed
+within a minute wherever jobs are listed, and can never store a file afterwards.
 """
 
+import errno
 import logging
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.pool import NullPool
 
+from panel.applications.changes import erasure_step
 from panel.audit import record
+from panel.database import rows_changed
 from panel.extensions import db
-from panel.models import ExportJob, FundingRound, User
+from panel.models import Application, ExportJob, FundingRound, User
+from panel.models.types import utcnow
+from panel.results.exports import liveness
 from panel.results.exports.make import (
     VIA_JOB,
     estimated_rows,
@@ -40,7 +47,6 @@ from panel.results.services import ResultsUnavailable
 
 log = logging.getLogger(__name__)
 DEFAULT_INLINE_MAX_SCORES = 20_000
-STALE_AFTER = timedelta(hours=1)
 PROGRESS_SECONDS = 0.5
 _threads: dict[int, threading.Thread] = {}
 
@@ -123,20 +129,108 @@ def reading_connection() -> Iterator[Any]:
         yield conn
 
 
-def _update(job_id: int, **values: Any) -> None:
-    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
+class JobStopped(Exception):
+    """The job was stopped while it ran (an erasure, or it was taken for dead): stop work."""
+
+
+def _progress(job_id: int, done: int, total: int) -> None:
+    """Record progress while the job still runs; JobStopped once it no longer does."""
+    moved = rows_changed(
+        sa.update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status == "running")
+        .values(progress=done, total=total)
+    )
     db.session.commit()
+    if moved != 1:
+        raise JobStopped
+
+
+def _fail(job_id: int, message: str) -> None:
+    """Record the job as failed if it is still unfinished. Best effort: when the database is
+    away, the job goes unheard and liveness shows it failed a minute on."""
+    try:
+        db.session.execute(
+            sa.update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status.in_(liveness.UNFINISHED))
+            .values(status="failed", error=message, finished_at=datetime.now(UTC))
+        )
+        db.session.commit()
+    except Exception:
+        log.exception("export job %s: its failure could not be recorded", job_id)
+        db.session.rollback()
+
+
+def store_file(job_id: int, content: bytes) -> bool:
+    """Keep a running job's finished file and commit; False (nothing kept) when the job was
+    stopped meanwhile, by an erasure of personal data, or has gone unheard past the limit.
+
+    The row is only changed while it is still running and alive, in one conditional UPDATE, so
+    a stop that commits first always wins; the caller's pending audit record goes in with the
+    file, or not at all.
+    """
+    stored = rows_changed(
+        sa.update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status == "running", liveness.alive())
+        .values(
+            status="done",
+            progress=ExportJob.total,
+            content=content,
+            finished_at=datetime.now(UTC),
+        )
+    )
+    if stored != 1:
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether the error, or one it came from, is a full disk (lxml reports it as IO_ENOSPC)."""
+    seen: BaseException | None = exc
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "ENOSPC" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def failure_text(exc: Exception) -> str:
+    """What to tell staff when a job failed, in plain words."""
+    if isinstance(exc, ExportError | ResultsUnavailable):
+        return str(exc)
+    if disk_full(exc):
+        return (
+            "The server ran out of disk space while making the file, so it was not made. "
+            "Nothing else was affected. Try again later; if it happens again, tell the system "
+            "administrator."
+        )
+    return (
+        "Something went wrong while making the file. Try again; if it happens again, "
+        "tell the system administrator."
+    )
 
 
 def run_job(app: Flask, job_id: int) -> None:
-    """Make the job's file and store it in the job row; failures are recorded, not raised."""
+    """Make the job's file and store it in the job row, beating its heartbeat all the while;
+    failures are recorded, not raised. Any worker can run a job: this one is a thread's."""
     with app.app_context():
         try:
+            started = rows_changed(
+                sa.update(ExportJob)
+                .where(ExportJob.id == job_id, ExportJob.status == "queued")
+                .values(status="running", heartbeat_at=datetime.now(UTC))
+            )
+            db.session.commit()
+            if started != 1:
+                return  # gone, stopped, or another worker has it
             job = db.session.get(ExportJob, job_id)
-            if job is None or job.status != "queued":
-                return
+            assert job is not None
             round_id, options, requested_by = job.round_id, options_of(job), job.requested_by_id
-            _update(job_id, status="running")
             round_ = db.session.get(FundingRound, round_id)
             assert round_ is not None
             last = 0.0
@@ -146,61 +240,87 @@ def run_job(app: Flask, job_id: int) -> None:
                 now = time.monotonic()
                 if now - last >= PROGRESS_SECONDS:
                     last = now
-                    _update(job_id, progress=done, total=total)
+                    _progress(job_id, done, total)
 
-            with tempfile.TemporaryFile() as out, reading_connection() as conn:
+            with (
+                liveness.heartbeat(app, job_id),
+                tempfile.TemporaryFile() as out,
+                reading_connection() as conn,
+            ):
                 write_export(
                     round_, options, out, progress=progress, conn=conn, release=db.session.commit
                 )
                 out.seek(0)
                 content = out.read()
+                db.session.rollback()
+                record_export(
+                    round_=round_,
+                    options=options,
+                    actor=db.session.get(User, requested_by),
+                    via=VIA_JOB,
+                    job_id=job_id,
+                )
+                if not store_file(job_id, content):  # commits the audit record with the file
+                    log.info("export job %s stopped before it finished: file not kept", job_id)
+                    _fail(job_id, liveness.DEAD_TEXT)
+        except JobStopped:
             db.session.rollback()
-            record_export(
-                round_=round_,
-                options=options,
-                actor=db.session.get(User, requested_by),
-                via=VIA_JOB,
-                job_id=job_id,
-            )
-            _update(  # commits the audit record with the finished job
-                job_id,
-                status="done",
-                progress=sa.select(ExportJob.total).where(ExportJob.id == job_id).scalar_subquery(),
-                content=content,
-                finished_at=datetime.now(UTC),
-            )
+            log.info("export job %s was stopped while it ran", job_id)
         except Exception as exc:
             log.exception("export job %s failed", job_id)
             db.session.rollback()
-            message = (
-                str(exc)
-                if isinstance(exc, ExportError | ResultsUnavailable)
-                else (
-                    "Something went wrong while making the file. Try again; if it happens again, "
-                    "tell the system administrator."
-                )
-            )
-            _update(job_id, status="failed", error=message, finished_at=datetime.now(UTC))
+            _fail(job_id, failure_text(exc))
         finally:
             db.session.remove()
             _threads.pop(job_id, None)
 
 
-def refresh_stale(job: ExportJob) -> None:
-    """A job left queued or running for an hour died with its server: mark it failed."""
-    if job.status in ("queued", "running") and datetime.now(UTC) - job.created_at > STALE_AFTER:
-        job.status = "failed"
-        job.error = "The export stopped before it finished (the server restarted). Start it again."
-        job.finished_at = datetime.now(UTC)
+ERASED_TEXT = (
+    "This file was deleted when an applicant's personal data was erased, as it may have held "
+    "their details. Start the export again to make a new one without them."
+)
+STOPPED_BY_ERASURE_TEXT = (
+    "This export was stopped when an applicant's personal data was erased, as it may already "
+    "have read their details. Start it again."
+)
 
 
-def recent_jobs(round_id: int, limit: int = 5) -> list[ExportJob]:
-    """The round's latest background exports, newest first."""
-    return list(
-        db.session.execute(
+@erasure_step
+def forget_stored_exports(application: Application) -> dict[str, Any]:
+    """Erasure reaches stored files: every finished export of the round is deleted and every
+    one still being made is stopped, as any of them may hold the erased details (item 30)."""
+    # Stop the unfinished ones first, each in one conditional UPDATE: a job that finishes at
+    # the same moment is either stopped before it stores its file (its store_file finds it no
+    # longer running) or is found finished by the DELETE below.
+    now = utcnow()
+    stopped = db.session.execute(
+        sa.update(ExportJob)
+        .where(
+            ExportJob.round_id == application.round_id,
+            ExportJob.status.in_(("queued", "running")),
+        )
+        .values(status="failed", error=STOPPED_BY_ERASURE_TEXT, finished_at=now)
+        .returning(ExportJob.id)
+    ).scalars()
+    stopped_ids = sorted(stopped)
+    deleted = db.session.execute(
+        sa.update(ExportJob)
+        .where(ExportJob.round_id == application.round_id, ExportJob.status == "done")
+        .values(status="deleted", content=None, error=ERASED_TEXT)
+        .returning(ExportJob.id)
+    ).scalars()
+    return {"stored_exports_deleted": sorted(deleted), "exports_stopped": stopped_ids}
+
+
+def recent_jobs(round_id: int, limit: int = 5) -> list[liveness.Shown]:
+    """The round's latest background exports, newest first, as they are shown: a job not
+    heard from for a minute is failed (liveness)."""
+    return [
+        liveness.shown(job)
+        for job in db.session.execute(
             db.select(ExportJob)
             .where(ExportJob.round_id == round_id)
             .order_by(ExportJob.id.desc())
             .limit(limit)
         ).scalars()
-    )
+    ]

@@ -371,20 +371,24 @@ def conflicts_sheet(round_id: int, names: Names, *, anonymise: bool) -> Sheet:
 
 
 def lottery_places(round_id: int) -> dict[str, tuple[str, int]]:
-    """reference -> (seed, place in the draw) for every application drawn in a lottery."""
-    places: dict[str, tuple[str, int]] = {}
-    for seed, order in db.session.execute(
+    """reference -> (seed, place) in the lottery draw in force (the round's latest), if any.
+
+    Earlier draws are listed on the About sheet; only the one in force orders the tie."""
+    latest = db.session.execute(
         db.select(LotteryDraw.seed, LotteryDraw.order)
         .where(LotteryDraw.round_id == round_id)
-        .order_by(LotteryDraw.id)
-    ):
-        for place, reference in enumerate(order or [], start=1):
-            places[str(reference)] = (seed, place)
-    return places
+        .order_by(LotteryDraw.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return {}
+    seed, order = latest
+    return {str(reference): (seed, place) for place, reference in enumerate(order or [], start=1)}
 
 
 def decisions_sheet(round_id: int, names: Names) -> Sheet:
-    """What was decided for each application, why, and the lottery seed where one was drawn."""
+    """What was decided for each application, why, and its seed and place in the lottery draw
+    in force, where one was drawn."""
     columns = [
         Column("Reference", "text", 13),
         Column("Organisation", "text", 30),

@@ -25,11 +25,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.access import in_round_or_404, policy, round_or_404
 from panel.extensions import db
-from panel.forms import PanelForm, choices
+from panel.forms import ConfirmForm, PanelForm, choices
 from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
-from panel.results.exports import jobs
+from panel.results.exports import jobs, liveness
 from panel.results.exports.make import VIA_WEB, record_export
 from panel.results.services import ResultsUnavailable
 
@@ -93,6 +93,7 @@ def _render(round_: FundingRound, form: ExportForm, status: int = 200) -> Any:
             jobs=jobs.recent_jobs(round_.id),
             scores=ex.score_count(round_.id),
             inline_limit=jobs.inline_limit(),
+            options_of=jobs.options_of,
         ),
         status,
     )
@@ -165,18 +166,23 @@ def job_status(round_id: int, job_id: int) -> Any:
     """A background export's progress; the page refreshes itself until the file is ready."""
     round_ = round_or_404(round_id)
     job = _job_or_404(round_, job_id)
-    jobs.refresh_stale(job)
+    if liveness.fail_if_dead(job.id):  # its worker died: say so for good (item 45)
+        db.session.refresh(job)
     db.session.commit()
+    state = liveness.shown(job)
     percent = int(100 * job.progress / job.total) if job.total else 0
-    working = job.status in ("queued", "running")
+    working = state.working
     response = current_app.make_response(
         render_template(
             "results/export_job.html",
             round=round_,
             job=job,
+            state=state,
             percent=min(percent, 100),
             working=working,
             label=ex.FORMAT_LABELS.get(jobs.options_of(job).fmt, job.format),
+            options=jobs.options_of(job),
+            form=ConfirmForm(),
         )
     )
     if working:

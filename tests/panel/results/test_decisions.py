@@ -5,7 +5,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from panel.extensions import db
-from panel.models import AuditEvent, Decision, LotteryDraw, MeetingNote, Stage, User
+from panel.models import AuditEvent, Decision, MeetingNote, Stage, User
 from panel.rounds import services as rounds
 from tests.conftest import AuthActions
 
@@ -36,18 +36,18 @@ def test_a_decision_needs_a_reason_and_a_part_award_needs_a_smaller_amount(
 ) -> None:
     AuthActions(client).login(staff)
     url = f"/rounds/{worked['round'].id}/decisions/{worked['apps']['A'].id}"
-    page = client.post(url, data={"outcome": "part", "amount": "5000", "reason": ""}).get_data(
-        as_text=True
-    )
+    page = client.post(
+        url, data={"outcome": "part", "amount": "5000", "reason": "", "version": "0"}
+    ).get_data(as_text=True)
     assert "Write the reason the applicant will read" in page
     page = client.post(
-        url, data={"outcome": "part", "amount": "5000", "reason": "Good project"}
+        url, data={"outcome": "part", "amount": "5000", "reason": "Good project", "version": "0"}
     ).get_data(as_text=True)
     assert "less than the amount asked for" in page
     assert 'href="#amount"' in page  # the message sits by the amount field
     assert db.session.execute(db.select(Decision)).first() is None
     response = client.post(
-        url, data={"outcome": "part", "amount": "£2,500", "reason": "Good project"}
+        url, data={"outcome": "part", "amount": "£2,500", "reason": "Good project", "version": "0"}
     )
     assert response.status_code == 302
     decision = db.session.execute(db.select(Decision)).scalar_one()
@@ -70,14 +70,15 @@ def test_going_over_the_budget_needs_an_explicit_tick(
     for ref in ("F", "A"):
         client.post(
             f"/rounds/{round_id}/decisions/{worked['apps'][ref].id}",
-            data={"outcome": "fund", "reason": "Strong"},
+            data={"outcome": "fund", "reason": "Strong", "version": "0"},
         )
     url = f"/rounds/{round_id}/decisions/{worked['apps']['C'].id}"
-    page = client.post(url, data={"outcome": "fund", "reason": "Strong"}).get_data(as_text=True)
+    strong = {"outcome": "fund", "reason": "Strong", "version": "0"}
+    page = client.post(url, data=strong).get_data(as_text=True)
     assert "over the budget" in page
     assert 'href="#over_budget_ok"' in page
     assert worked["apps"]["C"].id not in _decisions(round_id)
-    client.post(url, data={"outcome": "fund", "reason": "Strong", "over_budget_ok": "y"})
+    client.post(url, data={**strong, "over_budget_ok": "y"})
     assert _decisions(round_id)[worked["apps"]["C"].id][0] == "fund"
     page = client.get(f"/rounds/{round_id}/decisions").get_data(as_text=True)
     assert "over the budget" in page
@@ -88,47 +89,12 @@ def test_a_stale_decision_form_is_refused_with_409(
 ) -> None:
     AuthActions(client).login(staff)
     url = f"/rounds/{worked['round'].id}/decisions/{worked['apps']['B'].id}"
-    client.post(url, data={"outcome": "decline", "reason": "First"})
+    client.post(url, data={"outcome": "decline", "reason": "First", "version": "0"})
     client.post(url, data={"outcome": "decline", "reason": "Second", "version": "1"})
     stale = client.post(url, data={"outcome": "fund", "reason": "Stale", "version": "1"})
     assert stale.status_code == 409
     decision = db.session.execute(db.select(Decision)).scalar_one()
     assert decision.reason == "Second"
-
-
-def test_the_lottery_is_seeded_recorded_and_reproducible(
-    client: FlaskClient, staff: User, worked: dict[str, Any]
-) -> None:
-    AuthActions(client).login(staff)
-    url = f"/rounds/{worked['round'].id}/lottery"
-    client.post(url, data={"seed": "HA-fund-2025-R1", "reference": ["B", "E", "C"]})
-    draw = db.session.execute(db.select(LotteryDraw)).scalar_one()
-    assert draw.seed == "HA-fund-2025-R1" and draw.order == ["B", "E", "C"]  # vector 6
-    page = client.get(url).get_data(as_text=True)
-    assert "B, E, C" in page
-    short = client.post(url, data={"seed": "x", "reference": ["B", "E"]})
-    assert short.status_code == 400
-
-
-def test_after_a_draw_the_suggestion_walks_the_drawn_applications_in_the_drawn_order(
-    client: FlaskClient, staff: User, worked: dict[str, Any]
-) -> None:
-    AuthActions(client).login(staff)
-    round_id = worked["round"].id
-    # Rank order F A E C B D. With £2,000 left after F and A, B (£1,500) is funded before D.
-    # A draw over B and D seeded so that D comes first puts D in B's place: D fits, B not.
-    client.post(
-        f"/rounds/{round_id}/lottery", data={"seed": "HA-fund-2025-R2", "reference": ["B", "D"]}
-    )
-    assert db.session.execute(db.select(LotteryDraw.order)).scalar_one() == ["D", "B"]
-    client.post(f"/rounds/{round_id}/decisions/suggest")
-    apps = worked["apps"]
-    got = _decisions(round_id)
-    assert {ref for ref, a in apps.items() if got[a.id][0] == "fund"} == {"F", "A", "D"}
-    suggested = db.session.execute(
-        db.select(AuditEvent.after).where(AuditEvent.action == "decision.suggested")
-    ).scalar_one()
-    assert suggested["order"] == ["F", "A", "E", "C", "D", "B"]
 
 
 def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_decision(
@@ -146,7 +112,7 @@ def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_de
     db.session.refresh(round_)
     assert round_.stage == Stage.DECIDED
     url = f"/rounds/{round_.id}/decisions/{worked['apps']['D'].id}"
-    locked = client.post(url, data={"outcome": "fund", "reason": "Too late"})
+    locked = client.post(url, data={"outcome": "fund", "reason": "Too late", "version": "2"})
     assert locked.status_code == 409
     assert "decided: its decisions are locked" in locked.get_data(as_text=True)
 
@@ -157,7 +123,7 @@ def test_meeting_notes_are_kept_and_a_stale_note_is_not_overwritten(
     """Item 24: a stale meeting note is not overwritten."""
     AuthActions(client).login(staff)
     url = f"/rounds/{worked['round'].id}/meeting/{worked['apps']['C'].id}/note"
-    client.post(url, data={"body": "P5 explained their low score."})
+    client.post(url, data={"body": "P5 explained their low score.", "version": "0"})
     client.post(url, data={"body": "Agreed to discuss again.", "version": "1"})
     stale = client.post(url, data={"body": "Overwrite attempt", "version": "1"})
     assert stale.status_code == 409

@@ -130,7 +130,8 @@ def test_the_workbook_has_every_sheet_in_order_with_frozen_filtered_typed_header
     assert about[ex.ABOUT_QUORUM] == "3"
     assert float(about["Agreement (Krippendorff's alpha)"]) == pytest.approx(0.4077, abs=5e-5)
     assert about["Agreement in words"]
-    assert "HA-fund-2025-R1" in about["Lottery draw"]
+    assert "HA-fund-2025-R1" in about["Lottery draw 1 (in force)"]
+    assert "drawn by Sam Staff" in about["Lottery draw 1 (in force)"]
     method = [v for k, v in book["About"].iter_rows(min_row=2, values_only=True) if k == "Method"]
     assert len(method) >= 5 and "never a zero" in " ".join(method)
 
