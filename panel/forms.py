@@ -3,8 +3,15 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
-from wtforms.validators import ValidationError
+from wtforms import (
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
 
@@ -50,3 +57,45 @@ class ConfirmForm(FlaskForm):
 def choices(*pairs: tuple[Any, str]) -> list[SelectChoice]:
     """Choices for a select or radio field, as (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the macros render it with `checkboxes`)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# Who may read a note: the choice shown next to "why it matters" and comment boxes.
+SHARE_EVERYONE = "everyone"
+SHARE_STAFF = "staff"
+SHARE_HINTS = {
+    SHARE_EVERYONE: "Everyone who can see this page can read it, with your name.",
+    SHARE_STAFF: (
+        "Only staff can read it. Others see that you left a note for staff, not what it says "
+        "or who wrote it."
+    ),
+}
+
+
+def share_field(label: str) -> RadioField:
+    """The "who can read this?" choice next to a box of personal words: everyone, or staff only."""
+    return RadioField(
+        label,
+        choices=choices((SHARE_EVERYONE, "Everyone who can see this"), (SHARE_STAFF, "Only staff")),
+        default=SHARE_EVERYONE,
+        validators=[DataRequired("Choose who can read it")],
+    )
+
+
+class HideCommentForm(FlaskForm):
+    """Staff hide a comment, saying why; its author sees the reason."""
+
+    reason = TextAreaField(
+        "Why are you hiding this comment?",
+        validators=[
+            DataRequired("Enter why the comment is hidden: its author will see this"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+        filters=[strip],
+    )

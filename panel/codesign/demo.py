@@ -70,7 +70,7 @@ LAST = Wording(
 INSIDE = Wording(
     title="Works inside our neighbourhoods",
     description="The project takes place in, or mainly helps people living in, our neighbourhoods.",
-    why="",
+    why="The fund comes from our residents' rents, so it should help our neighbourhoods.",
     kind="eligibility",
 )
 NOT_FOR_PROFIT = Wording(
