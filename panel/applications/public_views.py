@@ -17,6 +17,7 @@ from panel.access import policy
 from panel.applications import bp, services
 from panel.applications.forms import ORGANISATION_TYPE_HINTS, ApplyForm
 from panel.extensions import db
+from panel.ideas.queries import ideas_for_round
 from panel.models import FundingRound
 
 
@@ -70,7 +71,11 @@ def apply(slug: str) -> Any:
                 return _sent(round_, application.reference)
     status = 400 if form.errors else 200
     return render_template(
-        "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
+        "applications/apply.html",
+        round=round_,
+        form=form,
+        type_hints=ORGANISATION_TYPE_HINTS,
+        ideas=ideas_for_round(round_.id),
     ), status
 
 

@@ -23,7 +23,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import PoundsField, choices, strip
+from panel.forms import MultiCheckboxField, PoundsField, choices, strip
+from panel.ideas.queries import choosable
+from panel.ideas.services import idea_ids_of
 from panel.models import FundingRound
 from panel.models.types import UK, end_of_uk_day
 from panel.rounds.services import RoundDetails, award_problem, dates_problem
@@ -109,6 +111,13 @@ class RoundForm(FlaskForm):
         "Blind scoring: panellists only see others' scores after they submit their own",
         default=True,
     )
+    ideas = MultiCheckboxField("Which ideas does this round respond to?", coerce=int, choices=[])
+
+    def offer_ideas(self) -> None:
+        """Every idea residents posted, as a choice, labelled with its title and its answer."""
+        self.ideas.choices = choices(
+            *((i.id, f"{i.title} ({i.current_status.label.lower()})") for i in choosable())
+        )
 
     def validate_max_award(self, field: PoundsField) -> None:
         problem = award_problem(
@@ -146,6 +155,7 @@ class RoundForm(FlaskForm):
             scoring_deadline=end_of_uk_day(deadline) if deadline else None,
             blind_scoring=bool(self.blind_scoring.data),
             reference_prefix=self.reference_prefix.data or "",
+            idea_ids=tuple(self.ideas.data or ()),
         )
 
 
@@ -168,6 +178,7 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
         ),
         "reference_prefix": round_.reference_prefix,
         "blind_scoring": round_.blind_scoring,
+        "ideas": idea_ids_of(round_),
     }
 
 
