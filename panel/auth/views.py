@@ -90,6 +90,8 @@ def set_password(token: str) -> Any:
         logout_user()
         login_user(user)
         flash("Your password is set. You are signed in.", "success")
+        if link.purpose == "invite" and not user.is_staff:
+            return redirect(url_for("welcome.welcome"))  # a new panellist reads the welcome first
         return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200
     return render_template("auth/set_password.html", form=form, user=user, link=link), status
