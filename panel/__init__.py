@@ -34,12 +34,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         tune_engine(db.engine)
 
-    from panel import applications, auth, codesign, results, rounds, scoring
+    from panel import (
+        applications,
+        auth,
+        codesign,
+        fund,
+        ideas,
+        results,
+        rounds,
+        scoring,
+        welcome,
+    )
     from panel.urls import install_converters
 
     install_converters(app)  # every route's <int:...> and <slug> are bounded (panel/urls.py)
 
-    for area in (auth, rounds, codesign, applications, scoring, results):
+    for area in (auth, fund, ideas, welcome, rounds, codesign, applications, scoring, results):
         app.register_blueprint(area.bp)
 
     web.init_app(app)

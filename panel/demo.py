@@ -12,10 +12,12 @@ from panel.auth.passwords import hash_password
 from panel.codesign.demo import add_demo as codesign
 from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
+from panel.ideas.demo import add_demo as ideas
 from panel.models import PanelRole, Role, Stage, User
 from panel.models.types import end_of_uk_day
 from panel.rounds import services as rounds
 from panel.scoring.demo import add_demo as scoring
+from panel.welcome.demo import add_demo as welcome
 
 DEMO_PASSWORD = "panel-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -39,8 +41,9 @@ class DemoExists(RuntimeError):
 
 
 def demo_steps() -> list[DemoStep]:
-    """The areas' demo steps in order: co-design, then applications, then scoring."""
-    return [codesign, applications, scoring]
+    """The areas' demo steps in order: the welcome and residents' ideas, then co-design,
+    applications and scoring."""
+    return [welcome, ideas, codesign, applications, scoring]
 
 
 def seed() -> list[tuple[str, str, str]]:

@@ -5,8 +5,16 @@ from typing import Any
 from flask import abort
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, SelectChoice, StringField  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
-from wtforms.validators import ValidationError
+from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: 3.3; stubs: 3.2
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
 from panel.text import plain_name, without_nul
@@ -103,3 +111,45 @@ class VersionField(HiddenField):
         if not (raw.isascii() and raw.isdigit() and len(raw) <= self.MAX_DIGITS):
             abort(400)
         return int(raw)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the macros render it with `checkboxes`)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# Who may read a note: the choice shown next to "why it matters" and comment boxes.
+SHARE_EVERYONE = "everyone"
+SHARE_STAFF = "staff"
+SHARE_HINTS = {
+    SHARE_EVERYONE: "Everyone who can see this page can read it, with your name.",
+    SHARE_STAFF: (
+        "Only staff can read it. Others see that you left a note for staff, not what it says "
+        "or who wrote it."
+    ),
+}
+
+
+def share_field(label: str) -> RadioField:
+    """The "who can read this?" choice next to a box of personal words: everyone, or staff only."""
+    return RadioField(
+        label,
+        choices=choices((SHARE_EVERYONE, "Everyone who can see this"), (SHARE_STAFF, "Only staff")),
+        default=SHARE_EVERYONE,
+        validators=[DataRequired("Choose who can read it")],
+    )
+
+
+class HideCommentForm(PanelForm):
+    """Staff hide a comment, saying why; its author sees the reason."""
+
+    reason = TextAreaField(
+        "Why are you hiding this comment?",
+        validators=[
+            DataRequired("Enter why the comment is hidden: its author will see this"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+        filters=[strip],
+    )

@@ -21,6 +21,7 @@ from panel.models import (
     Application,
     ApplicationStatus,
     Boundary,
+    ConductAgreement,
     Conflict,
     ConflictKind,
     Criterion,
@@ -93,14 +94,32 @@ def gen_staff(**values: Any) -> User:
     return gen_user(role=Role.STAFF, **values)
 
 
+def gen_agreement(user: User, *, commit: bool = True) -> ConductAgreement | None:
+    """The person agreed to the code of conduct (once; staff never need to)."""
+    if user.is_staff:
+        return None
+    found = db.session.execute(
+        db.select(ConductAgreement).where(ConductAgreement.user_id == user.id)
+    ).scalar_one_or_none()
+    if found is None:
+        found = ConductAgreement(user_id=user.id, recorded_by_id=user.id)
+        db.session.add(found)
+        db.session.flush()
+    if commit:
+        db.session.commit()
+    return found
+
+
 def gen_round(
     *,
     created_by: User | None = None,
     members: Sequence[User] = (),
     chair: User | None = None,
+    agreed: bool = True,
     **values: Any,
 ) -> FundingRound:
-    """A round of the Community Fund (Co-design unless `stage` is given) with its panel."""
+    """A round of the Community Fund (Co-design unless `stage` is given) with its panel, whose
+    members have agreed to the code of conduct unless `agreed=False`."""
     n = _next("round")
     fields: dict[str, Any] = {
         "slug": f"round-{n}",
@@ -121,14 +140,21 @@ def gen_round(
         db.session.add(RoundMember(round_id=round_.id, user_id=user.id, role=PanelRole.PANELLIST))
     if chair is not None:
         db.session.add(RoundMember(round_id=round_.id, user_id=chair.id, role=PanelRole.CHAIR))
+    if agreed:
+        for user in [*members, *([chair] if chair is not None else [])]:
+            gen_agreement(user, commit=False)
     db.session.commit()
     return round_
 
 
-def gen_member(round_: FundingRound, user: User, *, role: str = PanelRole.PANELLIST) -> RoundMember:
-    """Put a resident on the round's panel."""
+def gen_member(
+    round_: FundingRound, user: User, *, role: str = PanelRole.PANELLIST, agreed: bool = True
+) -> RoundMember:
+    """Put a resident on the round's panel (agreed to the code of conduct unless told not)."""
     member = RoundMember(round_id=round_.id, user_id=user.id, role=role)
     db.session.add(member)
+    if agreed:
+        gen_agreement(user, commit=False)
     db.session.commit()
     return member
 
@@ -515,3 +541,57 @@ def gen_export_job(
     db.session.add(job)
     db.session.commit()
     return job
+
+
+# --------------------------------------------------------------------------- ideas and people
+
+
+def gen_idea(
+    author: User,
+    *,
+    title: str | None = None,
+    why: str = "Because neighbours need it.",
+    where: str = "",
+    why_private: bool = False,
+) -> Any:
+    """An idea for the fund, posted through the ideas service (with its audit row)."""
+    from panel.ideas import services
+
+    idea = services.post(
+        text=services.IdeaText(
+            title=title or f"Idea {_next('idea')}", why=why, where=where, why_private=why_private
+        ),
+        actor=author,
+    )
+    db.session.commit()
+    return idea
+
+
+def gen_idea_comment(
+    idea: Any, author: User, *, body: str = "I agree.", private: bool = False
+) -> Any:
+    """A comment on an idea, through the ideas service."""
+    from panel.ideas import services
+
+    comment = services.add_comment(idea=idea, body=body, private=private, actor=author)
+    db.session.commit()
+    return comment
+
+
+def gen_join_request(**values: Any) -> Any:
+    """A resident's request to join in, waiting for staff (through the service)."""
+    from panel.welcome import join
+
+    n = _next("join")
+    fields: dict[str, Any] = {
+        "name": f"Joiner {n}",
+        "email": f"joiner{n}@example.org",
+        "phone": "07700 900 123",
+        "preferred_contact": "email",
+        "access_needs": "Large print, please.",
+        "languages": "English and Polish",
+    }
+    fields.update(values)
+    request = join.request_to_join(details=join.JoinDetails(**fields))
+    db.session.commit()
+    return request

@@ -16,6 +16,7 @@ from panel.access import policy
 from panel.applications import bp, services
 from panel.applications.forms import ORGANISATION_TYPE_HINTS, ApplyForm
 from panel.extensions import db
+from panel.ideas.queries import ideas_for_round
 from panel.models import FundingRound
 
 
@@ -94,7 +95,11 @@ def apply(slug: str) -> Any:
 
 def _form_page(round_: FundingRound, form: ApplyForm, status: int) -> Any:
     return render_template(
-        "applications/apply.html", round=round_, form=form, type_hints=ORGANISATION_TYPE_HINTS
+        "applications/apply.html",
+        round=round_,
+        form=form,
+        type_hints=ORGANISATION_TYPE_HINTS,
+        ideas=ideas_for_round(round_.id),
     ), status
 
 

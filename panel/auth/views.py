@@ -143,6 +143,8 @@ def set_password() -> Any:
         db.session.commit()
         start_session(user)  # the link's session value goes with the rest
         flash("Your password is set. You are signed in.", "success")
+        if link.purpose == "invite" and not user.is_staff:
+            return redirect(url_for("welcome.welcome"))  # a new panellist reads the welcome first
         return redirect(url_for("rounds.home"))
     status = 400 if form.errors else 200
     page = render_template("auth/set_password.html", form=form, user=user, link=link)

@@ -1,6 +1,7 @@
 """Demo data for the codesign area: see panel.demo.DEMO_STEPS.
 
-Spring: residents and staff propose, edit, discuss, support and weigh the criteria inside the
+Spring: residents and staff propose (one criterion starting from the residents' idea the round
+responds to), edit, discuss (one note for staff only), support and weigh the criteria inside the
 boundaries staff set, and staff adopt them with one recorded weight change. Autumn: staff start
 from a copy of spring's adopted criteria and the autumn panel agrees its own version.
 Everything goes through the services, so the audit log and the record page are real.
@@ -9,6 +10,7 @@ Everything goes through the services, so the audit log and the record page are r
 from panel.codesign import services
 from panel.codesign.services import Choice, Wording
 from panel.demo_base import Demo
+from panel.ideas.queries import idea_in_round, ideas_for_round
 from panel.models import Criterion, FundingRound, User
 
 NEIGHBOURS = Wording(
@@ -70,7 +72,7 @@ LAST = Wording(
 INSIDE = Wording(
     title="Works inside our neighbourhoods",
     description="The project takes place in, or mainly helps people living in, our neighbourhoods.",
-    why="",
+    why="The fund comes from our residents' rents, so it should help our neighbourhoods.",
     kind="eligibility",
 )
 NOT_FOR_PROFIT = Wording(
@@ -142,7 +144,10 @@ def _spring(demo: Demo) -> None:
         reason="set by the board",
         actor=asha,
     )
-    neighbours = services.propose(round_=spring, wording=NEIGHBOURS, actor=maureen)
+    # Maureen's criterion starts from the idea the spring round responds to (panel.ideas.demo).
+    responds = ideas_for_round(spring.id)
+    seed = idea_in_round(spring.id, responds[0].id) if responds else None
+    neighbours = services.propose(round_=spring, wording=NEIGHBOURS, actor=maureen, idea=seed)
     value = services.propose(round_=spring, wording=VALUE, actor=tom)
     local = services.propose(round_=spring, wording=LOCAL, actor=delroy)
     last = services.propose(round_=spring, wording=LAST, actor=priya)
@@ -202,6 +207,13 @@ def _spring(demo: Demo) -> None:
     services.remove(criterion=run_before, actor=ken)
 
     _comment(last, stan, "Maybe not every project has to last. A street party is still worth it.")
+    services.add_comment(
+        criterion=last,
+        body="For staff only: the last group I volunteered with closed owing money, and I "
+        "would rather the panel did not know that was me.",
+        private=True,
+        actor=priya,
+    )
     _comment(
         last,
         priya,

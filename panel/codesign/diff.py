@@ -47,8 +47,14 @@ class Change:
 KIND_LABELS = {"scored": "Scored", "eligibility": "Pass or fail"}
 
 
-def version_changes(before: Any, after: Any, levels: range) -> list[Change]:
-    """What changed from one version to the next, part by part, in reading order."""
+PRIVATE_CHANGE = Markup("Changed: a note shared with staff only")
+
+
+def version_changes(
+    before: Any, after: Any, levels: range, *, hide_why: bool = False
+) -> list[Change]:
+    """What changed from one version to the next, part by part, in reading order. With
+    `hide_why`, a change to "why it matters" is named but its words are not shown."""
     out = []
     for attr, label in (
         ("title", "Title"),
@@ -57,7 +63,9 @@ def version_changes(before: Any, after: Any, levels: range) -> list[Change]:
     ):
         old, new = getattr(before, attr) or "", getattr(after, attr) or ""
         if old != new:
-            out.append(Change(label, word_diff(old, new)))
+            out.append(
+                Change(label, PRIVATE_CHANGE if attr == "why" and hide_why else word_diff(old, new))
+            )
     if before.kind != after.kind:
         out.append(
             Change(

@@ -13,8 +13,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from panel.codesign.services import Wording, level_name
-from panel.forms import PanelForm, VersionField, choices, name_filter, strip
+from panel.codesign.services import Wording
+from panel.forms import (
+    SHARE_EVERYONE,
+    SHARE_STAFF,
+    PanelForm,
+    VersionField,
+    choices,
+    name_filter,
+    share_field,
+    strip,
+)
 from panel.models import Criterion, CriterionKind, FundingRound
 
 KIND_HINTS = {
@@ -23,6 +32,28 @@ KIND_HINTS = {
         "Staff check it before the panel scores. An application that fails it is not scored."
     ),
 }
+
+
+# The example set shown beside the level boxes: one criterion, described from worst to best.
+EXAMPLE_TITLE = "Brings neighbours together"
+EXAMPLE_LEVELS = (
+    "Nothing in the project brings people together.",
+    "People might see each other, but there is no plan for them to mix.",
+    "A one-off event where a few neighbours could meet.",
+    "Regular get-togethers that a few households would come to.",
+    "Regular activities that mix people of different ages or backgrounds.",
+    "Neighbours who did not know each other will keep meeting after the grant ends.",
+)
+
+
+def examples_for(round_: FundingRound) -> dict[int, str]:
+    """The example set, one line per level of the round's scale, spread from worst to best."""
+    low, high = round_.scale_min, round_.scale_max
+    last = len(EXAMPLE_LEVELS) - 1
+    return {
+        level: EXAMPLE_LEVELS[round((level - low) * last / (high - low))]
+        for level in round_.scale_levels
+    }
 
 
 class WholeNumberField(IntegerField):
@@ -59,17 +90,15 @@ class CriterionFormBase(PanelForm):
     )
     description = TextAreaField(
         "What it means",
-        validators=[
-            DataRequired("Enter what this criterion means, in plain words"),
-            Length(max=5000, message="Keep this under 5,000 characters"),
-        ],
-        filters=[strip],
-    )
-    why = TextAreaField(
-        "Why it matters (optional)",
         validators=[Length(max=5000, message="Keep this under 5,000 characters")],
         filters=[strip],
     )
+    why = TextAreaField(
+        "Why it matters",
+        validators=[Length(max=5000, message="Keep this under 5,000 characters")],
+        filters=[strip],
+    )
+    why_shared = share_field("Who can read why it matters?")
     kind = RadioField(
         "How is it used?",
         choices=choices(("scored", "The panel scores it"), ("eligibility", "A pass or fail check")),
@@ -77,39 +106,52 @@ class CriterionFormBase(PanelForm):
         validators=[DataRequired("Choose whether the panel scores it or it is a pass or fail")],
     )
     version = VersionField()
+    idea_id = HiddenField()
 
     levels: list[int] = []
 
     def level_fields(self) -> list[tuple[int, Field]]:
         return [(level, self[f"level_{level}"]) for level in self.levels]
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.kind.data == CriterionKind.SCORED:
-            for level, f in self.level_fields():
-                if not (f.data or "").strip():
-                    f.errors = [*f.errors, f"Describe what {level_name(level)} looks like"]
-                    ok = False
-        return ok
-
     def wording(self) -> Wording:
+        """What was typed; a box this person was not shown reads as empty (the service keeps
+        what is stored)."""
+        why = self._fields.get("why")
+        shared = self._fields.get("why_shared")
         return Wording(
             title=self.title.data or "",
             description=self.description.data or "",
-            why=self.why.data or "",
+            why=(why.data or "") if why is not None else "",
             kind=self.kind.data or "",
             descriptors={str(level): f.data or "" for level, f in self.level_fields()},
+            why_private=shared is not None and shared.data == SHARE_STAFF,
         )
 
 
 def criterion_form(
-    round_: FundingRound, criterion: Criterion | None = None, **kwargs: Any
+    round_: FundingRound,
+    criterion: Criterion | None = None,
+    *,
+    show_why: bool = True,
+    choose_privacy: bool = True,
+    **kwargs: Any,
 ) -> CriterionFormBase:
-    """The propose/edit form with one text box per level of the round's scale."""
+    """The propose (no criterion: a title and why it matters are needed) or edit form, with one
+    text box per level of the round's scale. `show_why` and `choose_privacy` leave out the boxes
+    of a reason this person may not read or whose sharing is its proposer's to choose."""
 
     class CriterionForm(CriterionFormBase):
         pass
 
+    if criterion is None:
+        CriterionForm.why = TextAreaField(
+            "Why it matters",
+            validators=[
+                DataRequired("Enter why it matters"),
+                Length(max=5000, message="Keep this under 5,000 characters"),
+            ],
+            filters=[strip],
+        )
     CriterionForm.levels = list(round_.scale_levels)
     for level in round_.scale_levels:
         setattr(
@@ -125,14 +167,20 @@ def criterion_form(
         data = {
             "title": criterion.title,
             "description": criterion.description,
-            "why": criterion.why,
+            "why": criterion.why if show_why else "",
+            "why_shared": SHARE_STAFF if criterion.why_private else SHARE_EVERYONE,
             "kind": criterion.kind,
             "version": str(criterion.version),
         }
         for level in round_.scale_levels:
             data[f"level_{level}"] = (criterion.descriptors or {}).get(str(level), "")
         kwargs["data"] = data
-    return CriterionForm(**kwargs)
+    form = CriterionForm(**kwargs)
+    if not show_why:
+        del form.why
+    if not (show_why and choose_privacy):
+        del form.why_shared
+    return form
 
 
 class CommentForm(PanelForm):
@@ -144,6 +192,11 @@ class CommentForm(PanelForm):
         ],
         filters=[strip],
     )
+    shared = share_field("Who can read your comment?")
+
+    @property
+    def private(self) -> bool:
+        return bool(self.shared.data == SHARE_STAFF)
 
 
 class ReasonForm(PanelForm):

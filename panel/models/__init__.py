@@ -27,6 +27,7 @@ from panel.models.decision import (
     MeetingNote,
     Outcome,
 )
+from panel.models.fund import FUND_ROW_ID, ActivityTime, Fund
 from panel.models.funding_round import (
     STAGE_ORDER,
     FundingRound,
@@ -34,12 +35,49 @@ from panel.models.funding_round import (
     RoundMember,
     Stage,
 )
+from panel.models.idea import (
+    IDEA_STATUS_LABELS,
+    CriterionIdea,
+    Idea,
+    IdeaComment,
+    IdeaStatus,
+    IdeaSupport,
+    RoundIdea,
+)
+from panel.models.person import (
+    CONTACT_WAY_LABELS,
+    ConductAgreement,
+    ContactWay,
+    JoinAttempt,
+    JoinRequest,
+    JoinStatus,
+    PersonDetails,
+)
+from panel.models.report import CommentReport
 from panel.models.review import Review, ReviewStatus, Score
 from panel.models.rubric import Rubric, RubricCriterion
 from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "CONTACT_WAY_LABELS",
+    "FUND_ROW_ID",
+    "IDEA_STATUS_LABELS",
+    "ActivityTime",
+    "CommentReport",
+    "ConductAgreement",
+    "CriterionIdea",
+    "ContactWay",
+    "Fund",
+    "Idea",
+    "IdeaComment",
+    "IdeaStatus",
+    "IdeaSupport",
+    "JoinAttempt",
+    "JoinRequest",
+    "JoinStatus",
+    "PersonDetails",
+    "RoundIdea",
     "OUTCOME_LABELS",
     "Decision",
     "ExportJob",

@@ -39,6 +39,8 @@ class Criterion(Model):
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
     why: Mapped[str] = mapped_column(Text, default="")
+    # True: "why it matters" is shared with staff only (the proposer and staff read it).
+    why_private: Mapped[bool] = mapped_column(default=False)
     kind: Mapped[str] = mapped_column(String(20), default=CriterionKind.SCORED)
     # What each level of the round's scale looks like: {"0": "...", "1": "...", ...}.
     descriptors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -83,6 +85,7 @@ class CriterionVersion(Model):
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
     why: Mapped[str] = mapped_column(Text, default="")
+    why_private: Mapped[bool] = mapped_column(default=False)
     kind: Mapped[str] = mapped_column(String(20))
     descriptors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     edited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
@@ -93,7 +96,16 @@ class CriterionVersion(Model):
 
 
 class CriterionComment(Model):
+    """A comment on a criterion. Private: only its author and staff read it. Hidden by staff:
+    the text is gone from here (the audit log keeps it) and the author sees the reason."""
+
     __tablename__ = "criterion_comment"
+    __table_args__ = (
+        CheckConstraint(
+            "hidden_at IS NULL OR (hidden_reason IS NOT NULL AND hidden_reason <> '')",
+            name="hidden_has_reason",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(
@@ -101,7 +113,11 @@ class CriterionComment(Model):
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     body: Mapped[str] = mapped_column(Text)
+    private: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hidden by staff (the audit log says who, and keeps the words).
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    hidden_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
     criterion: Mapped[Criterion] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()

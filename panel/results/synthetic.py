@@ -21,6 +21,7 @@ from panel.extensions import db
 from panel.models import (
     Application,
     ApplicationStatus,
+    ConductAgreement,
     Conflict,
     Criterion,
     CriterionSupport,
@@ -238,6 +239,10 @@ def seed_synthetic(
             }
             for k, uid in enumerate(people)
         ],
+    )
+    # Synthetic panellists have agreed to the code of conduct, so they may score.
+    db.session.execute(
+        insert(ConductAgreement), [{"user_id": uid, "recorded_by_id": uid} for uid in people]
     )
 
     # Criteria as co-designed, then the adopted rubric that scoring used.

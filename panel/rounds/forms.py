@@ -22,7 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import PanelForm, PoundsField, choices, name_filter, strip
+from panel.forms import MultiCheckboxField, PanelForm, PoundsField, choices, name_filter, strip
+from panel.ideas.queries import choosable
+from panel.ideas.services import idea_ids_of
 from panel.models import FundingRound
 from panel.models.types import UK, end_of_uk_day
 from panel.rounds.services import RoundDetails, award_problem, dates_problem
@@ -110,6 +112,13 @@ class RoundForm(PanelForm):
     )
     # Asked only when the new deadline has passed while scoring is open (it closes scoring).
     close_scoring = BooleanField("Yes, close scoring now")
+    ideas = MultiCheckboxField("Which ideas does this round respond to?", coerce=int, choices=[])
+
+    def offer_ideas(self) -> None:
+        """Every idea residents posted, as a choice, labelled with its title and its answer."""
+        self.ideas.choices = choices(
+            *((i.id, f"{i.title} ({i.current_status.label.lower()})") for i in choosable())
+        )
 
     def validate_max_award(self, field: PoundsField) -> None:
         problem = award_problem(
@@ -148,6 +157,7 @@ class RoundForm(PanelForm):
             scoring_deadline=end_of_uk_day(deadline) if deadline else None,
             blind_scoring=bool(self.blind_scoring.data),
             reference_prefix=self.reference_prefix.data or "",
+            idea_ids=tuple(self.ideas.data or ()),
         )
 
 
@@ -170,6 +180,7 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
         ),
         "reference_prefix": round_.reference_prefix,
         "blind_scoring": round_.blind_scoring,
+        "ideas": idea_ids_of(round_),
     }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func
 
 from panel.audit import changes, record
 from panel.extensions import db
+from panel.ideas import services as ideas
 from panel.models import FundingRound, PanelRole, Role, RoundMember, Stage, User
 from panel.models.types import utcnow
 
@@ -118,6 +119,8 @@ class RoundDetails:
     scoring_deadline: datetime | None = None
     blind_scoring: bool = True
     reference_prefix: str = ""
+    # The ideas the round responds to (panel.ideas); None leaves them as they are.
+    idea_ids: tuple[int, ...] | None = None
 
 
 def _snapshot(round_: FundingRound) -> dict[str, Any]:
@@ -176,8 +179,17 @@ def default_prefix(fund_name: str, when: date) -> str:
     return f"{initials}{when:%y}"
 
 
+def _respond_to(round_: FundingRound, details: RoundDetails, actor: User) -> None:
+    if details.idea_ids is not None:
+        try:
+            ideas.set_round_ideas(round_=round_, idea_ids=list(details.idea_ids), actor=actor)
+        except ideas.IdeaError as exc:
+            raise RoundError(str(exc)) from exc
+
+
 def create_round(*, details: RoundDetails, actor: User, slug: str | None = None) -> FundingRound:
-    """Create a round in the Co-design stage; the slug comes from the name unless given."""
+    """Create a round in the Co-design stage, responding to the ideas staff chose; the slug
+    comes from the name unless given."""
     _check_details(details)
     values = {k: getattr(details, k) for k in EDITABLE}
     values["reference_prefix"] = details.reference_prefix or default_prefix(
@@ -199,14 +211,16 @@ def create_round(*, details: RoundDetails, actor: User, slug: str | None = None)
         round_id=round_.id,
         after=_snapshot(round_),
     )
+    _respond_to(round_, details, actor)
     return round_
 
 
 def update_round(
     *, round_: FundingRound, details: RoundDetails, actor: User, close_scoring: bool = False
 ) -> None:
-    """Change a round's settings; the scale is fixed once the round leaves Co-design, and a
-    deadline that closes open scoring at once needs `close_scoring` (ClosesScoringNow)."""
+    """Change a round's settings and the ideas it responds to; the scale is fixed once the
+    round leaves Co-design, and a deadline that closes open scoring at once needs
+    `close_scoring` (ClosesScoringNow)."""
     _check_details(details)
     if closes_scoring_now(round_, details) and not close_scoring:
         raise ClosesScoringNow(CLOSES_SCORING_TEXT)
@@ -239,6 +253,7 @@ def update_round(
             before=old,
             after=new,
         )
+    _respond_to(round_, details, actor)
 
 
 def stage_problems(round_: FundingRound, target: Stage) -> list[str]:

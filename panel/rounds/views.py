@@ -8,6 +8,7 @@ from flask_login import current_user
 from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
+from panel.ideas.queries import ideas_for_round
 from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
 from panel.rounds import bp, services
 from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
@@ -26,6 +27,7 @@ def home() -> Any:
 @policy("staff")
 def new_round() -> Any:
     form = RoundForm()
+    form.offer_ideas()
     if form.validate_on_submit():
         try:
             round_ = services.create_round(details=form.details(), actor=current_user)
@@ -54,6 +56,7 @@ def detail(round_id: int) -> Any:
         problems=problems,
         stage_form=StageForm(expected=round_.stage),
         stage_steps=stage_steps(round_),
+        ideas=ideas_for_round(round_.id),
     )
 
 
@@ -62,6 +65,7 @@ def detail(round_id: int) -> Any:
 def edit_round(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = RoundForm(data=None if request.method == "POST" else round_form_defaults(round_))
+    form.offer_ideas()
     if form.validate_on_submit():
         try:
             services.update_round(

@@ -22,6 +22,7 @@ from panel.scoring.forms import (
 )
 from panel.scoring.services import blind, errors, lookups, progress, reviews, rules
 from panel.scoring.services import conflicts as declarations
+from panel.welcome import conduct
 
 # --------------------------------------------------------------------------- helpers
 
@@ -87,6 +88,11 @@ def score(round_id: int, application_id: int) -> Any:
         return _staff_application(round_, application)
     if lookups.standing_conflict(application_id=application.id, panellist_id=current_user.id):
         abort(404)
+    if conduct.must_agree(current_user):
+        # Before scoring for the first time, a panellist agrees to the code of conduct.
+        return render_template(
+            "scoring/agree_first.html", round=round_, application=application
+        ), 403
     return _review_page(round_, application, panellist=current_user)
 
 

@@ -61,13 +61,16 @@ def test_a_round_co_designs_its_criteria_from_proposal_to_adoption(
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert "Enter a short title for the criterion" in summary.inner_text()
-    assert "Describe what a 0 looks like" in summary.inner_text()
+    assert "Enter why it matters" in summary.inner_text()
+    assert "Describe what a 0 looks like" not in summary.inner_text()  # it can come later
     check(page)
     page.get_by_label("Title").fill("Brings neighbours together")
+    page.get_by_label("Why it matters").fill("Many of us do not know our neighbours.")
+    # The rest can be written now too, in the part that opens.
+    page.get_by_text("Add more detail now (optional)").click()
     page.get_by_label("What it means").fill(
         "People who would not usually meet get to know each other."
     )
-    page.get_by_label("Why it matters (optional)").fill("Many of us do not know our neighbours.")
     page.get_by_label("The panel scores it").check()
     for level in range(6):
         page.get_by_label(f"What a {level} looks like").fill(f"Level {level} in plain words")

@@ -22,18 +22,25 @@ from werkzeug.datastructures import MultiDict
 
 from panel.applications.importer import guess_mapping
 from panel.auth import services as accounts
+from panel.codesign import services as codesign_services
 from panel.extensions import db
 from panel.models import (
     Application,
     Boundary,
     Conflict,
     Criterion,
+    CriterionComment,
     FundingRound,
+    Idea,
+    IdeaComment,
+    JoinRequest,
     RoundMember,
     Stage,
     User,
 )
 from panel.models.application import ApplicationImport
+from panel.notes import report
+from panel.welcome import people as records
 from tests.factories import (
     PASSWORD,
     gen_application,
@@ -41,7 +48,10 @@ from tests.factories import (
     gen_conflict,
     gen_criterion,
     gen_decision,
+    gen_idea,
+    gen_idea_comment,
     gen_import,
+    gen_join_request,
     gen_member,
     gen_received_application,
     gen_round,
@@ -91,6 +101,18 @@ class CsrfWorld:
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
     invite_token: str  # Ivy's set-password link
+    idea: Idea  # Olu's idea, which Pat comments on and reports a comment of
+    idea_to_support: Idea
+    idea_supported: Idea  # Pat supports it
+    idea_to_answer: Idea
+    idea_comment_to_report: IdeaComment  # Olu's, on `idea`
+    idea_comment_to_hide: IdeaComment
+    idea_comment_to_keep: IdeaComment  # reported by Pat
+    comment_to_report: CriterionComment  # Olu's, on `to_comment`
+    comment_to_hide: CriterionComment
+    comment_to_keep: CriterionComment  # reported by Pat
+    join_to_invite: JoinRequest
+    join_to_decline: JoinRequest
 
 
 def build_world(staff: User) -> CsrfWorld:
@@ -105,6 +127,10 @@ def build_world(staff: User) -> CsrfWorld:
         "lin": "Lin Login",  # signs in
         "nel": "Nel Newmember",  # staff add them to a panel
         "rem": "Rem Removed",  # staff take them off a panel
+        "ned": "Ned New",  # agrees to the code of conduct
+        "pam": "Pam Paper",  # staff record their agreement on paper
+        "rec": "Rec Recorded",  # staff change their record
+        "era": "Era Erased",  # staff erase their record
     }
     people = {key: gen_user(name=name) for key, name in names.items()}
     people["ivy"] = gen_user(name="Ivy Invited", with_password=False)
@@ -148,6 +174,25 @@ def build_world(staff: User) -> CsrfWorld:
     )
     settings = gen_round(created_by=staff, slug="csrf-settings")
     invite = accounts.issue_link(user=people["ivy"], purpose="invite", actor=staff)
+    records.save(
+        person=people["era"], details=records.Details(access_needs="A quiet room"), actor=staff
+    )
+
+    idea, idea_to_hide = gen_idea(olu, title="Olu's idea"), gen_idea(olu, title="Another idea")
+    supported_idea = gen_idea(olu, title="An idea Pat supports")
+    from panel.ideas import services as ideas
+
+    ideas.support(idea=supported_idea, actor=pat)
+    to_comment = gen_criterion(codesign, olu, "Olu's idea to comment on")
+    criterion_comments = [
+        codesign_services.add_comment(criterion=to_comment, body=f"Olu says {n}", actor=olu)
+        for n in range(3)
+    ]
+    idea_comments = [gen_idea_comment(idea, olu, body=f"Olu writes {n}") for n in range(2)]
+    idea_comments.append(gen_idea_comment(idea_to_hide, olu, body="Olu writes more"))
+    db.session.flush()
+    report(comment=criterion_comments[2], actor=pat, round_id=codesign.id)
+    report(comment=idea_comments[2], actor=pat)
     db.session.commit()
     return CsrfWorld(
         people=people,
@@ -158,7 +203,7 @@ def build_world(staff: User) -> CsrfWorld:
         supported=supported,
         to_fix=gen_criterion(codesign, olu, "Olu's idea to fix"),
         to_shortlist=gen_criterion(codesign, olu, "Olu's idea to shortlist"),
-        to_comment=gen_criterion(codesign, olu, "Olu's idea to comment on"),
+        to_comment=to_comment,
         boundary=gen_boundary(codesign, staff),
         applying=applying,
         to_change=gen_received_application(applying),
@@ -183,6 +228,18 @@ def build_world(staff: User) -> CsrfWorld:
         settings=settings,
         removable=gen_member(settings, people["rem"]),
         invite_token=invite.token,
+        idea=idea,
+        idea_to_support=gen_idea(olu, title="An idea to support"),
+        idea_supported=supported_idea,
+        idea_to_answer=gen_idea(olu, title="An idea to answer"),
+        idea_comment_to_report=idea_comments[0],
+        idea_comment_to_hide=idea_comments[1],
+        idea_comment_to_keep=idea_comments[2],
+        comment_to_report=criterion_comments[0],
+        comment_to_hide=criterion_comments[1],
+        comment_to_keep=criterion_comments[2],
+        join_to_invite=gen_join_request(name="Jan Joiner"),
+        join_to_decline=gen_join_request(name="Dan Declined"),
     )
 
 
@@ -258,7 +315,12 @@ def _worked(letter: str) -> Callable[[CsrfWorld], dict[str, Any]]:
     return lambda w: {"round_id": w.meeting.id, "application_id": w.worked[letter].id}
 
 
-WORDING = {"title": "Our new idea", "description": "What it means.", "kind": "scored"}
+WORDING = {
+    "title": "Our new idea",
+    "description": "What it means.",
+    "why": "It matters here.",
+    "kind": "scored",
+}
 LEVELS = {f"level_{n}": f"What a {n} looks like" for n in range(6)}
 
 POSTS: dict[str, Post] = {
@@ -348,11 +410,90 @@ POSTS: dict[str, Post] = {
     "codesign.remove_boundary": Post(
         "staff", _in("codesign", boundary_id="boundary"), fill=typed(reason="No longer fixed")
     ),
+    "codesign.report_comment": Post(
+        "pat",
+        _in("codesign", criterion_id="to_comment", comment_id="comment_to_report"),
+        page="codesign.criterion",
+    ),
+    "codesign.hide_comment": Post(
+        "staff",
+        _in("codesign", criterion_id="to_comment", comment_id="comment_to_hide"),
+        fill=typed(reason="It named a neighbour"),
+    ),
+    "codesign.keep_comment": Post(
+        "staff",
+        _in("codesign", criterion_id="to_comment", comment_id="comment_to_keep"),
+        page="codesign.hide_comment",
+    ),
     "codesign.copy": Post(
         "staff",
         _round("codesign"),
         fill=lambda w, v, n: {"source": str(w.scoring.id), "what": "adopted"},
     ),
+    # ------------------------------------------------------------------ ideas for the fund
+    "ideas.new": Post(
+        "pat",
+        lambda w: {},
+        fill=typed(title="Warm spaces", why="Heating costs doubled", why_shared="everyone"),
+    ),
+    "ideas.comment": Post(
+        "pat",
+        lambda w: {"idea_id": w.idea.id},
+        page="ideas.idea",
+        fill=typed(body="Yes, please.", shared="staff"),
+    ),
+    "ideas.support": Post("pat", lambda w: {"idea_id": w.idea_to_support.id}, page="ideas.idea"),
+    "ideas.withdraw": Post("pat", lambda w: {"idea_id": w.idea_supported.id}, page="ideas.idea"),
+    "ideas.report_comment": Post(
+        "pat",
+        lambda w: {"idea_id": w.idea.id, "idea_comment_id": w.idea_comment_to_report.id},
+        page="ideas.idea",
+    ),
+    "ideas.answer": Post(
+        "staff",
+        lambda w: {"idea_id": w.idea_to_answer.id},
+        fill=typed(status="not_now", reason="This year's budget is spent"),
+    ),
+    "ideas.hide_comment": Post(
+        "staff",
+        lambda w: {"idea_id": w.idea.id, "idea_comment_id": w.idea_comment_to_hide.id},
+        fill=typed(reason="It named a neighbour"),
+    ),
+    "ideas.keep_comment": Post(
+        "staff",
+        lambda w: {
+            "idea_id": w.idea_comment_to_keep.idea_id,
+            "idea_comment_id": w.idea_comment_to_keep.id,
+        },
+        page="ideas.hide_comment",
+    ),
+    # ------------------------------------------------------------------ welcome, join in, fund
+    "welcome.join_in": Post(
+        "anonymous",
+        lambda w: {},
+        fill=typed(name="Jo Joiner", email="jo.joiner@example.org", preferred_contact="email"),
+    ),
+    "welcome.join_request": Post(
+        "staff", lambda w: {"request_id": w.join_to_invite.id}, fill=typed(name="Jan Joiner")
+    ),
+    "welcome.decline": Post(
+        "staff", lambda w: {"request_id": w.join_to_decline.id}, page="welcome.join_request"
+    ),
+    "welcome.code_of_conduct": Post("ned", lambda w: {}, fill=typed(accept="y")),
+    "welcome.agreed_on_paper": Post(
+        "staff", lambda w: {"user_id": w.people["pam"].id}, page="welcome.agreements"
+    ),
+    "welcome.person_record": Post(
+        "staff", lambda w: {"user_id": w.people["rec"].id}, fill=typed(languages="Welsh")
+    ),
+    "welcome.erase_record": Post(
+        "staff", lambda w: {"user_id": w.people["era"].id}, page="welcome.person_record"
+    ),
+    "fund.welcome_settings": Post(
+        "staff", lambda w: {}, fill=typed(contact_name="Asha Patel", contact_phone="0113 496 0000")
+    ),
+    "fund.conduct_settings": Post("staff", lambda w: {}, fill=typed(code_of_conduct="Be kind.")),
+    "fund.times_settings": Post("staff", lambda w: {}, fill=typed(minutes_score_application="20")),
     # ------------------------------------------------------------------ applications
     "applications.apply": Post(
         "anonymous",

@@ -3,6 +3,10 @@
 Policy in one place:
 - Proposing, editing, removing, supporting and sharing weights are open while the round is in
   Co-design. Comments stay open at every stage.
+- A proposal needs a title and why it matters; anyone on the panel writes what it means and
+  what each score looks like later. Only a complete criterion is shortlisted or adopted.
+- "Why it matters" and comments may be shared with staff only (`panel.notes`); such a reason
+  never goes into the rubric, a copy or another round.
 - Staff fix a criterion with a plain-words reason that everyone sees; residents cannot edit or
   remove a fixed criterion, and nobody removes one until staff unfix it.
 - Staff, or the round's chair, adopt the criteria as a new rubric version, in Co-design and
@@ -56,9 +60,13 @@ from panel.codesign.services.rules import (
     FIXED_PREFIX,
     adoption_closed,
     discussion_closed,
+    incomplete,
     may_adopt,
     may_edit,
+    may_read_why,
     may_remove,
+    missing_parts,
+    owns_why,
     rubric_locked,
     staff_changes_closed,
 )
@@ -115,10 +123,14 @@ __all__ = [
     "discussion_closed",
     "edit",
     "fix",
+    "incomplete",
     "level_name",
     "may_adopt",
     "may_edit",
+    "may_read_why",
     "may_remove",
+    "missing_parts",
+    "owns_why",
     "my_shares",
     "propose",
     "remove",

@@ -7,7 +7,7 @@ from criteria.weights import Spread, points, weight_problems
 from panel.audit import record
 from panel.codesign.services.errors import Closed, Invalid, NotAllowed, StaleAdoption
 from panel.codesign.services.queries import criteria_of
-from panel.codesign.services.rules import adoption_closed, may_adopt
+from panel.codesign.services.rules import adoption_closed, incomplete, may_adopt
 from panel.codesign.services.weights import weight_summary
 from panel.extensions import db
 from panel.models import (
@@ -60,9 +60,10 @@ def adopt(
     actor: User,
     expected_version: int,
 ) -> Rubric:
-    """Staff or the chair freeze the chosen criteria as the next rubric version. The scored
-    weights must pass `criteria.weights.weight_problems` (whole, 0 to 100, not all 0, adding up
-    to 100); any change from the proposed weight needs a reason. Refused once a review is
+    """Staff or the chair freeze the chosen criteria as the next rubric version. Each must be
+    complete (`rules.incomplete`); its "why it matters" is copied only if shared with everyone.
+    The scored weights must pass `criteria.weights.weight_problems` (whole, 0 to 100, not all 0,
+    adding up to 100); any change from the proposed weight needs a reason. Refused once a review is
     submitted or scoring has closed.
 
     `expected_version` is the version in force when the adopter made their choices (0: none).
@@ -83,6 +84,9 @@ def adopt(
         c = choice.criterion
         if c.round_id != round_.id or c.archived_at is not None:
             problems.append(("form", "One of the criteria is no longer in this round's discussion"))
+            continue
+        if reason := incomplete(c, round_):
+            problems.append((f"include_{c.id}", reason))
             continue
         if c.kind != CriterionKind.SCORED:
             continue
@@ -128,7 +132,8 @@ def adopt(
             position=position,
             title=c.title,
             description=c.description,
-            why=c.why,
+            # A reason shared with staff only never goes into the rubric everyone reads.
+            why="" if c.why_private else c.why,
             kind=c.kind,
             weight=weight,
             proposed_weight=proposed,

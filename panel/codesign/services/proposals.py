@@ -5,15 +5,24 @@ from typing import Any
 
 from panel.audit import changes, record
 from panel.codesign.services.errors import CodesignError, Invalid, NotAllowed, StaleEdit
-from panel.codesign.services.rules import may_edit, may_remove, require_open
+from panel.codesign.services.rules import (
+    may_edit,
+    may_read_why,
+    may_remove,
+    owns_why,
+    require_open,
+)
 from panel.extensions import db
+from panel.ideas.queries import idea_in_round
 from panel.models import (
     Criterion,
     CriterionComment,
+    CriterionIdea,
     CriterionKind,
     CriterionSupport,
     CriterionVersion,
     FundingRound,
+    Idea,
     RubricCriterion,
     User,
 )
@@ -24,29 +33,33 @@ from panel.models.types import utcnow
 
 @dataclass(frozen=True)
 class Wording:
-    """What a criterion says: the parts every version keeps."""
+    """What a criterion says: the parts every version keeps. `why_private`: "why it matters" is
+    shared with staff only."""
 
     title: str
     description: str
     why: str
     kind: str
     descriptors: dict[str, str] = field(default_factory=dict)
+    why_private: bool = False
 
 
 def level_name(level: int) -> str:
     return f"a {level}" if level != 8 else "an 8"
 
 
-def check_wording(round_: FundingRound, wording: Wording) -> Wording:
-    """Refuse an empty title or description, an unknown kind, or a scored criterion missing a
-    descriptor for any level of the round's scale; keep only the scale's levels."""
+def check_wording(round_: FundingRound, wording: Wording, *, proposing: bool = False) -> Wording:
+    """Refuse an empty or long title, an unknown kind, or (when proposing) no reason why it
+    matters; keep only the descriptors of the round's scale. What it means and the level
+    descriptors may come later: `rules.missing_parts` says what a criterion still needs before
+    it can be shortlisted and adopted."""
     problems: list[tuple[str, str]] = []
     if not wording.title.strip():
         problems.append(("title", "Enter a short title for the criterion"))
-    elif len(wording.title) > 120:
+    elif len(wording.title.strip()) > 120:
         problems.append(("title", "Keep the title to 120 characters or fewer"))
-    if not wording.description.strip():
-        problems.append(("description", "Enter what this criterion means, in plain words"))
+    if proposing and not wording.why.strip():
+        problems.append(("why", "Enter why it matters"))
     if wording.kind not in (CriterionKind.SCORED, CriterionKind.ELIGIBILITY):
         problems.append(
             ("kind", "Choose whether the panel scores it or it is a pass or fail check")
@@ -55,10 +68,6 @@ def check_wording(round_: FundingRound, wording: Wording) -> Wording:
         str(level): (wording.descriptors.get(str(level)) or "").strip()
         for level in round_.scale_levels
     }
-    if wording.kind == CriterionKind.SCORED:
-        for level in round_.scale_levels:
-            if not descriptors[str(level)]:
-                problems.append((f"level_{level}", f"Describe what {level_name(level)} looks like"))
     if problems:
         raise Invalid(problems)
     return Wording(
@@ -67,6 +76,7 @@ def check_wording(round_: FundingRound, wording: Wording) -> Wording:
         why=wording.why.strip(),
         kind=str(wording.kind),
         descriptors={k: v for k, v in descriptors.items() if v},
+        why_private=bool(wording.why_private),
     )
 
 
@@ -76,6 +86,7 @@ def wording_of(criterion: Criterion) -> dict[str, Any]:
         "title": criterion.title,
         "description": criterion.description,
         "why": criterion.why,
+        "why_private": criterion.why_private,
         "kind": criterion.kind,
         "descriptors": dict(criterion.descriptors or {}),
     }
@@ -89,6 +100,7 @@ def add_version(criterion: Criterion, actor: User) -> CriterionVersion:
         title=criterion.title,
         description=criterion.description,
         why=criterion.why,
+        why_private=criterion.why_private,
         kind=criterion.kind,
         descriptors=dict(criterion.descriptors or {}),
         edited_by_id=actor.id,
@@ -103,10 +115,14 @@ def propose(
     wording: Wording,
     actor: User,
     copied_from: Criterion | RubricCriterion | None = None,
+    idea: Idea | None = None,
 ) -> Criterion:
-    """Any member proposes a criterion while the round is in Co-design; it starts at version 1."""
+    """Any member proposes a criterion while the round is in Co-design, with a title and why it
+    matters at least; it starts at version 1. It may start from an idea the round responds to."""
     require_open(round_)
-    clean = check_wording(round_, wording)
+    clean = check_wording(round_, wording, proposing=True)
+    if idea is not None and idea_in_round(round_.id, idea.id) is None:
+        raise Invalid([("idea", "This round does not respond to that idea")])
     source_id = None
     if isinstance(copied_from, Criterion):
         source_id = copied_from.id
@@ -117,6 +133,7 @@ def propose(
         title=clean.title,
         description=clean.description,
         why=clean.why,
+        why_private=clean.why_private,
         kind=clean.kind,
         descriptors=clean.descriptors,
         version=1,
@@ -125,10 +142,14 @@ def propose(
     )
     db.session.add(criterion)
     db.session.flush()
+    if idea is not None:
+        db.session.add(CriterionIdea(criterion_id=criterion.id, idea_id=idea.id))
     add_version(criterion, actor)
     after = wording_of(criterion)
     if source_id is not None:
         after["copied_from_id"] = source_id
+    if idea is not None:
+        after["idea_id"] = idea.id
     record(
         actor=actor,
         action="criterion.proposed",
@@ -142,6 +163,9 @@ def propose(
 
 def edit(*, criterion: Criterion, wording: Wording, expected_version: int, actor: User) -> bool:
     """Change the wording as a new version; a stale form (older version) is refused, never merged.
+    Anyone on the panel may complete a proposal (what it means, what each score looks like);
+    "why it matters" and whether it is shared with staff only stay as they are unless the
+    proposer or staff change them.
 
     Returns False when nothing changed (no new version is made)."""
     round_ = db.session.get(FundingRound, criterion.round_id)
@@ -156,7 +180,10 @@ def edit(*, criterion: Criterion, wording: Wording, expected_version: int, actor
     before = wording_of(criterion)
     criterion.title = clean.title
     criterion.description = clean.description
-    criterion.why = clean.why
+    if owns_why(criterion, actor):
+        criterion.why, criterion.why_private = clean.why, clean.why_private
+    elif may_read_why(criterion, actor):  # a reason shared with everyone: anyone may reword it
+        criterion.why = clean.why
     criterion.kind = clean.kind
     criterion.descriptors = clean.descriptors
     old, new = changes(before, wording_of(criterion))
@@ -200,14 +227,19 @@ def remove(*, criterion: Criterion, actor: User) -> None:
 # ------------------------------------------------------------------ discussing and supporting
 
 
-def add_comment(*, criterion: Criterion, body: str, actor: User) -> CriterionComment:
-    """Anyone in the round comments on any criterion, fixed or not, at any stage."""
+def add_comment(
+    *, criterion: Criterion, body: str, actor: User, private: bool = False
+) -> CriterionComment:
+    """Anyone in the round comments on any criterion, fixed or not, at any stage; for everyone
+    on the panel, or for staff only (`private`)."""
     text = body.strip()
     if not text:
         raise Invalid([("body", "Enter your comment")])
     if len(text) > 5000:
         raise Invalid([("body", "Keep your comment under 5,000 characters")])
-    comment = CriterionComment(criterion_id=criterion.id, author_id=actor.id, body=text)
+    comment = CriterionComment(
+        criterion_id=criterion.id, author_id=actor.id, body=text, private=bool(private)
+    )
     db.session.add(comment)
     db.session.flush()
     record(
@@ -216,7 +248,7 @@ def add_comment(*, criterion: Criterion, body: str, actor: User) -> CriterionCom
         object_type="criterion_comment",
         object_id=comment.id,
         round_id=criterion.round_id,
-        after={"criterion_id": criterion.id, "body": text},
+        after={"criterion_id": criterion.id, "body": text, "private": comment.private},
     )
     return comment
 

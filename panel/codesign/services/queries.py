@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
+from panel.codesign.services.rules import missing_parts
 from panel.extensions import db
+from panel.ideas.queries import PublicIdea, ideas_for_round, ideas_of_criteria
 from panel.models import (
     Boundary,
     Criterion,
@@ -14,6 +16,7 @@ from panel.models import (
     CriterionSupport,
     CriterionVersion,
     FundingRound,
+    Idea,
     Rubric,
     RubricCriterion,
     User,
@@ -33,6 +36,8 @@ class Board:
     support_counts: dict[int, int]
     comment_counts: dict[int, int]
     my_supports: set[int]
+    incomplete: set[int]  # criteria still missing what it means or a level's description
+    ideas: list[PublicIdea]  # the ideas the round responds to
 
 
 def criteria_of(round_: FundingRound, *, archived: bool = False) -> list[Criterion]:
@@ -89,6 +94,8 @@ def board(round_: FundingRound, user: User) -> Board:
         support_counts=support_counts(ids),
         comment_counts=comment_counts(ids),
         my_supports=set(mine),
+        incomplete={c.id for c in live if missing_parts(c, round_)},
+        ideas=ideas_for_round(round_.id),
     )
 
 
@@ -179,6 +186,7 @@ class RecordEntry:
     source: Criterion | None
     versions: list[CriterionVersion]
     supporters: list[User]
+    idea: Idea | None = None  # the idea it started from
 
 
 def agreement_record(rubric: Rubric) -> list[RecordEntry]:
@@ -215,6 +223,7 @@ def agreement_record(rubric: Rubric) -> list[RecordEntry]:
         s.source_round = source_rounds.get(s.round_id)
     versions = versions_of(ids)
     backers = supporters(ids)
+    ideas = ideas_of_criteria(ids)
     entries = []
     for item in items:
         criterion = found.get(item.criterion_id) if item.criterion_id else None
@@ -230,6 +239,7 @@ def agreement_record(rubric: Rubric) -> list[RecordEntry]:
                 source=source,
                 versions=versions.get(item.criterion_id, []) if item.criterion_id else [],
                 supporters=backers.get(item.criterion_id, []) if item.criterion_id else [],
+                idea=ideas.get(item.criterion_id) if item.criterion_id else None,
             )
         )
     return entries

@@ -4,6 +4,7 @@ from panel.codesign.services.errors import Closed, NotAllowed
 from panel.extensions import db
 from panel.models import (
     Criterion,
+    CriterionKind,
     FundingRound,
     PanelRole,
     Review,
@@ -11,6 +12,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.notes import may_read
 from panel.panels import membership
 
 FIXED_PREFIX = "Fixed by staff:"
@@ -95,6 +97,53 @@ def may_remove(criterion: Criterion, user: User) -> str | None:
     if not user.is_staff and criterion.proposed_by_id != user.id:
         return "Only the person who proposed this criterion, or staff, can remove it."
     return None
+
+
+# ------------------------------------------------------------------ "why it matters"
+
+
+def may_read_why(criterion: Criterion, user: User) -> bool:
+    """Whether the person may read the criterion's "why it matters" (`panel.notes.may_read`)."""
+    return may_read(author_id=criterion.proposed_by_id, private=criterion.why_private, viewer=user)
+
+
+def owns_why(criterion: Criterion, user: User) -> bool:
+    """The proposer and staff choose whether "why it matters" is shared with staff only."""
+    return user.is_staff or criterion.proposed_by_id == user.id
+
+
+# ------------------------------------------------------------------ a complete criterion
+
+
+def missing_parts(criterion: Criterion, round_: FundingRound) -> list[str]:
+    """What is still to write before the criterion can be shortlisted or adopted: what it means
+    and, for a scored one, what each level of the round's scale looks like. A proposal may be
+    posted with a title and why it matters only; anyone on the panel completes it later."""
+    missing = []
+    if not (criterion.description or "").strip():
+        missing.append("what it means")
+    if criterion.kind == CriterionKind.SCORED:
+        written = criterion.descriptors or {}
+        missing += [
+            f"what a {level} looks like"
+            for level in round_.scale_levels
+            if not str(written.get(str(level), "")).strip()
+        ]
+    return missing
+
+
+def incomplete(criterion: Criterion, round_: FundingRound) -> str | None:
+    """Why the criterion cannot be shortlisted or adopted yet (None when it is complete)."""
+    missing = missing_parts(criterion, round_)
+    if not missing:
+        return None
+    if len(missing) > 3:
+        listed = f"{', '.join(missing[:2])} and {len(missing) - 2} more"
+    elif len(missing) > 1:
+        listed = f"{', '.join(missing[:-1])} and {missing[-1]}"
+    else:
+        listed = missing[0]
+    return f"“{criterion.title}” still needs {listed}. Anyone on the panel can write it."
 
 
 def require_open(round_: FundingRound) -> None:

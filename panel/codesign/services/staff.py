@@ -3,7 +3,12 @@
 from panel.audit import record
 from panel.codesign.services.errors import Invalid, NotAllowed
 from panel.codesign.services.proposals import add_version, wording_of
-from panel.codesign.services.rules import FIXED_PREFIX, require_open, require_staff_open
+from panel.codesign.services.rules import (
+    FIXED_PREFIX,
+    incomplete,
+    require_open,
+    require_staff_open,
+)
 from panel.extensions import db
 from panel.models import (
     Boundary,
@@ -74,12 +79,15 @@ def unfix(*, criterion: Criterion, reason: str, actor: User) -> None:
 
 
 def set_shortlisted(*, criterion: Criterion, shortlisted: bool, actor: User) -> None:
-    """Staff put a criterion on the shortlist (weights and adoption use it) or take it off."""
+    """Staff put a complete criterion on the shortlist (weights and adoption use it) or take it
+    off; one still missing what it means or a level's description is refused (`incomplete`)."""
     round_ = db.session.get(FundingRound, criterion.round_id)
     assert round_ is not None
     require_staff_open(round_, actor)
     if criterion.archived_at is not None and shortlisted:
         raise NotAllowed("This proposal was removed from the discussion.")
+    if shortlisted and (reason := incomplete(criterion, round_)):
+        raise NotAllowed(f"It cannot go on the shortlist yet: {reason}")
     if criterion.shortlisted == shortlisted:
         return
     criterion.shortlisted = shortlisted
@@ -206,7 +214,8 @@ def copy_criteria(
             round_id=round_.id,
             title=item.title,
             description=item.description,
-            why=item.why,
+            # A reason shared with staff only stays with its own round.
+            why="" if getattr(item, "why_private", False) else item.why,
             kind=item.kind,
             descriptors={k: v for k, v in descriptors.items() if v},
             version=1,

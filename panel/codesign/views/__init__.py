@@ -1,4 +1,4 @@
 """Views of the codesign area, all on the blueprint `bp`: the criteria board, proposals, weights,
 adoption and the record. Importing this package registers every route."""
 
-from panel.codesign.views import agreement, common, discussion, staff  # noqa: F401
+from panel.codesign.views import agreement, common, discussion, moderation, staff  # noqa: F401

@@ -92,7 +92,7 @@ def test_a_comment_is_added_escaped_and_audited(
     event = db.session.execute(
         db.select(AuditEvent).where(AuditEvent.action == "criterion.commented")
     ).scalar_one()
-    assert event.after == {"criterion_id": criterion.id, "body": comment.body}
+    assert event.after == {"criterion_id": criterion.id, "body": comment.body, "private": False}
 
 
 def test_an_empty_comment_is_refused_by_the_field(

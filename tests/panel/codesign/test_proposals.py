@@ -56,23 +56,49 @@ def test_a_panellist_proposes_a_scored_criterion_with_a_descriptor_for_each_leve
     assert _actions(round_) == ["criterion.proposed"]
 
 
-def test_an_empty_title_and_a_missing_level_descriptor_are_named_by_the_field(
+def test_an_empty_title_and_reason_are_named_by_the_field_and_what_was_typed_is_kept(
     client: FlaskClient, resident: User, make_round: Callable[..., FundingRound]
 ) -> None:
     round_ = make_round(members=(resident,))
     AuthActions(client).login(resident)
-    data = form_data("", level_3="", description="Groups that mix young and old")
+    data = form_data("", why="", level_3="", description="Groups that mix young and old")
     response = client.post(f"/rounds/{round_.id}/criteria/new", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<title>Error: " in page
-    assert "Enter a short title for the criterion" in page
-    assert 'href="#title"' in page and 'href="#level_3"' in page
-    assert "Describe what a 3 looks like" in page
-    assert 'id="level_3-error"' in page
-    # What they typed is kept.
+    assert "Enter a short title for the criterion" in page and "Enter why it matters" in page
+    assert 'href="#title"' in page and 'href="#why"' in page
+    # A missing level description is not an error when proposing: it can be written later.
+    assert 'href="#level_3"' not in page and "Describe what a 3 looks like" not in page
+    # What they typed is kept, and the optional part is open to show it.
     assert "Groups that mix young and old" in page
+    assert '<details class="details" open>' in page
     assert db.session.execute(db.select(Criterion)).first() is None
+
+
+def test_a_proposal_needs_only_a_title_and_why_it_matters(
+    client: FlaskClient, resident: User, make_round: Callable[..., FundingRound]
+) -> None:
+    round_ = make_round(members=(resident,))
+    AuthActions(client).login(resident)
+    page = client.get(f"/rounds/{round_.id}/criteria/new").get_data(as_text=True)
+    assert '<details class="details">' in page  # the optional part starts closed
+    response = client.post(
+        f"/rounds/{round_.id}/criteria/new",
+        data={"title": "Warm spaces", "why": "Heating bills doubled.", "why_shared": "everyone"},
+    )
+    criterion = db.session.execute(db.select(Criterion)).scalar_one()
+    assert response.status_code == 302
+    assert (criterion.title, criterion.why, criterion.description) == (
+        "Warm spaces",
+        "Heating bills doubled.",
+        "",
+    )
+    assert criterion.kind == "scored" and criterion.descriptors == {}
+    page = client.get(f"/rounds/{round_.id}/criteria/{criterion.id}").get_data(as_text=True)
+    assert "Still to write" in page
+    assert "it needs what it means, what a 0 looks like, what a 1 looks like" in page
+    assert "what a 5 looks like." in page
 
 
 def test_an_eligibility_check_needs_no_level_descriptors(

@@ -1,0 +1,8 @@
+"""A welcome for new panellists: "Join in", the welcome page, the code of conduct, and each
+person's record of how to reach them and what they need (staff only)."""
+
+from flask import Blueprint
+
+bp = Blueprint("welcome", __name__)
+
+from panel.welcome import join_views, people_views, views  # noqa: E402, F401
