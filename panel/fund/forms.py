@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from wtforms import Field, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from panel.forms import PanelForm, strip
+from panel.forms import PanelForm, VersionField, name_filter, strip
 from panel.fund.services import Welcome
 from panel.fund.times import KINDS
 
@@ -19,7 +19,7 @@ def _text(label: str, limit: int = 3000) -> TextAreaField:
 
 
 class WelcomeForm(PanelForm):
-    version = HiddenField()
+    version = VersionField()
     welcome_role = _text("What the role is")
     welcome_time = _text("How much time each stage takes")
     welcome_behaviour = _text("How the panel behaves")
@@ -28,7 +28,7 @@ class WelcomeForm(PanelForm):
     contact_name = StringField(
         "Who to call",
         validators=[Length(max=120, message="Keep the name to 120 characters or fewer")],
-        filters=[strip],
+        filters=[name_filter],
     )
     contact_phone = StringField(
         "Their phone number",
@@ -49,7 +49,7 @@ class WelcomeForm(PanelForm):
 
 
 class ConductForm(PanelForm):
-    version = HiddenField()
+    version = VersionField()
     code_of_conduct = _text("The code of conduct", limit=10000)
 
 

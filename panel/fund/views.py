@@ -56,11 +56,6 @@ def _time_helper() -> dict[str, Any]:
     return {"time_for": time_for}
 
 
-def _version_sent(form: Any) -> int:
-    sent = (form.version.data or "").strip()
-    return int(sent) if sent.isascii() and sent.isdigit() else -1
-
-
 def _show(form: Any, exc: services.FundError) -> int:
     for name, message in exc.problems:
         target = form._fields.get(name) if name != "form" else None
@@ -88,7 +83,7 @@ def welcome_settings() -> Any:
     elif form.validate_on_submit():
         try:
             changed = services.save_welcome(
-                text=form.welcome(), expected_version=_version_sent(form), actor=current_user
+                text=form.welcome(), expected_version=form.version.sent(), actor=current_user
             )
         except services.FundError as exc:
             db.session.rollback()
@@ -115,7 +110,7 @@ def conduct_settings() -> Any:
         try:
             changed = services.save_code_of_conduct(
                 text=form.code_of_conduct.data or "",
-                expected_version=_version_sent(form),
+                expected_version=form.version.sent(),
                 actor=current_user,
             )
         except services.FundError as exc:

@@ -3,7 +3,7 @@
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from panel.forms import SHARE_STAFF, PanelForm, choices, share_field, strip
+from panel.forms import SHARE_STAFF, PanelForm, choices, name_filter, share_field, strip
 from panel.ideas.services import IdeaText
 from panel.models import IDEA_STATUS_LABELS, IdeaStatus
 
@@ -15,7 +15,7 @@ class IdeaForm(PanelForm):
             DataRequired("Enter the title of your idea"),
             Length(max=120, message="Keep the title to 120 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     why = TextAreaField(
         "Why it matters",

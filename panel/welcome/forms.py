@@ -4,7 +4,7 @@ asked to join, and a person's record."""
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from panel.forms import PanelForm, choices, strip
+from panel.forms import PanelForm, choices, name_filter, strip
 from panel.models import CONTACT_WAY_LABELS, ContactWay
 from panel.welcome.join import JoinDetails
 from panel.welcome.people import Details
@@ -23,7 +23,7 @@ class JoinForm(PanelForm):
             DataRequired("Enter your name"),
             Length(max=120, message="Keep your name to 120 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     email = EmailField(
         "Email address (optional)",
@@ -69,7 +69,7 @@ class InviteForm(PanelForm):
             DataRequired("Enter the person's name"),
             Length(max=120, message="Keep the name to 120 characters or fewer"),
         ],
-        filters=[strip],
+        filters=[name_filter],
     )
     email = EmailField(
         "Email address",

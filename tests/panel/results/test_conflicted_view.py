@@ -75,7 +75,8 @@ def _every_page(client: FlaskClient, app: Flask, world: dict[str, Any]) -> dict[
         if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_A_PAGE:
             continue
         names = sorted(rule.arguments)
-        for combo in itertools.product(*(values[n] for n in names)):
+        # An id this world does not know (a new area's) is tried as 1: a 404 is a page too.
+        for combo in itertools.product(*(values.get(n, [1]) for n in names)):
             queue.append(rule.build(dict(zip(names, combo, strict=True)))[1])
     pages: dict[str, str] = {}
     while queue:
