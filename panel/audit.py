@@ -1,9 +1,26 @@
-"""Writing the audit log. Services call `record` inside the same transaction as the change."""
+"""Writing the audit log. Services call `record` inside the same transaction as the change.
 
+A higher area that must react to what people do (the involvement record counts a resident's
+proposals, comments and reviews) registers a listener with `on_record`; it is called with each
+new row, in the same transaction, so this module never imports the areas above it.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from panel.extensions import db
 from panel.models import AuditEvent, User
+
+Listener = Callable[[AuditEvent, User | None], None]
+_listeners: list[Listener] = []
+
+
+def on_record(listener: Listener) -> Listener:
+    """Call `listener(event, actor)` for every audit row added from now on (once, however often
+    it is registered)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 def record(
@@ -27,6 +44,8 @@ def record(
         after=after,
     )
     db.session.add(event)
+    for listener in _listeners:
+        listener(event, actor)
     return event
 
 
