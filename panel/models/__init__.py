@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per concept. Importing this registers them all."""
 
+from panel.models.activity_time import ActivityTime
 from panel.models.application import (
     ORGANISATION_TYPE_LABELS,
     Application,
@@ -27,6 +28,16 @@ from panel.models.decision import (
     MeetingNote,
     Outcome,
 )
+from panel.models.expense import (
+    EXPENSE_LABELS,
+    EXPENSE_STATUS_LABELS,
+    PAYMENT_LABELS,
+    Expense,
+    ExpenseKind,
+    ExpenseStatus,
+    Payment,
+    PaymentKind,
+)
 from panel.models.funding_round import (
     STAGE_ORDER,
     FundingRound,
@@ -34,12 +45,44 @@ from panel.models.funding_round import (
     RoundMember,
     Stage,
 )
+from panel.models.involvement import (
+    ACTIVITY_LABELS,
+    COPRO_STAGE_LABELS,
+    OFFSCREEN_KINDS,
+    ActivityKind,
+    CoproductionSetting,
+    CoproStage,
+    InvolvementEntry,
+    StaffTime,
+)
 from panel.models.login_attempt import LoginFailure
+from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
 from panel.models.review import Review, ReviewStatus, Score
 from panel.models.rubric import Rubric, RubricCriterion
 from panel.models.user import Role, User
 
 __all__ = [
+    "ACTIVITY_LABELS",
+    "ATTENDANCE_LABELS",
+    "COPRO_STAGE_LABELS",
+    "EXPENSE_LABELS",
+    "EXPENSE_STATUS_LABELS",
+    "OFFSCREEN_KINDS",
+    "PAYMENT_LABELS",
+    "ActivityKind",
+    "ActivityTime",
+    "Attendance",
+    "CoproStage",
+    "CoproductionSetting",
+    "Expense",
+    "ExpenseKind",
+    "ExpenseStatus",
+    "InvolvementEntry",
+    "MeetingAttendance",
+    "PanelMeeting",
+    "Payment",
+    "PaymentKind",
+    "StaffTime",
     "OUTCOME_LABELS",
     "Decision",
     "ExportJob",
