@@ -32,9 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         tune_engine(db.engine)
 
-    from panel import applications, auth, codesign, results, rounds, scoring
+    from panel import applications, auth, codesign, coproduction, results, rounds, scoring
 
-    for area in (auth, rounds, codesign, applications, scoring, results):
+    for area in (auth, rounds, codesign, applications, scoring, coproduction, results):
         app.register_blueprint(area.bp)
 
     web.init_app(app)

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-AREAS = ("auth", "rounds", "codesign", "applications", "scoring", "results")
+AREAS = ("auth", "rounds", "codesign", "applications", "scoring", "coproduction", "results")
 # Modules of an area that are the web layer, or the area's entry points above its services.
 WEB_OR_ENTRY = re.compile(r"(^|\.)(views|forms|cli|demo|__init__)$|_views$|\.views\.")
 MAX_LINES = 500
