@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # GET endpoints that write (an audit row for a download, a stale job marked failed).
-WRITES_ON_GET = {"results.download_now", "results.job_status"}
+WRITES_ON_GET = {"results.download_now", "results.job_status", "results.coproduction_csv"}
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 
 
