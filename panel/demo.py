@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from panel.applications.demo import add_demo as applications
 from panel.auth.passwords import hash_password
 from panel.codesign.demo import add_demo as codesign
+from panel.coproduction.demo import add_demo as coproduction
 from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
 from panel.models import PanelRole, Role, Stage, User
@@ -39,8 +40,8 @@ class DemoExists(RuntimeError):
 
 
 def demo_steps() -> list[DemoStep]:
-    """The areas' demo steps in order: co-design, then applications, then scoring."""
-    return [codesign, applications, scoring]
+    """The areas' demo steps in order: co-design, applications, scoring, then co-production."""
+    return [codesign, applications, scoring, coproduction]
 
 
 def seed() -> list[tuple[str, str, str]]:
