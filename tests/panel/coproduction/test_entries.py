@@ -31,6 +31,7 @@ def add(person: User, actor: User, **values: Any) -> InvolvementEntry:
 def test_a_resident_adds_a_workshop_to_their_own_record_and_the_log_keeps_no_note(
     app: Flask, staff: User
 ) -> None:
+    """Item 55: the audit row of an entry holds its kind, date and minutes, never its note."""
     pat = gen_user(name="Pat")
     round_ = gen_round(created_by=staff, members=[pat])
     entry = add(pat, pat, round_=round_, stage=CoproStage.COINITIATION, note="Private words")

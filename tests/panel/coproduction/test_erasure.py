@@ -17,6 +17,8 @@ from tests.factories import gen_entry, gen_expense, gen_payment, gen_round, gen_
 def test_erasing_keeps_the_rounds_totals_and_removes_the_person_and_their_notes(
     app: Flask, staff: User
 ) -> None:
+    """Item 55: after erasure the report is unchanged, nothing links the rows to Pat, the notes
+    are gone, and the log says how many rows, not what they held."""
     pat, olu = gen_user(name="Pat"), gen_user(name="Olu")
     round_ = gen_round(created_by=staff, members=[pat, olu])
     gen_entry(pat, round_=round_, stage="codesign", minutes=60, note="Pat's private words")
@@ -64,6 +66,7 @@ def test_erasing_keeps_the_rounds_totals_and_removes_the_person_and_their_notes(
 
 
 def test_open_claims_must_be_settled_before_erasing(app: Flask, staff: User) -> None:
+    """Item 55: a claim still open is money owed: it is settled before the record is erased."""
     pat = gen_user(name="Pat")
     gen_expense(pat, status="approved")
     with pytest.raises(CoproductionError, match="1 expense claim still open"):

@@ -64,6 +64,7 @@ def test_a_claim_goes_from_waiting_to_approved_to_paid_and_each_step_is_audited(
 def test_a_refusal_needs_a_reason_the_resident_reads_and_is_audited_without_it(
     app: Flask, staff: User
 ) -> None:
+    """Items 55 and 56: a refusal is audited with its amount, its reason stays on the claim."""
     pat = gen_user(name="Pat")
     claim = gen_expense(pat, kind="refreshments", amount_pence=12_00)
     with pytest.raises(CoproductionError, match="Write the reason the resident will read"):
@@ -87,6 +88,7 @@ def test_a_refusal_needs_a_reason_the_resident_reads_and_is_audited_without_it(
 def test_a_claim_only_moves_forward(
     app: Flask, staff: User, status: str, move: str, message: str
 ) -> None:
+    """Item 56: a claim's status never moves back or sideways, and nothing is logged."""
     claim = gen_expense(gen_user(), status=status)
     with pytest.raises(CoproductionError, match=message):
         if move == "pay":

@@ -72,6 +72,7 @@ def urls_about_olu(app: Flask, people: dict[str, Any]) -> list[tuple[str, str, s
 
 
 def test_the_walk_covers_every_involvement_route(app: Flask) -> None:
+    """Item 53: the walk below takes every involvement route from the URL map, new ones too."""
     endpoints = {e for e, _ in involvement_routes(app)}
     assert {
         "coproduction.mine",
@@ -87,6 +88,8 @@ def test_the_walk_covers_every_involvement_route(app: Flask) -> None:
 def test_a_resident_never_sees_or_changes_anyone_elses_involvement(
     app: Flask, people: dict[str, Any]
 ) -> None:
+    """Item 53: every involvement route, GET and POST, pointed at Olu's record, as Pat: a 404
+    (or Pat's own page), never a word of Olu's record, and nothing changed."""
     client = app.test_client()
     AuthActions(client).login(people["pat"])
     before = db.session.execute(
@@ -117,6 +120,7 @@ def test_a_resident_never_sees_or_changes_anyone_elses_involvement(
 def test_a_residents_own_page_and_download_hold_their_record_and_nobody_elses(
     app: Flask, people: dict[str, Any]
 ) -> None:
+    """Item 53: "Your involvement" and its download hold Pat's record and nothing of Olu's."""
     client = app.test_client()
     AuthActions(client).login(people["pat"])
     page = client.get("/involvement").get_data(as_text=True)
@@ -131,6 +135,7 @@ def test_a_residents_own_page_and_download_hold_their_record_and_nobody_elses(
 def test_staff_see_everyones_record_and_download(
     app: Flask, people: dict[str, Any], staff: User
 ) -> None:
+    """Item 53: staff see everyone's record, on the page and in the download."""
     client = app.test_client()
     AuthActions(client).login(staff)
     olu = people["olu"]
@@ -148,6 +153,7 @@ def test_staff_see_everyones_record_and_download(
 def test_the_round_report_and_its_sheet_name_nobody(
     app: Flask, people: dict[str, Any], staff: User
 ) -> None:
+    """Item 54: the round's report and its csv hold totals only, no name and no note."""
     client = app.test_client()
     AuthActions(client).login(staff)
     round_id = people["round"].id

@@ -23,6 +23,7 @@ from panel.results import exports as ex
 from panel.results.exports.coproduction import SHEET, coproduction_sheet
 from panel.results.exports.verify import recompute
 from tests.factories import gen_entry, gen_expense, gen_round, gen_staff_time, gen_user
+from tests.worlds import gen_worked_round
 
 STAGES = ["coinitiation", "codesign", "applications", "scoring", "meeting"]
 
@@ -254,3 +255,34 @@ def test_the_rate_needs_its_source_and_the_value_rounds_to_the_penny(
     assert value_of_time(1, 12_60) == 21  # 12.60 / 60 = 0.21
     assert value_of_time(7, 13_45) == 157  # 1.5691... rounds to £1.57
     assert value_of_time(1, 1_50) == 3  # 2.5p rounds half up
+
+
+def test_nothing_typed_runs_as_a_formula_in_the_co_production_downloads(
+    app: Flask, client: Any, auth: Any, staff: User, tmp_path: Path
+) -> None:
+    """Item 20: a hostile rate source and a hostile note stay text in the workbook's sheet and
+    in both csv downloads."""
+    worked = gen_worked_round(staff)
+    round_, pat = worked["round"], worked["panel"][0]
+    gen_entry(pat, round_=round_, note='=HYPERLINK("http://evil.example","x")')
+    save_settings(
+        round_=round_,
+        rate_pence=12_00,
+        rate_source="+cmd|' /C calc'!A0",
+        publish=False,
+        actor=staff,
+    )
+    db.session.commit()
+    path = tmp_path / "hostile.xlsx"
+    with path.open("wb") as out:
+        ex.write_export(round_, ex.ExportOptions("xlsx"), out)
+    book = load_workbook(path)
+    cells = [c for row in book[SHEET].iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    (source,) = [c for c in cells if str(c.value).startswith("+cmd")]
+    assert source.data_type == "s" and source.quotePrefix
+    auth.login(staff)
+    round_csv = client.get(f"/rounds/{round_.id}/coproduction.csv").get_data(as_text=True)
+    assert "'+cmd|" in round_csv
+    person_csv = client.get(f"/people/{pat.id}/involvement/download").get_data(as_text=True)
+    assert "'=HYPERLINK" in person_csv
