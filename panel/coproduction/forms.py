@@ -44,9 +44,24 @@ class DayField(DateField):
             raise ValueError("Enter a real date, for example 5 3 2026") from exc
 
 
+class WholeNumberField(IntegerField):
+    """A whole number typed in a text box; a plain message when it is not one."""
+
+    def __init__(self, label: str, *, invalid: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+
 def _hours(label: str, most: int) -> IntegerField:
-    return IntegerField(
+    return WholeNumberField(
         label,
+        invalid="Enter the hours as a whole number, like 2",
         validators=[
             Optional(),
             NumberRange(min=0, max=most, message=f"Enter a number of hours from 0 to {most}"),
@@ -55,8 +70,9 @@ def _hours(label: str, most: int) -> IntegerField:
 
 
 def _minutes() -> IntegerField:
-    return IntegerField(
+    return WholeNumberField(
         "Minutes",
+        invalid="Enter the minutes as a whole number, like 30",
         validators=[
             Optional(),
             NumberRange(min=0, max=59, message="Enter a number of minutes from 0 to 59"),
@@ -204,8 +220,9 @@ class MeetingForm(FlaskForm):
     remote = BooleanField("People can join by phone or online")
     hours = _hours("Hours", 12)
     minutes = _minutes()
-    quorum = IntegerField(
+    quorum = WholeNumberField(
         "How many panel members must be present (the quorum)?",
+        invalid="Enter the quorum as a whole number, like 4",
         validators=[
             InputRequired("Enter how many members must be present"),
             NumberRange(min=1, max=100, message="Enter a number from 1 to 100"),
@@ -213,9 +230,7 @@ class MeetingForm(FlaskForm):
     )
 
 
-REGISTER_CHOICES = choices(
-    *((value, label) for value, label in ATTENDANCE_LABELS.items()), ("", "Not recorded")
-)
+REGISTER_CHOICES = choices(*((value, label) for value, label in ATTENDANCE_LABELS.items()))
 
 
 def register_form(member_ids: list[int], data: dict[str, Any] | None = None) -> FlaskForm:
@@ -228,7 +243,7 @@ def register_form(member_ids: list[int], data: dict[str, Any] | None = None) -> 
         setattr(
             RegisterForm,
             f"mark_{user_id}",
-            RadioField("Attendance", choices=REGISTER_CHOICES, default="", validators=[Optional()]),
+            RadioField("Attendance", choices=REGISTER_CHOICES, validators=[Optional()]),
         )
     return RegisterForm(data=data)
 
@@ -243,8 +258,9 @@ def standard_times_form(kinds: list[str], data: dict[str, Any] | None = None) ->
         setattr(
             StandardTimesForm,
             f"minutes_{kind}",
-            IntegerField(
+            WholeNumberField(
                 "Minutes",
+                invalid="Enter the minutes as a whole number, like 20",
                 validators=[
                     InputRequired("Enter a number of minutes"),
                     NumberRange(min=1, max=600, message="Enter a time from 1 to 600 minutes"),

@@ -8,6 +8,8 @@ The quorum is the number of members who must be present; the agenda shows whethe
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import delete
+
 from panel.audit import changes, record
 from panel.coproduction.services.entries import EARLIEST
 from panel.coproduction.services.errors import CoproductionError
@@ -170,29 +172,23 @@ def save_register(
     marks: dict[int, Attendance | None],
     actor: User,
 ) -> int:
-    """Record who came. `marks` gives each listed member's line (None: not recorded yet).
+    """Record who came. `marks` gives each listed member's line; None leaves it as it is (a line
+    once recorded is changed, never removed: the register is part of the meeting's record).
 
     A member newly present gets an involvement entry for the meeting's length; one no longer
     present loses it. Returns how many lines changed.
     """
     listed = {p.id: p for p in register_people(meeting, round_)}
-    unknown = set(marks) - set(listed)
-    if unknown:
+    if set(marks) - set(listed):
         raise CoproductionError("The panel has changed. Reload the page and try again.")
     existing = register_of(meeting)
-    changed: dict[str, str | None] = {}
+    changed: dict[str, str] = {}
     for user_id, mark in marks.items():
         line = existing.get(user_id)
         old = Attendance(line.status) if line is not None else None
-        if old == mark:
+        if mark is None or old == mark:
             continue
-        changed[str(user_id)] = str(mark) if mark is not None else None
-        was_present = old is not None and old.present
-        now_present = mark is not None and mark.present
-        if line is not None and mark is None:
-            _drop_entry(line)
-            db.session.delete(line)
-            continue
+        changed[str(user_id)] = str(mark)
         if line is None:
             line = MeetingAttendance(meeting_id=meeting.id, user_id=user_id, status=str(mark))
             db.session.add(line)
@@ -200,7 +196,7 @@ def save_register(
         line.recorded_by_id = actor.id
         line.recorded_at = utcnow()
         db.session.flush()
-        if now_present and not was_present:
+        if mark.present and not (old is not None and old.present):
             db.session.add(
                 InvolvementEntry(
                     person_id=user_id,
@@ -214,32 +210,31 @@ def save_register(
                     recorded_by_id=actor.id,
                 )
             )
-        elif was_present and not now_present:
+        elif not mark.present:
             _drop_entry(line)
     if not changed:
         return 0
     db.session.flush()
     db.session.expire(meeting, ["attendance"])
-    summary = attendance_counts(meeting)
     record(
         actor=actor,
         action="meeting.register_saved",
         object_type="panel_meeting",
         object_id=meeting.id,
         round_id=meeting.round_id,
-        after={"changed": changed, **summary},
+        after={"changed": changed, **attendance_counts(meeting)},
     )
     return len(changed)
 
 
 def _drop_entry(line: MeetingAttendance) -> None:
-    """A member no longer present: the meeting leaves their involvement record."""
-    entry = db.session.execute(
-        db.select(InvolvementEntry).where(InvolvementEntry.attendance_id == line.id)
-    ).scalar_one_or_none()
-    if entry is not None:
-        db.session.delete(entry)
-        db.session.flush()
+    """A member no longer present: the entry the register made for them goes (it was only ever
+    a copy of their line, which stays)."""
+    db.session.execute(
+        delete(InvolvementEntry)
+        .where(InvolvementEntry.attendance_id == line.id)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def attendance_counts(meeting: PanelMeeting) -> dict[str, int]:

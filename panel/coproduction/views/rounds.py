@@ -205,7 +205,7 @@ def register(round_id: int, meeting_id: int) -> Any:
     lines = meetings.register_of(meeting)
     form = register_form(
         [p.id for p in people],
-        data={f"mark_{p.id}": lines[p.id].status if p.id in lines else "" for p in people},
+        data={f"mark_{p.id}": lines[p.id].status if p.id in lines else None for p in people},
     )
     if form.validate_on_submit():
         marks = {

@@ -34,7 +34,7 @@ def record_sheet(record: PersonRecord) -> Sheet:
                 line.round_name,
                 line.part,
                 e.minutes,
-                e.minutes / 60,
+                round(e.minutes / 60, 2),
                 None,
                 "usual time" if e.standard else "",
                 e.note,
@@ -42,7 +42,18 @@ def record_sheet(record: PersonRecord) -> Sheet:
         )
     for year, minutes in record.minutes_by_year.items():
         rows.append(
-            ["Total time", None, tax_year_label(year), "", "", minutes, minutes / 60, None, "", ""]
+            [
+                "Total time",
+                None,
+                tax_year_label(year),
+                "",
+                "",
+                minutes,
+                round(minutes / 60, 2),
+                None,
+                "",
+                "",
+            ]
         )
     for x in record.expenses:
         rows.append(

@@ -161,3 +161,18 @@ def test_a_resident_adds_and_corrects_through_the_pages(
     bad = client.post(f"/involvement/entries/{entry.id}", data={"hours": "", "minutes": ""})
     assert bad.status_code == 400
     assert "Enter how long it took" in bad.get_data(as_text=True)
+
+
+def test_a_time_that_is_not_a_number_gets_a_plain_message(
+    app: Flask, client: Any, auth: Any
+) -> None:
+    pat = gen_user(name="Pat")
+    entry = gen_entry(pat)
+    auth.login(pat)
+    response = client.post(
+        f"/involvement/entries/{entry.id}", data={"hours": "two", "minutes": "half"}
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Enter the hours as a whole number, like 2" in text
+    assert "Not a valid integer value" not in text

@@ -74,6 +74,14 @@ def test_the_register_adds_the_meeting_to_each_present_members_record(
     meetings.update_meeting(meeting=meeting, details=details(length_minutes=150), actor=staff)
     db.session.commit()
     assert meeting_entries() == [(panel[0].id, 150, True), (panel[3].id, 150, True)]
+    # A line once recorded is changed, never removed: "no mark" leaves it as it is.
+    assert (
+        meetings.save_register(
+            meeting=meeting, round_=round_, marks={panel[0].id: None}, actor=staff
+        )
+        == 0
+    )
+    assert meetings.register_of(meeting)[panel[0].id].status == "in_person"
 
 
 def test_a_member_who_corrected_their_meeting_time_keeps_it(app: Flask, staff: User) -> None:
