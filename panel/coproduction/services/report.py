@@ -103,44 +103,27 @@ def _who(person_id: int | None, erased_key: str | None) -> str:
     return f"p{person_id}" if person_id is not None else f"e{erased_key}"
 
 
-def _time(round_ids: list[int]) -> tuple[dict[int, dict[str, dict[str, int]]], ...]:
-    """Per round and stage: minutes and the set of people, for residents and staff."""
-    resident_minutes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    resident_people: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for round_id, stage, person, key, minutes in db.session.execute(
-        db.select(
-            InvolvementEntry.round_id,
-            InvolvementEntry.stage,
-            InvolvementEntry.person_id,
-            InvolvementEntry.erased_key,
-            func.sum(InvolvementEntry.minutes),
-        )
-        .where(InvolvementEntry.round_id.in_(round_ids))
-        .group_by(
-            InvolvementEntry.round_id,
-            InvolvementEntry.stage,
-            InvolvementEntry.person_id,
-            InvolvementEntry.erased_key,
-        )
+Minutes = dict[int, dict[str, int]]  # round id -> stage -> minutes
+People = dict[int, dict[str, set[str]]]  # round id -> stage -> who
+Money = dict[int, dict[tuple[str, str], tuple[int, int]]]  # round -> (kind, status) -> (n, pence)
+
+
+def _time(
+    model: type[InvolvementEntry] | type[StaffTime], round_ids: list[int]
+) -> tuple[Minutes, People]:
+    """Per round and stage: the minutes given, and who gave them (erased people stay distinct)."""
+    who = InvolvementEntry.person_id if model is InvolvementEntry else StaffTime.staff_id
+    columns = (model.round_id, model.stage, who, model.erased_key)
+    minutes: Minutes = defaultdict(lambda: defaultdict(int))
+    people: People = defaultdict(lambda: defaultdict(set))
+    for round_id, stage, person, key, total in db.session.execute(
+        db.select(*columns, func.sum(model.minutes))
+        .where(model.round_id.in_(round_ids))
+        .group_by(*columns)
     ):
-        resident_minutes[round_id][stage] += int(minutes)
-        resident_people[round_id][stage].add(_who(person, key))
-    staff_minutes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    staff_people: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for round_id, stage, person, key, minutes in db.session.execute(
-        db.select(
-            StaffTime.round_id,
-            StaffTime.stage,
-            StaffTime.staff_id,
-            StaffTime.erased_key,
-            func.sum(StaffTime.minutes),
-        )
-        .where(StaffTime.round_id.in_(round_ids))
-        .group_by(StaffTime.round_id, StaffTime.stage, StaffTime.staff_id, StaffTime.erased_key)
-    ):
-        staff_minutes[round_id][stage] += int(minutes)
-        staff_people[round_id][stage].add(_who(person, key))
-    return resident_minutes, resident_people, staff_minutes, staff_people  # type: ignore[return-value]
+        minutes[round_id][stage] += int(total)
+        people[round_id][stage].add(_who(person, key))
+    return minutes, people
 
 
 def _stage_lines(
@@ -173,8 +156,9 @@ def _stage_lines(
     return lines, total
 
 
-def _money(round_ids: list[int]) -> tuple[dict[int, dict[tuple[str, str], tuple[int, int]]], ...]:
-    expenses: dict[int, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
+def _money(round_ids: list[int]) -> tuple[Money, Money]:
+    """Per round: expenses by kind and status, and payments by kind (how many, how much)."""
+    expenses: Money = defaultdict(dict)
     for round_id, kind, status, number, pence in db.session.execute(
         db.select(
             Expense.round_id,
@@ -187,7 +171,7 @@ def _money(round_ids: list[int]) -> tuple[dict[int, dict[tuple[str, str], tuple[
         .group_by(Expense.round_id, Expense.kind, Expense.status)
     ):
         expenses[round_id][(kind, status)] = (int(number), int(pence))
-    payments: dict[int, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
+    payments: Money = defaultdict(dict)
     for round_id, kind, number, pence in db.session.execute(
         db.select(Payment.round_id, Payment.kind, func.count(), func.sum(Payment.amount_pence))
         .where(Payment.round_id.in_(round_ids))
@@ -218,7 +202,8 @@ def round_reports(rounds: list[FundingRound]) -> list[RoundReport]:
     ids = [r.id for r in rounds]
     if not ids:
         return []
-    resident_minutes, resident_people, staff_minutes, staff_people = _time(ids)
+    resident_minutes, resident_people = _time(InvolvementEntry, ids)
+    staff_minutes, staff_people = _time(StaffTime, ids)
     expenses, payments = _money(ids)
     grants = _grants(ids)
     settings = {
