@@ -40,7 +40,7 @@ class TimeChart:
 def time_chart(rows: list[tuple[str, int, int]], *, width: int = 640) -> TimeChart:
     """One pair of bars per row (residents' hours, staff hours), on one scale for all rows."""
     label_width, bar, gap = 170, 16, 14
-    plot = width - label_width - 110
+    plot = width - label_width - 150  # room for the longest "Residents 123.4 hours"
     most = max([max(r, s) for _, r, s in rows] + [1])
     groups, y = [], 8
     for label, resident, staff in rows:
