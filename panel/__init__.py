@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         applications,
         auth,
         codesign,
+        coproduction,
         fund,
         ideas,
         results,
@@ -49,7 +50,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     install_converters(app)  # every route's <int:...> and <slug> are bounded (panel/urls.py)
 
-    for area in (auth, fund, ideas, welcome, rounds, codesign, applications, scoring, results):
+    for area in (
+        auth,
+        fund,
+        ideas,
+        welcome,
+        rounds,
+        codesign,
+        applications,
+        scoring,
+        coproduction,
+        results,
+    ):
         app.register_blueprint(area.bp)
 
     web.init_app(app)

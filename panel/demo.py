@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from panel.applications.demo import add_demo as applications
 from panel.auth.passwords import hash_password
 from panel.codesign.demo import add_demo as codesign
+from panel.coproduction.demo import add_demo as coproduction
 from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
 from panel.ideas.demo import add_demo as ideas
@@ -42,8 +43,8 @@ class DemoExists(RuntimeError):
 
 def demo_steps() -> list[DemoStep]:
     """The areas' demo steps in order: the welcome and residents' ideas, then co-design,
-    applications and scoring."""
-    return [welcome, ideas, codesign, applications, scoring]
+    applications, scoring and co-production."""
+    return [welcome, ideas, codesign, applications, scoring, coproduction]
 
 
 def seed() -> list[tuple[str, str, str]]:

@@ -595,3 +595,135 @@ def gen_join_request(**values: Any) -> Any:
     request = join.request_to_join(details=join.JoinDetails(**fields))
     db.session.commit()
     return request
+
+
+# --------------------------------------------------------------------------- co-production
+
+
+def gen_entry(
+    person: User,
+    *,
+    round_: FundingRound | None = None,
+    kind: str = "workshop",
+    stage: str | None = "codesign",
+    minutes: int = 60,
+    note: str = "",
+    happened_on: Any = None,
+    **values: Any,
+) -> Any:
+    """An entry of a resident's involvement record (off-screen unless `kind` says otherwise)."""
+    from panel.models import InvolvementEntry
+    from panel.models.types import uk_today
+
+    entry = InvolvementEntry(
+        person_id=person.id,
+        round_id=round_.id if round_ is not None else None,
+        stage=stage if round_ is not None or kind.endswith("idea") else None,
+        kind=kind,
+        happened_on=happened_on or uk_today(),
+        minutes=minutes,
+        note=note,
+        **values,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def gen_expense(
+    person: User,
+    *,
+    round_: FundingRound | None = None,
+    kind: str = "travel",
+    amount_pence: int = 4_50,
+    status: str = "claimed",
+    note: str = "",
+    **values: Any,
+) -> Any:
+    """An expense claim (waiting, unless `status` says otherwise, with a reason if refused)."""
+    from panel.models import Expense
+    from panel.models.types import uk_today, utcnow
+
+    fields: dict[str, Any] = {"spent_on": uk_today()}
+    if status != "claimed":
+        fields["decided_at"] = utcnow()
+    if status == "refused":
+        fields["reason"] = "Not something we pay for."
+    if status == "paid":
+        fields["paid_on"] = uk_today()
+    fields.update(values)
+    expense = Expense(
+        person_id=person.id,
+        round_id=round_.id if round_ is not None else None,
+        kind=kind,
+        amount_pence=amount_pence,
+        status=status,
+        note=note,
+        **fields,
+    )
+    db.session.add(expense)
+    db.session.commit()
+    return expense
+
+
+def gen_payment(
+    person: User,
+    *,
+    round_: FundingRound | None = None,
+    kind: str = "voucher",
+    amount_pence: int = 20_00,
+    **values: Any,
+) -> Any:
+    """A payment or voucher given to a resident for their time."""
+    from panel.models import Payment
+    from panel.models.types import uk_today
+
+    fields: dict[str, Any] = {"paid_on": uk_today()}
+    fields.update(values)
+    payment = Payment(
+        person_id=person.id,
+        round_id=round_.id if round_ is not None else None,
+        kind=kind,
+        amount_pence=amount_pence,
+        **fields,
+    )
+    db.session.add(payment)
+    db.session.commit()
+    return payment
+
+
+def gen_staff_time(
+    round_: FundingRound, staff_member: User, *, stage: str = "codesign", minutes: int = 120
+) -> Any:
+    """Time a member of staff spent on a round."""
+    from panel.models import StaffTime
+    from panel.models.types import uk_today
+
+    row = StaffTime(
+        staff_id=staff_member.id,
+        round_id=round_.id,
+        stage=stage,
+        worked_on=uk_today(),
+        minutes=minutes,
+        note="Supporting the panel",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def gen_meeting(round_: FundingRound, *, quorum: int = 2, **values: Any) -> Any:
+    """A panel meeting of the round, today, at the community centre, with no register yet."""
+    from panel.models import PanelMeeting
+    from panel.models.types import uk_today
+
+    fields: dict[str, Any] = {
+        "held_on": uk_today(),
+        "place": "Community Centre",
+        "length_minutes": 120,
+    }
+    fields.update(values)
+    meeting = PanelMeeting(round_id=round_.id, quorum=quorum, **fields)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting

@@ -19,6 +19,7 @@ AREAS = (
     "codesign",
     "applications",
     "scoring",
+    "coproduction",
     "results",
 )
 # Modules of an area that are the web layer, or the area's entry points above its services.

@@ -1,9 +1,12 @@
 """About how long each kind of task takes: one table (`activity_time`), one set of defaults.
 
-Pages say "about 15 minutes an application" from here, and the involvement record reuses the
-same minutes per kind. A kind staff have not set takes its default below.
+Pages say "about 15 minutes an application" from here, and the involvement record (issue #18)
+counts what residents do in the app at the same minutes per kind. A kind staff have not set
+takes its default below. An area that keeps figures made from these minutes (the involvement
+record's entries still at the usual time) registers with `on_change` to follow a new time.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from panel.audit import record
@@ -16,13 +19,15 @@ MAX_MINUTES = 1440
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of task: what it is called, what it is counted per ("an application"), and the
-    minutes it takes until staff set their own."""
+    """A kind of task: what it is called, what it is counted per ("an application"), the
+    minutes it takes until staff set their own, and whether the welcome page lists it (small
+    tasks that only the involvement record counts are left off)."""
 
     key: str
     label: str
     per: str
     default: int
+    on_welcome: bool = True
 
 
 KINDS: dict[str, Kind] = {
@@ -30,13 +35,30 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("read_welcome", "Reading the welcome and the code of conduct", "", 10),
         Kind("post_idea", "Posting an idea for the fund", "an idea", 5),
+        Kind("support_idea", "Supporting an idea", "an idea", 2, on_welcome=False),
+        Kind("comment_on_idea", "Commenting on an idea", "a comment", 5, on_welcome=False),
         Kind("propose_criterion", "Proposing a criterion", "a criterion", 10),
         Kind("write_descriptors", "Writing what each score of a criterion looks like", "", 15),
+        Kind("support_criterion", "Supporting a criterion", "a criterion", 2, on_welcome=False),
+        Kind("comment_on_criterion", "Commenting on a criterion", "a comment", 5, on_welcome=False),
         Kind("share_weights", "Sharing out the weights", "", 10),
         Kind("score_application", "Scoring an application", "an application", 15),
         Kind("panel_meeting", "The panel meeting", "", 120),
     )
 }
+
+# Called with (the kinds whose minutes changed and their new minutes, the member of staff) in
+# the transaction that changes them, after its audit row.
+ChangeListener = Callable[[dict[str, int], User], None]
+_listeners: list[ChangeListener] = []
+
+
+def on_change(listener: ChangeListener) -> ChangeListener:
+    """Call `listener(changed, actor)` whenever staff change the minutes of any kind (once,
+    however often it is registered)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 class TimesError(ValueError):
@@ -117,4 +139,6 @@ def set_minutes(*, minutes: dict[str, int | None], actor: User) -> bool:
         before={k: before[k] for k in changed},
         after=changed,
     )
+    for listener in _listeners:
+        listener(changed, actor)
     return True

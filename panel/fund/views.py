@@ -38,7 +38,8 @@ SECTIONS = [
     Section(
         "fund.times_settings",
         "How long tasks take",
-        "The times pages show, like “about 15 minutes an application”.",
+        "The times pages show, like “about 15 minutes an application”, and residents'"
+        " involvement records count.",
     ),
 ]
 

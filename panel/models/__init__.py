@@ -27,6 +27,16 @@ from panel.models.decision import (
     MeetingNote,
     Outcome,
 )
+from panel.models.expense import (
+    EXPENSE_LABELS,
+    EXPENSE_STATUS_LABELS,
+    PAYMENT_LABELS,
+    Expense,
+    ExpenseKind,
+    ExpenseStatus,
+    Payment,
+    PaymentKind,
+)
 from panel.models.fund import FUND_ROW_ID, ActivityTime, Fund
 from panel.models.funding_round import (
     STAGE_ORDER,
@@ -44,6 +54,17 @@ from panel.models.idea import (
     IdeaSupport,
     RoundIdea,
 )
+from panel.models.involvement import (
+    ACTIVITY_LABELS,
+    COPRO_STAGE_LABELS,
+    OFFSCREEN_KINDS,
+    ActivityKind,
+    CoproductionSetting,
+    CoproStage,
+    InvolvementEntry,
+    StaffTime,
+)
+from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
 from panel.models.person import (
     CONTACT_WAY_LABELS,
     ConductAgreement,
@@ -78,6 +99,26 @@ __all__ = [
     "JoinStatus",
     "PersonDetails",
     "RoundIdea",
+    "ACTIVITY_LABELS",
+    "ATTENDANCE_LABELS",
+    "COPRO_STAGE_LABELS",
+    "EXPENSE_LABELS",
+    "EXPENSE_STATUS_LABELS",
+    "OFFSCREEN_KINDS",
+    "PAYMENT_LABELS",
+    "ActivityKind",
+    "Attendance",
+    "CoproStage",
+    "CoproductionSetting",
+    "Expense",
+    "ExpenseKind",
+    "ExpenseStatus",
+    "InvolvementEntry",
+    "MeetingAttendance",
+    "PanelMeeting",
+    "Payment",
+    "PaymentKind",
+    "StaffTime",
     "OUTCOME_LABELS",
     "Decision",
     "ExportJob",

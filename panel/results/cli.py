@@ -116,6 +116,11 @@ def _verify_workbook(file: Path) -> None:
             f"All figures match: {report.applications} applications recomputed from "
             f"{report.scores:,} scores."
         )
+        if report.coproduction_lines:
+            click.echo(
+                f"The Co-production sheet adds up: {report.coproduction_lines} lines checked "
+                "against their totals."
+            )
         return
     for line in report.mismatches:
         click.echo(line)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 import criteria
 from panel.access import policy, round_for_member, round_or_404
 from panel.applications.queries import eligible_application
+from panel.coproduction.services.meetings import meeting_summary
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, FundingRound, MeetingNote, Outcome
@@ -215,6 +216,7 @@ def meeting(round_id: int) -> Any:
         notes=notes,
         fmt=results_service.fmt,
         can_write_notes=current_user.is_staff and stages.decisions_open(round_),
+        meeting_summary=meeting_summary(round_),
     )
 
 

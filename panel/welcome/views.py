@@ -52,7 +52,11 @@ def welcome() -> Any:
     return render_template(
         "welcome/welcome.html",
         text=fund.welcome(),
-        tasks=[(kind, times.about(key, minutes[key])) for key, kind in times.KINDS.items()],
+        tasks=[
+            (kind, times.about(key, minutes[key]))
+            for key, kind in times.KINDS.items()
+            if kind.on_welcome
+        ],
         agreement=conduct.agreement_of(current_user),
     )
 

@@ -16,7 +16,16 @@ EXEMPT = {"static"}
 
 # Each area's tests/panel/<area>/access_world.py has `extras(world) -> {url argument: value}`,
 # creating in `world["round"]` the objects its routes take (an application, a criterion, ...).
-AREAS = ("codesign", "applications", "scoring", "results", "ideas", "welcome", "fund")
+AREAS = (
+    "codesign",
+    "applications",
+    "scoring",
+    "coproduction",
+    "results",
+    "ideas",
+    "welcome",
+    "fund",
+)
 
 
 def test_every_route_declares_an_access_policy(app: Flask) -> None:

@@ -48,10 +48,13 @@ from tests.factories import (
     gen_conflict,
     gen_criterion,
     gen_decision,
+    gen_entry,
+    gen_expense,
     gen_idea,
     gen_idea_comment,
     gen_import,
     gen_join_request,
+    gen_meeting,
     gen_member,
     gen_received_application,
     gen_round,
@@ -113,6 +116,7 @@ class CsrfWorld:
     comment_to_keep: CriterionComment  # reported by Pat
     join_to_invite: JoinRequest
     join_to_decline: JoinRequest
+    copro: dict[str, Any]  # co-production: Pat's entry, claims in each status, meetings, Eri
 
 
 def build_world(staff: User) -> CsrfWorld:
@@ -193,6 +197,16 @@ def build_world(staff: User) -> CsrfWorld:
     db.session.flush()
     report(comment=criterion_comments[2], actor=pat, round_id=codesign.id)
     report(comment=idea_comments[2], actor=pat)
+    people["eri"] = gen_user(name="Eri Erased")  # staff erase their involvement record
+    copro = {
+        "entry": gen_entry(pat, round_=codesign, note="Pat's workshop"),
+        "to_approve": gen_expense(olu, round_=codesign),
+        "to_pay": gen_expense(olu, round_=codesign, status="approved"),
+        "to_refuse": gen_expense(olu, round_=codesign, status="approved"),
+        "to_change": gen_meeting(codesign),
+        "to_register": gen_meeting(codesign),
+        "erased": gen_entry(people["eri"]),
+    }
     db.session.commit()
     return CsrfWorld(
         people=people,
@@ -240,6 +254,7 @@ def build_world(staff: User) -> CsrfWorld:
         comment_to_keep=criterion_comments[2],
         join_to_invite=gen_join_request(name="Jan Joiner"),
         join_to_decline=gen_join_request(name="Dan Declined"),
+        copro=copro,
     )
 
 
@@ -308,6 +323,24 @@ def _in(round_attr: str, **objects: str) -> Callable[[CsrfWorld], dict[str, Any]
     return lambda w: {
         "round_id": getattr(w, round_attr).id,
         **{arg: getattr(w, attr).id for arg, attr in objects.items()},
+    }
+
+
+def _copro(round_attr: str | None = None, **objects: str) -> Callable[[CsrfWorld], dict[str, Any]]:
+    """URL arguments of a co-production route: a round's id and objects of world.copro."""
+
+    def args(w: CsrfWorld) -> dict[str, Any]:
+        found = {arg: w.copro[key].id for arg, key in objects.items()}
+        return {"round_id": getattr(w, round_attr).id, **found} if round_attr else found
+
+    return args
+
+
+def _today(*fields: str, **answers: Any) -> Fill:
+    """Today's date in each named date field, and the other answers."""
+    return lambda world, values, names: {
+        **{f: date.today().isoformat() for f in fields},
+        **answers,
     }
 
 
@@ -566,6 +599,57 @@ POSTS: dict[str, Post] = {
         "staff",
         _round("tied"),
         fill=typed(seed="HA-fund-2026"),
+    ),
+    # ------------------------------------------------------------------ co-production
+    "coproduction.add_mine": Post(
+        "pat", lambda w: {}, fill=_today("happened_on", kind="workshop", hours="1")
+    ),
+    "coproduction.claim_mine": Post(
+        "pat", lambda w: {}, fill=_today("spent_on", kind="travel", amount="4.50")
+    ),
+    "coproduction.correct": Post("pat", _copro(entry_id="entry"), fill=typed(minutes="5")),
+    "coproduction.add_for": Post(
+        "staff",
+        lambda w: {"user_id": w.people["olu"].id},
+        fill=_today("happened_on", kind="visit", hours="2"),
+    ),
+    "coproduction.claim_for": Post(
+        "staff",
+        lambda w: {"user_id": w.people["olu"].id},
+        fill=_today("spent_on", kind="care", amount="12"),
+    ),
+    "coproduction.pay": Post(
+        "staff",
+        lambda w: {"user_id": w.people["olu"].id},
+        fill=_today("paid_on", kind="voucher", amount="20"),
+    ),
+    "coproduction.erase": Post("staff", lambda w: {"user_id": w.people["eri"].id}),
+    "coproduction.expense": Post(
+        "staff", _copro(expense_id="to_approve"), fill=typed(decision="approve")
+    ),
+    "coproduction.expense_paid": Post(
+        "staff", _copro(expense_id="to_pay"), page="coproduction.expense"
+    ),
+    "coproduction.expense_refuse": Post(
+        "staff",
+        _copro(expense_id="to_refuse"),
+        page="coproduction.expense",
+        fill=typed(reason="We pay bus fares, not taxis."),
+    ),
+    "coproduction.round_settings": Post(
+        "staff", _round("settings"), fill=typed(rate="12.60", rate_source="Real Living Wage")
+    ),
+    "coproduction.staff_time_page": Post(
+        "staff", _round("settings"), fill=typed(hours="2", note="Planning the round")
+    ),
+    "coproduction.new_meeting": Post(
+        "staff", _round("codesign"), fill=_today("held_on", place="Church hall", quorum="1")
+    ),
+    "coproduction.edit_meeting": Post(
+        "staff", _copro("codesign", meeting_id="to_change"), fill=typed(place="Library")
+    ),
+    "coproduction.register": Post(
+        "staff", _copro("codesign", meeting_id="to_register"), fill=each("mark_", "in_person")
     ),
     "results.start_export": Post(
         "staff",

@@ -11,6 +11,7 @@ from panel.audit import record
 from panel.extensions import db
 from panel.models import Application, FundingRound, Review, ReviewStatus, Score, User
 from panel.results.exports.about import about_sheet
+from panel.results.exports.coproduction import coproduction_sheet
 from panel.results.exports.feedback import feedback_sheet
 from panel.results.exports.giving import giving_package, grants_sheet
 from panel.results.exports.names import Names
@@ -102,6 +103,7 @@ def write_export(
                 about_sheet(
                     results, exported_at=exported_at, anonymise=options.anonymise, names=names
                 ),
+                coproduction_sheet(round_),
             ]
         if release is not None:
             release()

@@ -1,4 +1,5 @@
-"""Recompute an exported workbook's Summary from its Scores, Criteria, Conflicts and About sheets.
+"""Recompute an exported workbook's Summary from its Scores, Criteria, Conflicts and About sheets,
+and add its Co-production sheet's lines up again against their totals.
 
 Anyone can do this with the workbook alone: it needs no database. Every figure the Summary shows
 is compared with what the criteria engine makes of the raw scores.
@@ -6,7 +7,7 @@ is compared with what the criteria engine makes of the raw scores.
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from panel.results.exports.about import (
     ABOUT_SCALE_MIN,
     ABOUT_SD_FLAG,
 )
+from panel.results.exports.coproduction import check_sheet
 from panel.results.exports.sheets import flag_text
 
 TOLERANCE = 1e-9
@@ -50,6 +52,7 @@ class Report:
     applications: int
     scores: int
     mismatches: list[str]
+    coproduction_lines: int = 0  # lines of the Co-production sheet added up again
 
     @property
     def ok(self) -> bool:
@@ -99,7 +102,9 @@ def recompute(path: Path) -> Report:
     except Exception as exc:  # zip or XML errors of every kind: say so plainly
         raise VerifyError(f"{path} could not be opened as an xlsx workbook ({exc}).") from exc
     try:
-        return _recompute(book)
+        report = _recompute(book)
+        lines, problems = check_sheet(book)
+        return replace(report, mismatches=[*report.mismatches, *problems], coproduction_lines=lines)
     finally:
         book.close()
 

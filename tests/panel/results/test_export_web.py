@@ -17,7 +17,16 @@ from tests.factories import gen_export_job
 from tests.panel.results.export_reading import all_text, records, workbook
 from tests.worlds import gen_worked_panel
 
-SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
+SHEETS = [
+    "Summary",
+    "Scores",
+    "Reviews",
+    "Criteria",
+    "Conflicts",
+    "Decisions",
+    "About",
+    "Co-production",
+]
 
 
 def exported(round_id: int) -> list[tuple[int | None, dict[str, Any]]]:

@@ -17,7 +17,16 @@ from tests.conftest import CountQueries
 from tests.panel.results.export_reading import all_text, export_bytes, records, workbook
 from tests.worlds import HOSTILE, gen_worked_panel, ref
 
-SHEETS = ["Summary", "Scores", "Reviews", "Criteria", "Conflicts", "Decisions", "About"]
+SHEETS = [
+    "Summary",
+    "Scores",
+    "Reviews",
+    "Criteria",
+    "Conflicts",
+    "Decisions",
+    "About",
+    "Co-production",
+]
 
 
 # --------------------------------------------------------------------------- the workbook
