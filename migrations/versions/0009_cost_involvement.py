@@ -171,7 +171,7 @@ def upgrade():
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', panel.models.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', panel.models.types.UTCDateTime(), nullable=False),
-    sa.CheckConstraint("kind IN ('post_idea', 'support_idea', 'comment_on_idea', 'propose_criterion', 'comment_on_criterion', 'support_criterion', 'share_weights', 'score_application', 'panel_meeting', 'workshop', 'training', 'visit', 'phone_call', 'travel')", name=op.f('ck_involvement_entry_kind_known')),
+    sa.CheckConstraint("kind IN ('post_idea', 'support_idea', 'comment_on_idea', 'propose_criterion', 'comment_on_criterion', 'support_criterion', 'share_weights', 'score_application', 'panel_meeting', 'read_welcome', 'write_descriptors', 'workshop', 'training', 'visit', 'phone_call', 'travel')", name=op.f('ck_involvement_entry_kind_known')),
     sa.CheckConstraint("stage IS NULL OR stage IN ('coinitiation', 'codesign', 'applications', 'scoring', 'meeting')", name=op.f('ck_involvement_entry_stage_known')),
     sa.CheckConstraint('minutes >= 1 AND minutes <= 1440', name=op.f('ck_involvement_entry_minutes_range')),
     sa.CheckConstraint('person_id IS NOT NULL OR erased_key IS NOT NULL', name=op.f('ck_involvement_entry_someone')),

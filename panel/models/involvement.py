@@ -53,6 +53,8 @@ class ActivityKind(StrEnum):
     WEIGHTS = "share_weights"
     REVIEW = "score_application"
     MEETING = "panel_meeting"
+    WELCOME = "read_welcome"
+    DESCRIPTORS = "write_descriptors"
     # Typed in by the resident or staff.
     WORKSHOP = "workshop"
     TRAINING = "training"
@@ -75,6 +77,8 @@ ACTIVITY_LABELS = {
     ActivityKind.WEIGHTS: "Shared out the weights",
     ActivityKind.REVIEW: "Scored an application",
     ActivityKind.MEETING: "Came to a panel meeting",
+    ActivityKind.WELCOME: "Read the welcome and agreed to the code of conduct",
+    ActivityKind.DESCRIPTORS: "Wrote what each score of a criterion looks like",
     ActivityKind.WORKSHOP: "Workshop",
     ActivityKind.TRAINING: "Training session",
     ActivityKind.VISIT: "Visit",

@@ -54,6 +54,12 @@ FROM_AUDIT: dict[str, AppActivity] = {
     "criterion.supported": AppActivity(ActivityKind.SUPPORT, once="object"),
     "weights.shared": AppActivity(ActivityKind.WEIGHTS, once="round"),
     "review.submitted": AppActivity(ActivityKind.REVIEW, person="panellist"),
+    # Agreeing to the code of conduct online follows reading the welcome (#17); on paper it is
+    # staff who record it, and staff are not counted.
+    "conduct.agreed": AppActivity(ActivityKind.WELCOME),
+    # Completing a criterion after it was posted is mostly writing its level descriptors: counted
+    # once per criterion however many times the resident edits it.
+    "criterion.edited": AppActivity(ActivityKind.DESCRIPTORS, once="object"),
 }
 
 # The part of a round each kind of activity belongs to.
@@ -67,6 +73,8 @@ STAGE_OF: dict[ActivityKind, CoproStage] = {
     ActivityKind.WEIGHTS: CoproStage.CODESIGN,
     ActivityKind.REVIEW: CoproStage.SCORING,
     ActivityKind.MEETING: CoproStage.MEETING,
+    ActivityKind.WELCOME: CoproStage.COINITIATION,
+    ActivityKind.DESCRIPTORS: CoproStage.CODESIGN,
 }
 
 # The kinds counted from the app at the fund's usual time (a meeting takes its own length).

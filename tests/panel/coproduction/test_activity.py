@@ -302,3 +302,38 @@ def test_only_residents_are_counted_for_a_review_entered_for_them(app: Flask) ->
     )
     db.session.commit()
     assert db.session.execute(db.select(InvolvementEntry)).first() is None
+
+
+def test_agreeing_to_the_code_and_completing_a_criterion_are_counted(
+    app: Flask, staff: User
+) -> None:
+    """Reading the welcome and agreeing to the code (#17) counts once for the fund; writing a
+    criterion's level descriptors counts once per criterion however often it is edited."""
+    from dataclasses import replace
+
+    from panel.welcome import conduct
+
+    pat, olu = gen_user(name="Pat"), gen_user(name="Olu")
+    round_ = gen_round(created_by=staff, members=[pat, olu], agreed=False)
+    conduct.agree(actor=olu, accepted=True)
+    criterion = gen_criterion(round_, pat, "Brings neighbours together")
+    first = codesign.Wording(
+        title=criterion.title,
+        description="Neighbours who do not yet know each other meet.",
+        why=criterion.why,
+        kind=criterion.kind,
+        descriptors={str(n): f"Level {n} in words" for n in range(0, 6)},
+    )
+    codesign.edit(criterion=criterion, wording=first, expected_version=1, actor=olu)
+    second = replace(first, description="Neighbours meet and keep meeting.")
+    codesign.edit(criterion=criterion, wording=second, expected_version=2, actor=olu)
+    db.session.commit()
+
+    counted = [(e.kind, e.stage, e.round_id, e.minutes) for e in entries_of(olu)]
+    assert counted == [
+        ("read_welcome", "coinitiation", None, times.minutes_for("read_welcome")),
+        ("write_descriptors", "codesign", round_.id, times.minutes_for("write_descriptors")),
+    ]
+    conduct.record_on_paper(person=pat, actor=staff)  # staff recorded it: nobody's time
+    db.session.commit()
+    assert [e.kind for e in entries_of(pat)] == ["propose_criterion"]
