@@ -77,9 +77,7 @@ class Decision(Model):
             "outcome IN ('fund', 'part') OR amount_awarded_pence = 0", name="no_award_unless_funded"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
-        CheckConstraint(
-            "status = 'draft' OR reason <> ''", name="confirmed_has_reason"
-        ),
+        CheckConstraint("status = 'draft' OR reason <> ''", name="confirmed_has_reason"),
         CheckConstraint(
             "panel_recommendation IS NULL OR panel_recommendation IN "
             "('recommend', 'do_not_recommend', 'reserve')",
