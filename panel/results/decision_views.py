@@ -3,23 +3,30 @@ recommendation, the suggested allocation, and "Confirm all drafts" with what it 
 
 from typing import Any, cast
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from panel.access import policy, round_or_404
+from panel.access import policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import FundingRound, Outcome, QuorumResolution, Recommendation
-from panel.results import bp, decisions, stages
+from panel.results import bp, decisions, outcome, stages
 from panel.results import services as results_service
 from panel.results.forms import ConfirmDraftsForm, DecisionForm
 from panel.results.views import _application_or_404, _results_or_page
 
 
 @bp.route("/rounds/<int:round_id>/decisions")
-@policy("staff")
+@policy("member")
 def decision_list(round_id: int) -> Any:
-    round_ = round_or_404(round_id)
+    round_ = round_for_member(round_id)
+    if not current_user.is_staff:
+        # Everyone on the panel reads what was decided once the round is Decided (not before).
+        if not stages.decided(round_):
+            abort(404)
+        return render_template(
+            "results/decided.html", round=round_, decided=outcome.decided(round_)
+        )
     found = _results_or_page(round_)
     if isinstance(found, str):
         return found
@@ -59,7 +66,7 @@ def decide(round_id: int, application_id: int) -> Any:
             "outcome": existing.outcome,
             "amount": existing.amount_awarded_pence if existing.outcome == "part" else None,
             "reason": existing.reason,
-            "recommendation": existing.panel_recommendation or "",
+            "recommendation": existing.panel_recommendation or "none",
             "chair_note": existing.chair_note,
             "resolution": existing.quorum_resolution,
             "resolution_note": existing.quorum_note,
@@ -80,9 +87,9 @@ def decide(round_id: int, application_id: int) -> Any:
                 actor=current_user,
                 expected_version=form.version.sent(),
                 over_budget_ok=bool(form.over_budget_ok.data),
-                recommendation=Recommendation(form.recommendation.data)
-                if form.recommendation.data
-                else None,
+                recommendation=None
+                if form.recommendation.data in (None, "", "none")
+                else Recommendation(form.recommendation.data),
                 chair_note=form.chair_note.data or "",
                 resolution=QuorumResolution(form.resolution.data) if form.resolution.data else None,
                 resolution_note=form.resolution_note.data or "",

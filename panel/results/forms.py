@@ -36,7 +36,7 @@ class DecisionForm(PanelForm):
         choices=choices(
             ("", "Not recorded"), *((r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation)
         ),
-        default="",
+        default="none",
         validators=[Optional()],
     )
     chair_note = TextAreaField(

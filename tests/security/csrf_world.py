@@ -101,6 +101,7 @@ class CsrfWorld:
     meeting: FundingRound  # the worked panel at the Panel meeting, a draft decision on B
     worked: dict[str, Application]  # its applications by letter
     tied: FundingRound  # at the Panel meeting with a tie at the funding line (the lottery)
+    decided: FundingRound  # Decided, its "You said, we did" page not yet published
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
     invite_token: str  # Ivy's set-password link
@@ -239,6 +240,7 @@ def build_world(staff: User) -> CsrfWorld:
         meeting=worked["round"],
         worked=worked["apps"],
         tied=tied["round"],
+        decided=gen_round(created_by=staff, stage=Stage.DECIDED),
         settings=settings,
         removable=gen_member(settings, people["rem"]),
         invite_token=invite.token,
@@ -594,7 +596,8 @@ POSTS: dict[str, Post] = {
         fill=typed(outcome="decline", reason="Others were stronger this time"),
     ),
     "results.suggest": Post("staff", _round("meeting"), page="results.decision_list"),
-    "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
+    "results.confirm": Post("staff", _round("meeting")),
+    "results.publish_outcome": Post("staff", _round("decided"), page="results.you_said_we_did"),
     "results.lottery": Post(
         "staff",
         _round("tied"),

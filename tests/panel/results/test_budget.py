@@ -11,8 +11,8 @@ from panel.extensions import db
 from panel.models import Application, AuditEvent, Decision, FundingRound, Outcome, User
 from panel.results import decisions
 from tests.conftest import AuthActions
-from tests.panel.results.drafting import confirm_all, write_reasons
 from tests.factories import gen_staff
+from tests.panel.results.drafting import confirm_all, write_reasons
 from tests.worlds import gen_meeting_round
 
 FOUR = {"A": (5, 5), "B": (4, 4), "C": (3, 3), "D": (2, 2)}
