@@ -3,7 +3,7 @@ recommendation, the suggested allocation, and "Confirm all drafts" with what it 
 
 from typing import Any, cast
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
@@ -23,7 +23,8 @@ def decision_list(round_id: int) -> Any:
     if not current_user.is_staff:
         # Everyone on the panel reads what was decided once the round is Decided (not before).
         if not stages.decided(round_):
-            abort(404)
+            why = "The panel's decisions are shared here once the round is decided."
+            return render_template("results/not_yet.html", round=round_, why=why)
         return render_template(
             "results/decided.html", round=round_, decided=outcome.decided(round_)
         )

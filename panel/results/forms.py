@@ -143,3 +143,14 @@ class MethodForm(PanelForm):
     panellists_see_results = BooleanField(
         "Panellists see the results once they have submitted all their scores"
     )
+
+
+class FeedbackCommentForm(PanelForm):
+    """One panel comment reviewed: included (as written or edited) or left out."""
+
+    version = VersionField()
+    text = TextAreaField(
+        "As the applicant will read it",
+        validators=[Length(max=4000, message="Keep the comment under 4,000 characters")],
+        filters=[strip],
+    )

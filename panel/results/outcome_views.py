@@ -18,7 +18,8 @@ from panel.results.budget import DecisionError
 def you_said_we_did(round_id: int) -> Any:
     round_ = round_for_member(round_id)
     if not stages.decided(round_):
-        abort(404)
+        why = "“You said, we did” is written here once the round is decided."
+        return render_template("results/not_yet.html", round=round_, why=why)
     return render_template(
         "results/you_said_we_did.html",
         page=outcome.you_said_we_did(round_),

@@ -51,13 +51,14 @@ def needs_more_scores(results: RoundResults) -> list[Short]:
         .where(RoundMember.round_id == round_.id, RoundMember.removed_at.is_(None))
         .order_by(User.display_name)
     ).all()
-    scored = set(
-        db.session.execute(
+    scored = {
+        (a, p)
+        for a, p in db.session.execute(
             db.select(Review.application_id, Review.panellist_id).where(
                 Review.application_id.in_(ids), Review.status == ReviewStatus.SUBMITTED
             )
-        ).tuples()
-    )
+        )
+    }
     conflicted = set(standing_conflicts(round_.id))
     resolved = set(
         db.session.execute(
