@@ -47,3 +47,28 @@ def confirm_all(client: FlaskClient, round_id: int, **extra: str) -> TestRespons
     """Open "Confirm all drafts", then confirm what it shows."""
     data = {"drafts": shown_drafts(client, round_id), **extra}
     return client.post(f"/rounds/{round_id}/decisions/confirm", data=data)
+
+
+def include_every_comment(round_id: int) -> int:
+    """Staff include every panel comment of the round as written (the feedback review)."""
+    from panel.models import FundingRound, User
+    from panel.results import comments
+    from panel.results.services import compute
+
+    round_ = db.session.get(FundingRound, round_id)
+    assert round_ is not None
+    staff = db.session.execute(db.select(User).where(User.role == "staff").limit(1)).scalar_one()
+    n = 0
+    for group in comments.panel_comments(compute(round_)):
+        for c in group.comments:
+            comments.review_comment(
+                round_=round_,
+                comment=c,
+                include=True,
+                text=c.original,
+                expected_version=0,
+                actor=staff,
+            )
+            n += 1
+    db.session.commit()
+    return n
