@@ -7,8 +7,8 @@ from flask import Flask
 from panel.extensions import db
 from panel.models import Application, ApplicationStatus, Conflict, FundingRound, Review
 from panel.results.services import compute
-from tests.panel.results.export_reading import export_bytes, records, workbook
 from tests.panel.results.drafting import include_every_comment
+from tests.panel.results.export_reading import export_bytes, records, workbook
 from tests.worlds import WorkedPanel, gen_worked_panel, ref
 
 

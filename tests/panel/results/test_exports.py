@@ -14,8 +14,8 @@ from panel.extensions import db
 from panel.results import exports as ex
 from panel.results.synthetic import seed_synthetic
 from tests.conftest import CountQueries
-from tests.panel.results.export_reading import all_text, export_bytes, records, workbook
 from tests.panel.results.drafting import include_every_comment
+from tests.panel.results.export_reading import all_text, export_bytes, records, workbook
 from tests.worlds import HOSTILE, gen_worked_panel, ref
 
 SHEETS = [
