@@ -8,49 +8,14 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from panel.extensions import db
-from panel.models import AuditEvent, Decision, FundingRound, Stage, User
+from panel.models import AuditEvent, Decision, Stage, User
 from panel.results import decisions
-from panel.results.sentences import HIGH, MIDDLE
-from panel.results.services import compute, fmt
+from panel.results.services import compute
 from panel.rounds import services as rounds
 from tests.conftest import AuthActions
 from tests.panel.results.drafting import confirm_all, shown_drafts, write_reasons
+from tests.panel.results.truth import check_sentences_against_figures
 from tests.worlds import gen_meeting_round
-
-RANKED = re.compile(r"ranked (\d+) of (\d+)")
-MEAN = re.compile(r"mean score of ([0-9.]+) out of (\d+)")
-
-
-def check_sentences_against_figures(round_: FundingRound) -> int:
-    """Every starting sentence offered for every application agrees with its own rank, mean and
-    quorum; returns how many sentences were checked."""
-    results = compute(round_)
-    checked = 0
-    for ref, sentences in decisions.sentences_for(results).items():
-        res = results.result.result_for(ref)
-        assert sentences, ref
-        for s in sentences:
-            checked += 1
-            if not res.meets_quorum:
-                assert not RANKED.search(s) and not MEAN.search(s), (ref, s)
-                assert f"{res.n} of the {round_.quorum} needed" in s, (ref, s)
-                continue
-            rank = RANKED.search(s)
-            if rank:
-                assert int(rank.group(1)) == res.rank, (ref, s)
-            mean = MEAN.search(s)
-            assert mean, (ref, s)
-            assert mean.group(1) == fmt(res.mean) and int(mean.group(2)) == round_.scale_max
-            assert res.mean is not None
-            share = (res.mean - round_.scale_min) / (round_.scale_max - round_.scale_min)
-            if "scored highly" in s:
-                assert share >= HIGH, (ref, s)
-            if "upper half" in s:
-                assert MIDDLE <= share < HIGH, (ref, s)
-            if "lower half" in s or "met the fund's aims more closely" in s:
-                assert share < MIDDLE, (ref, s)
-            assert "not enough scores" not in s
-    return checked
 
 
 def test_a_suggestion_fills_outcomes_only_and_leaves_short_applications_alone(
