@@ -194,3 +194,26 @@ def test_the_panels_recommendation_is_kept_beside_the_decision_and_exported(
     feedback = records(workbook(export_bytes(round_id, "feedback")).active)
     b = next(r for r in feedback if r["Reference"] == "B")
     assert (b["Panel recommendation"], b["Decision"]) == ("Recommend", "Decline")
+
+
+def test_the_database_refuses_a_confirmed_decision_without_a_reason(
+    staff: User, worked: dict[str, Any]
+) -> None:
+    """Item 57: whatever writes it, a confirmed decision with no reason is not stored."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add(
+        Decision(
+            round_id=worked["round"].id,
+            application_id=worked["apps"]["A"].id,
+            outcome="decline",
+            amount_awarded_pence=0,
+            reason="",
+            status="confirmed",
+            decided_by_id=staff.id,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

@@ -46,7 +46,7 @@ def test_the_panel_reads_the_decisions_of_a_decided_round_and_not_before(
 def test_you_said_we_did_is_public_only_once_published_and_holds_nothing_personal(
     client: FlaskClient, staff: User, worked: dict[str, Any]
 ) -> None:
-    """Item 58."""
+    """Item 58: 404 until published and again once taken down; no names, reasons or scores."""
     round_ = worked["round"]
     proposer = worked["panel"][1]
     kept = Criterion(
