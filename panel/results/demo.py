@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from panel.codesign import services as codesign
 from panel.coproduction.services.entries import add_offscreen
+from panel.coproduction.services.settings import save_settings
 from panel.demo_base import Demo
 from panel.extensions import db
 from panel.models import (
@@ -226,4 +227,11 @@ def add_demo(demo: Demo) -> None:
             recommendation=Recommendation.RECOMMEND if funded else Recommendation.DO_NOT_RECOMMEND,
         )
     rounds.advance_stage(round_=winter, actor=officer, expected=Stage.PANEL)
+    save_settings(
+        round_=winter,
+        rate_pence=12_60,
+        rate_source="Real Living Wage 2025 to 2026",
+        publish=True,
+        actor=officer,
+    )
     outcome.publish(round_=winter, publish=True, actor=officer)

@@ -10,7 +10,12 @@ panellist, a resident or an applicant's contact, and no one's own score is read.
 from dataclasses import dataclass
 
 from panel.audit import record
-from panel.coproduction.services.report import StageLine, round_report
+from panel.coproduction.services.report import (
+    PublishedTotals,
+    StageLine,
+    published_totals,
+    round_report,
+)
 from panel.extensions import db
 from panel.ideas.queries import PublicIdea, ideas_for_round
 from panel.models import (
@@ -122,8 +127,9 @@ class YouSaidWeDid:
     ideas: list[PublicIdea]
     criteria: list[CriterionOutcome]
     weights: list[tuple[str, int]]  # the adopted scored criteria and their weights
-    stages: list[StageLine]
-    residents: int
+    stages: list[StageLine]  # empty on the public page until staff publish the totals
+    residents: int | None  # None on the public page until staff publish the totals
+    totals: PublishedTotals | None  # the co-production totals, once published
     decided: Decided
 
 
@@ -162,17 +168,21 @@ def _criteria(round_: FundingRound) -> tuple[list[CriterionOutcome], list[tuple[
     return out, weights
 
 
-def you_said_we_did(round_: FundingRound) -> YouSaidWeDid:
-    """The round's "You said, we did", for the panel and (once published) for anyone."""
+def you_said_we_did(round_: FundingRound, *, public: bool = False) -> YouSaidWeDid:
+    """The round's "You said, we did", for the panel and (once published) for anyone. How many
+    residents took part is the co-production report's count; on the public page it appears only
+    once staff have published the round's co-production totals (docs/security.md item 54)."""
     criteria, weights = _criteria(round_)
     report = round_report(round_)
+    shown = report.published or not public
     return YouSaidWeDid(
         round=round_,
         ideas=ideas_for_round(round_.id),
         criteria=criteria,
         weights=weights,
-        stages=[line for line in report.stages if line.residents],
-        residents=report.total.residents,
+        stages=[line for line in report.stages if line.residents] if shown else [],
+        residents=report.total.residents if shown else None,
+        totals=published_totals(round_) if report.published else None,
         decided=decided(round_),
     )
 

@@ -56,5 +56,7 @@ def public_outcome(slug: str) -> Any:
     if round_ is None:
         abort(404)
     return render_template(
-        "results/you_said_we_did.html", page=outcome.you_said_we_did(round_), public=True
+        "results/you_said_we_did.html",
+        page=outcome.you_said_we_did(round_, public=True),
+        public=True,
     )

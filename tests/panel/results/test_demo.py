@@ -40,7 +40,8 @@ def test_the_demo_ends_with_a_decided_round_that_tells_the_truth(
     resident = db.session.execute(
         db.select(User).where(User.email == "maureen.walsh@demo.example")
     ).scalar_one()
-    assert client.get(f"/fund/{winter.slug}").status_code == 200
+    public = client.get(f"/fund/{winter.slug}").get_data(as_text=True)
+    assert "Co-design (criteria): 5 residents" in public and "Winter warm lunches" in public
     assert client.get("/fund/spring-demo").status_code == 404
     AuthActions(client).login(resident, "panel-demo-2026")
     decided = client.get(f"/rounds/{winter.id}/decisions")

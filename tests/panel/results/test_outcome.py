@@ -1,13 +1,15 @@
 """Closing the loop (issue 14): after Decided the panel reads what was decided; "You said, we
 did" is the panel's, and the public's at /fund/<slug> only once staff publish it."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 
 from panel.codesign import services as codesign
+from panel.coproduction.services.entries import add_offscreen
 from panel.extensions import db
-from panel.models import AuditEvent, Criterion, Stage, User
+from panel.models import ActivityKind, AuditEvent, CoproStage, Criterion, Stage, User
 from tests.conftest import AuthActions
 from tests.factories import gen_decision
 
@@ -60,6 +62,16 @@ def test_you_said_we_did_is_public_only_once_published_and_holds_nothing_persona
     db.session.commit()
     codesign.remove(criterion=dropped, actor=staff, reason="Procurement rules already cover it.")
     db.session.commit()
+    add_offscreen(
+        person=proposer,
+        kind=ActivityKind.WORKSHOP,
+        happened_on=date.today() - timedelta(days=3),
+        minutes=90,
+        note="",
+        round_=round_,
+        stage=CoproStage.CODESIGN,
+        actor=staff,
+    )
     _decide(worked, staff)
     public = f"/fund/{round_.slug}"
     assert client.get(public).status_code == 404  # decided, not published
@@ -83,6 +95,12 @@ def test_you_said_we_did_is_public_only_once_published_and_holds_nothing_persona
     for person in worked["panel"]:
         assert person.display_name not in text
     assert "mean" not in text.lower() and "score of" not in text.lower()
+    # Who took part stays off the public page until staff publish the co-production totals.
+    assert "took part" not in text and "Co-design (criteria)" not in text
+    AuthActions(client).login(proposer)
+    panel_page = client.get(f"/rounds/{round_.id}/you-said-we-did").get_data(as_text=True)
+    assert "Co-design (criteria): 1 resident" in panel_page
+    AuthActions(client).logout()
     # Taken down again: 404 for everyone outside.
     AuthActions(client).login(staff)
     client.post(f"/rounds/{round_.id}/you-said-we-did/publish")
