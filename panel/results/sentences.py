@@ -45,7 +45,7 @@ MIDDLE = 0.5
 def standing(share: float) -> str:
     """The plain words for where a mean sits on the scale."""
     if share >= HIGH:
-        return "scored highly"
+        return "scored highly with the panel"
     if share >= MIDDLE:
         return "scored in the upper half of the scale"
     return "scored in the lower half of the scale"
@@ -77,34 +77,38 @@ def facts_for(results: RoundResults, allocation: criteria.Allocation | None) -> 
 
 
 def starting_sentences(f: Facts) -> list[str]:
-    """The sentences that are true for this application, most telling first."""
+    """The sentences that are true for this application, most telling first, written to the
+    applicant ("your application")."""
     if not f.meets_quorum or f.mean is None or f.share is None:
         return [
-            "The panel did not give this application enough scores to rank it "
-            f"({f.n} of the {f.quorum} needed), so it was decided without a panel ranking.",
+            "The panel did not give your application enough scores to rank it "
+            f"({f.n} of the {f.quorum} needed).",
         ]
-    out = []
     of_scale = f"{fmt(f.mean)} out of {f.scale_max}"
-    where = f"ranked {f.rank} of {f.ranked}" if f.rank is not None else "was not ranked"
-    said = f"The panel {standing(f.share)}: a mean score of {of_scale}"
+    where = (
+        f"ranked {f.rank} of the {f.ranked} applications scored"
+        if f.rank is not None
+        else "was not ranked"
+    )
+    said = f"Your application {standing(f.share)}, with a mean score of {of_scale}, and {where}"
+    out = []
     if f.status == "funded":
-        out.append(f"{said}. It {where} and fits within the budget.")
+        out.append(f"{said}. It fits within the budget.")
     elif f.status == "did not fit" and f.left_pence is not None:
         out.append(
-            f"{said}. It {where}. When the panel reached it, {pounds(f.left_pence)} of the "
-            f"budget was left, less than the {pounds(f.asked_pence)} asked for."
+            f"{said}. When the panel reached it, {pounds(f.left_pence)} of the budget was left, "
+            f"less than the {pounds(f.asked_pence)} asked for."
         )
     elif f.status == "not reached":
         out.append(
-            f"{said}. It {where}; the budget was used by applications ranked above it "
-            "before it was reached."
+            f"{said}. The budget was used by applications ranked above it before it was reached."
         )
     elif f.status == "not taking part":
-        out.append(f"{said}, below the lowest score the fund can support. It {where}.")
-    out.append(f"{said}. It {where} of the applications the panel scored.")
+        out.append(f"{said}. Its score was below the lowest score the fund can support.")
+    out.append(f"{said}.")
     if f.share < MIDDLE:
         out.append(
-            f"Other applications met the fund's aims more closely: this one had a mean score "
-            f"of {of_scale} and {where}."
+            "Other applications met the fund's aims more closely: yours had a mean score of "
+            f"{of_scale} and {where}."
         )
     return out

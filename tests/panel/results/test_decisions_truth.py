@@ -56,7 +56,7 @@ def test_a_short_application_is_settled_only_with_how_it_was_resolved(
     AuthActions(client).login(staff)
     url = f"/rounds/{round_.id}/decisions/{world['apps']['C'].id}"
     sentence = client.get(url).get_data(as_text=True)
-    assert "did not give this application enough scores to rank it (1 of the 2 needed)" in sentence
+    assert "did not give your application enough scores to rank it (1 of the 2 needed)" in sentence
     base = {"outcome": "decline", "reason": "The panel could not agree.", "version": "0"}
     refused = client.post(url, data=base)
     assert refused.status_code == 400

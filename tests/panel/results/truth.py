@@ -8,7 +8,7 @@ from panel.results import decisions
 from panel.results.sentences import HIGH, MIDDLE
 from panel.results.services import compute, fmt
 
-RANKED = re.compile(r"ranked (\d+) of (\d+)")
+RANKED = re.compile(r"ranked (\d+) of the (\d+)")
 MEAN = re.compile(r"mean score of ([0-9.]+) out of (\d+)")
 
 
@@ -23,6 +23,7 @@ def check_text(text: str, res: criteria.ApplicationResult, round_: FundingRound)
     rank = RANKED.search(text)
     if rank:
         assert int(rank.group(1)) == res.rank, text
+        assert int(rank.group(2)) >= res.rank, text
     mean = MEAN.search(text)
     assert mean, text
     assert mean.group(1) == fmt(res.mean) and int(mean.group(2)) == round_.scale_max, text
