@@ -5,6 +5,7 @@ reads what was decided and "You said, we did"; the public reads the page once it
 from typing import Any
 
 from panel.extensions import db
+from panel.models import Review
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
 from tests.worlds import gen_meeting_round
@@ -29,6 +30,10 @@ def test_suggest_then_reasons_then_confirm_then_decided_then_a_resident_reads_it
         budget_pence=2_000_00,
         quorum=3,
     )
+    review = db.session.execute(
+        db.select(Review).where(Review.application_id == world["apps"]["A"].id).limit(1)
+    ).scalar_one()
+    review.overall_comment = "Lovely idea, but the budget lines need more detail."
     round_id, slug = world["round"].id, world["round"].slug
     resident_email = world["panel"][0].email
     db.session.commit()  # and no reads after it: the live server writes to the same database
@@ -61,6 +66,15 @@ def test_suggest_then_reasons_then_confirm_then_decided_then_a_resident_reads_it
     assert "Thank you for applying." in page.content()
     page.get_by_role("button", name="Confirm these 3 decisions").click()
     page.get_by_text("3 draft decisions confirmed.").wait_for()
+
+    page.goto(f"{live_server}/rounds/{round_id}")
+    page.get_by_role("link", name="Panel comments for applicants (review before feedback)").click()
+    page.get_by_role("heading", name="Panel comments for applicants").wait_for()
+    _check(page)
+    page.get_by_label("As the applicant will read it").fill("The budget lines need more detail.")
+    page.get_by_role("button", name="Include").click()
+    page.get_by_text("A comment on the application was included.").wait_for()
+    assert "Every comment has been reviewed." in page.content()
 
     page.goto(f"{live_server}/rounds/{round_id}")
     page.get_by_role("button", name="Move to Decided").click()
