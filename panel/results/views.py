@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
@@ -15,7 +15,7 @@ from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, FundingRound, MeetingNote, Outcome
 from panel.money import format_pence
-from panel.results import bp, charts, decisions, stages
+from panel.results import bp, charts, decisions, stages, words
 from panel.results import services as results_service
 from panel.results.forms import (
     ConfirmDraftsForm,
@@ -85,7 +85,7 @@ def results(round_id: int) -> Any:
     suggestion = None
     if not found.without_conflicts:
         suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
-    ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
+    ranked = [(r.reference, a.project, r.figure) for r, a in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
         low=round_.scale_min,
@@ -101,6 +101,8 @@ def results(round_id: int) -> Any:
         sort=sort,
         suggestion=suggestion,
         chart=chart,
+        standings=words.standings(found, suggestion, round_.quorum),
+        agreement=words.round_sentence(found),
     )
 
 
@@ -118,7 +120,7 @@ class TableLine:
     flagged: bool
 
 
-FIGURE_CELL = '<td class="table__cell table__cell--numeric">{}</td>'
+FIGURE_CELL = '<td class="table__cell table__cell--numeric" data-label="{}">{}</td>'
 
 
 def _table_lines(
@@ -132,6 +134,9 @@ def _table_lines(
     this function formatted, never user text."""
     fmt, keys = results_service.fmt, [c.key for c in found.scored]
     calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
+    # Each cell carries its column's name: on a phone each row becomes a labelled card.
+    labels = ["Mean", "Median", "SD", "Range", "Percent"] + (["Calibrated"] if calibrated else [])
+    labels += [str(escape(c.title)) for c in found.scored]
     of_panel = f" of {found.panel_size}"
     # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
     stand_in = "987654321"
@@ -151,7 +156,7 @@ def _table_lines(
                 rank="–" if res.rank is None else str(res.rank),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
-                figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704
+                figures=Markup("".join(map(FIGURE_CELL.format, labels, figures))),  # noqa: S704
                 short=not res.meets_quorum,
                 flagged=res.flagged,
             )
