@@ -33,18 +33,25 @@ class DotPlot:
 
 
 def dot_plot(scores: tuple[float, ...], *, low: int, high: int, mean: float | None) -> DotPlot:
-    """Place each sheet score on the scale; equal scores stack upwards so none hides another."""
-    seen: dict[float, int] = {}
-    for value in scores:
-        seen[value] = seen.get(value, 0) + 1
-    tallest = max(seen.values(), default=1)
-    axis_y = 22 + 14 * tallest
-    dots = []
-    stacked: dict[float, int] = {}
+    """Place each sheet score on the scale; scores closer than a twentieth of the scale stack
+    upwards, so on a phone no dot hides another."""
+    near = (high - low) / 20
+    levels: list[list[float]] = []  # the values already placed on each level
+    placed: list[tuple[float, int]] = []
     for value in sorted(scores):
-        stack = stacked.get(value, 0)
-        stacked[value] = stack + 1
-        dots.append(Dot(x=_place(value, low, high), y=axis_y - 10 - 14 * stack, value=value))
+        level = next(
+            (i for i, row in enumerate(levels) if all(abs(value - v) >= near for v in row)),
+            len(levels),
+        )
+        if level == len(levels):
+            levels.append([])
+        levels[level].append(value)
+        placed.append((value, level))
+    axis_y = 22 + 14 * max(1, len(levels))
+    dots = [
+        Dot(x=_place(value, low, high), y=axis_y - 10 - 14 * level, value=value)
+        for value, level in placed
+    ]
     ticks = [(_place(level, low, high), level) for level in range(low, high + 1)]
     return DotPlot(
         height=axis_y + 26,

@@ -116,6 +116,7 @@ class TableLine:
     amount: str
     reviews: str
     figures: Markup
+    criteria: Markup
     short: bool
     flagged: bool
 
@@ -136,7 +137,7 @@ def _table_lines(
     calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
     # Each cell carries its column's name: on a phone each row becomes a labelled card.
     labels = ["Mean", "Median", "SD", "Range", "Percent"] + (["Calibrated"] if calibrated else [])
-    labels += [str(escape(c.title)) for c in found.scored]
+    titles = [str(escape(c.title)) for c in found.scored]
     of_panel = f" of {found.panel_size}"
     # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
     stand_in = "987654321"
@@ -147,8 +148,7 @@ def _table_lines(
         figures.append("–" if res.percent is None else f"{res.percent:.0f}%")
         if calibrated:
             figures.append(fmt(res.calibrated))
-        means = res.criterion_means
-        figures.extend([fmt(means.get(k)) for k in keys])
+        means = [fmt(res.criterion_means.get(k)) for k in keys]
         lines.append(
             TableLine(
                 app=app,
@@ -157,6 +157,7 @@ def _table_lines(
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
                 figures=Markup("".join(map(FIGURE_CELL.format, labels, figures))),  # noqa: S704
+                criteria=Markup("".join(map(FIGURE_CELL.format, titles, means))),  # noqa: S704
                 short=not res.meets_quorum,
                 flagged=res.flagged,
             )
@@ -185,11 +186,16 @@ def application_result(round_id: int, application_id: int) -> Any:
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
     ).scalar_one_or_none()
+    allocation = None  # the funding line is not shown without every application (item 29)
+    if not found.without_conflicts:
+        allocation = criteria.allocate(found.result, budget=round_.budget_pence)
+    said = words.standings(found, allocation, round_.quorum)
     return render_template(
         "results/application.html",
         round=round_,
         app=app,
         result=result,
+        standing=next(s for s in said if s.reference == app.reference),
         found=found,
         plot=plot,
         note=note,

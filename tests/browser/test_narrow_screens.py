@@ -78,14 +78,14 @@ MEASURE = """
 """
 
 
-def overflowing(page: Any) -> list[str]:
-    """Elements of the page whose box reaches outside a 320 px viewport, details opened."""
+def overflowing(page: Any, width: int = WIDTH) -> list[str]:
+    """Elements of the page whose box reaches outside the viewport, details opened."""
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     problems: list[str] = []
     scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > WIDTH:
+    if scroll > width:
         problems.append(f"the page scrolls sideways: {scroll} px wide")
-    problems += page.evaluate(MEASURE, WIDTH)
+    problems += page.evaluate(MEASURE, width)
     return problems[:8]
 
 

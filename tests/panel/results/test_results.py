@@ -117,7 +117,7 @@ def test_an_applications_page_draws_its_scores_as_a_dot_plot_with_a_text_alterna
     )
     assert page.count("<circle") == 4
     assert "Scores for C: 1.00, 3.50, 4.00, 4.50; mean 3.25" in page
-    assert "The panel disagreed" in page
+    assert "The panel was split (scores spread widely and scores far apart)" in page
 
 
 def test_the_meeting_agenda_lists_flagged_applications_first_largest_sd_first(

@@ -6,7 +6,6 @@ from typing import Any
 from flask.testing import FlaskClient
 
 import criteria
-
 from panel.extensions import db
 from panel.models import Review, Score, User
 from panel.results import pack, services, words
