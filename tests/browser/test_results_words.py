@@ -12,7 +12,7 @@ from panel.extensions import db
 from panel.models import FundingRound
 from panel.results import services
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_narrow_screens import overflowing
+from tests.browser.measure import overflowing
 
 STAFF = "asha.patel@demo.example"
 
