@@ -86,28 +86,31 @@ def standings(
     return out
 
 
+# The engine's reading of Krippendorff's alpha (criteria.agreement_reading) as a sentence's start.
+OPENINGS = {
+    "the panel broadly agrees": "The panel broadly agrees",
+    "mixed agreement": "The panel partly agrees",
+    "little agreement": "The panel agrees little",
+}
+
+
 def round_sentence(found: RoundResults) -> str:
     """The round's agreement in one sentence, with how many applications were split or short."""
     apps = [r for r in found.result.applications if r.reference in found.applications]
     kinds = [agreement_of(r) for r in apps]
     split, short = kinds.count(SPLIT), kinds.count(NEEDS_SCORES)
     reading = found.result.agreement.reading
-    if found.result.agreement.alpha is None:
-        opening = f"There are {reading}"
-    else:
-        opening = reading[0].upper() + reading[1:] if reading else ""
-        opening = {"Mixed agreement": "The panel partly agrees"}.get(opening, opening)
-        opening = {"Little agreement": "The panel agrees little"}.get(opening, opening)
-    parts = [f"{_count(split, 'was')} split" if split else "", ""]
+    opening = OPENINGS.get(reading, f"There are {reading}")
+    parts = []
+    if split:
+        parts.append(
+            "1 application was split" if split == 1 else f"{split} applications were split"
+        )
     if short:
-        parts[1] = f"{_count(short, 'needs', 'need')} more scores"
-    detail = " and ".join(p for p in parts if p)
-    if not detail:
-        detail = f"all {len(apps)} have enough scores and none was split"
+        parts.append(
+            "1 application needs more scores"
+            if short == 1
+            else f"{short} applications need more scores"
+        )
+    detail = " and ".join(parts) or "every one has enough scores and none was split"
     return f"{opening} on this round's {len(apps)} applications: {detail}."
-
-
-def _count(n: int, verb: str, plural_verb: str | None = None) -> str:
-    if n == 1:
-        return f"1 application {verb}"
-    return f"{n} applications {plural_verb or ('were' if verb == 'was' else verb)}"

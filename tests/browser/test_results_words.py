@@ -117,6 +117,9 @@ def test_the_meeting_pack_prints_one_application_per_a4_page(
     sign_in(page, live_server, STAFF, DEMO_PASSWORD)
     page.goto(f"{live_server}/rounds/{spring.id}/meeting/pack")
     assert_accessible(page)
+    cover = page.locator(".pack__cover").inner_text()
+    assert "Community Room, Beeston Hub, or by phone / online" in cover  # the demo's meeting
+    assert "Budget" in cover and "£12,000" in cover and spring.name in cover
     found = services.compute(spring)
     pages_on_screen = page.locator("[data-pack-page]").count()
     assert pages_on_screen == len(found.applications) >= 3
