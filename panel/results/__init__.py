@@ -8,6 +8,7 @@ from panel.results import (  # noqa: E402, F401
     decision_views,
     feedback_views,
     outcome_views,
+    pack_views,
     views,
 )
 from panel.results.exports import record_views  # noqa: E402, F401

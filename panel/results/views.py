@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
@@ -14,7 +14,7 @@ from panel.coproduction.services.meetings import meeting_summary
 from panel.extensions import db
 from panel.models import Application, FundingRound, MeetingNote
 from panel.money import format_pence
-from panel.results import bp, charts, decisions, stages
+from panel.results import bp, charts, decisions, stages, words
 from panel.results import services as results_service
 from panel.results.forms import LotteryForm, MethodForm, NoteForm
 from panel.scoring.services.lookups import standing_conflict
@@ -78,7 +78,7 @@ def results(round_id: int) -> Any:
     suggestion = None
     if not found.without_conflicts:
         suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
-    ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
+    ranked = [(r.reference, a.project, r.figure) for r, a in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
         low=round_.scale_min,
@@ -94,6 +94,8 @@ def results(round_id: int) -> Any:
         sort=sort,
         suggestion=suggestion,
         chart=chart,
+        standings=words.standings(found, suggestion, round_.quorum),
+        agreement=words.round_sentence(found),
     )
 
 
@@ -107,11 +109,12 @@ class TableLine:
     amount: str
     reviews: str
     figures: Markup
+    criteria: Markup
     short: bool
     flagged: bool
 
 
-FIGURE_CELL = '<td class="table__cell table__cell--numeric">{}</td>'
+FIGURE_CELL = '<td class="table__cell table__cell--numeric" data-label="{}">{}</td>'
 
 
 def _table_lines(
@@ -125,6 +128,9 @@ def _table_lines(
     this function formatted, never user text."""
     fmt, keys = results_service.fmt, [c.key for c in found.scored]
     calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
+    # Each cell carries its column's name: on a phone each row becomes a labelled card.
+    labels = ["Mean", "Median", "SD", "Range", "Percent"] + (["Calibrated"] if calibrated else [])
+    titles = [str(escape(c.title)) for c in found.scored]
     of_panel = f" of {found.panel_size}"
     # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
     stand_in = "987654321"
@@ -135,8 +141,7 @@ def _table_lines(
         figures.append("–" if res.percent is None else f"{res.percent:.0f}%")
         if calibrated:
             figures.append(fmt(res.calibrated))
-        means = res.criterion_means
-        figures.extend([fmt(means.get(k)) for k in keys])
+        means = [fmt(res.criterion_means.get(k)) for k in keys]
         lines.append(
             TableLine(
                 app=app,
@@ -144,7 +149,8 @@ def _table_lines(
                 rank="–" if res.rank is None else str(res.rank),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
-                figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704
+                figures=Markup("".join(map(FIGURE_CELL.format, labels, figures))),  # noqa: S704
+                criteria=Markup("".join(map(FIGURE_CELL.format, titles, means))),  # noqa: S704
                 short=not res.meets_quorum,
                 flagged=res.flagged,
             )
@@ -173,11 +179,16 @@ def application_result(round_id: int, application_id: int) -> Any:
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
     ).scalar_one_or_none()
+    allocation = None  # the funding line is not shown without every application (item 29)
+    if not found.without_conflicts:
+        allocation = criteria.allocate(found.result, budget=round_.budget_pence)
+    said = words.standings(found, allocation, round_.quorum)
     return render_template(
         "results/application.html",
         round=round_,
         app=app,
         result=result,
+        standing=next(s for s in said if s.reference == app.reference),
         found=found,
         plot=plot,
         note=note,

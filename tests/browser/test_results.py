@@ -94,7 +94,8 @@ def test_the_results_table_sorts_by_its_figures_in_the_browser(
     db.session.commit()
     sign_in(page, live_server, STAFF_EMAIL, PASSWORD)
     page.goto(f"{live_server}/rounds/{round_id}/results")
-    table = page.locator("table[data-sortable]")
+    page.get_by_text("Show the figures").click()  # the figures sit behind a disclosure
+    table = page.locator("table[data-sortable]").first
 
     def column(name: str) -> list[str]:
         headers = table.locator("thead th").all_inner_texts()
