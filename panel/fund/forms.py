@@ -133,4 +133,5 @@ class IdentityForm(PanelForm):
         if upload is None or not getattr(upload, "filename", ""):
             return None
         data: bytes = upload.read(LOGO_MAX_BYTES + 1)
+        upload.close()  # a big one is spooled to a temporary file: let it go now
         return data
