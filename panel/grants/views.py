@@ -76,16 +76,17 @@ def conditions(round_id: int) -> Any:
 def publish(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = PublishForm()
-    if form.validate_on_submit():
-        published = form.publish.data == "yes"
-        services.set_published(round_=round_, published=published, actor=current_user)
-        db.session.commit()
-        flash(
-            "“What we funded” is now public."
-            if published
-            else "“What we funded” is no longer public.",
-            "success",
-        )
+    if not form.validate_on_submit():
+        abort(400)
+    published = form.publish.data == "yes"
+    services.set_published(round_=round_, published=published, actor=current_user)
+    db.session.commit()
+    flash(
+        "“What we funded” is now public."
+        if published
+        else "“What we funded” is no longer public.",
+        "success",
+    )
     return redirect(url_for("grants.round_grants", round_id=round_.id))
 
 
@@ -165,8 +166,10 @@ def grant_page(round_id: int, grant_id: int) -> Any:
 def issue_link(round_id: int, grant_id: int, purpose: str) -> Any:
     round_ = round_or_404(round_id)
     grant = in_round_or_404(Grant, grant_id, round_)
-    if purpose not in links.LINK_DAYS or not PublishForm().validate_on_submit():
+    if purpose not in links.LINK_DAYS:
         abort(404)
+    if not PublishForm().validate_on_submit():
+        abort(400)
     if purpose == "accept" and grant.accepted_at is not None:
         flash("The group has already accepted this offer.", "info")
         return redirect(url_for("grants.grant_page", round_id=round_.id, grant_id=grant.id))
@@ -263,7 +266,7 @@ def photo(round_id: int, photo_id: int) -> Any:
     if grant is None or grant.round_id != round_.id:
         abort(404)
     response = Response(found.content, mimetype=found.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="photo-{found.id}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="photo-{found.id}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

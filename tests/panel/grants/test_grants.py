@@ -239,7 +239,7 @@ def test_photos_and_the_logo_are_served_as_pictures_only_to_whom_they_belong(
     client: FlaskClient, staff: Any
 ) -> None:
     """Item 76: a report's photos are served only to staff, of the round they belong to, with
-    the type they were checked to be, inline, never cached; a panellist and the public get 404."""
+    the type they were checked to be, as a download, never cached; a panellist and the public get 404."""
     world = gen_awarded_round(staff)
     other = gen_awarded_round(staff, slug="other-round")
     round_, apps = world["round"], world["apps"]
@@ -267,7 +267,7 @@ def test_photos_and_the_logo_are_served_as_pictures_only_to_whom_they_belong(
     assert (
         served.mimetype == "image/jpeg" and served.headers["Cache-Control"] == "private, no-store"
     )
-    assert served.headers["Content-Disposition"].startswith("inline;")
+    assert served.headers["Content-Disposition"].startswith("attachment;")
     assert client.get(f"/rounds/{other['round'].id}/grants/photos/{photo.id}").status_code == 404
 
 
