@@ -115,6 +115,8 @@ def test_bad_details_are_refused_with_a_message_by_the_field(
 def test_a_logo_that_is_not_a_small_whole_picture_is_refused(
     client: FlaskClient, staff: User, data: bytes, message: str
 ) -> None:
+    """Item 75: the logo is checked by content (a renamed program, an SVG with a script, a cut
+    PNG, a picture bomb and an oversized file are refused) and nothing is saved."""
     AuthActions(client).login(staff)
     response = _save(client, logo=(io.BytesIO(data), "logo.png"))
     assert response.status_code == 400

@@ -235,7 +235,7 @@ def test_hostile_photos_are_refused_and_nothing_is_kept(client: FlaskClient, sta
     assert db.session.execute(db.select(GrantPhoto)).first() is None
 
 
-def test_photos_and_the_logo_are_served_as_pictures_only_to_whom_they_belong(
+def test_photos_are_served_as_downloads_only_to_staff_of_their_round(
     client: FlaskClient, staff: Any
 ) -> None:
     """Item 76: a report's photos are served only to staff, of the round they belong to, with
