@@ -82,9 +82,7 @@ def publish(round_id: int) -> Any:
     services.set_published(round_=round_, published=published, actor=current_user)
     db.session.commit()
     flash(
-        "“What we funded” is now public."
-        if published
-        else "“What we funded” is no longer public.",
+        "“What we funded” is now public." if published else "“What we funded” is no longer public.",
         "success",
     )
     return redirect(url_for("grants.round_grants", round_id=round_.id))

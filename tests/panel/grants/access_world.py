@@ -33,7 +33,9 @@ def extras(world: dict[str, Any]) -> dict[str, Any]:
     db.session.add(report)
     db.session.flush()
     photo = GrantPhoto(
-        report_id=report.id, content_type="image/png", size=len(pictures.png()),
+        report_id=report.id,
+        content_type="image/png",
+        size=len(pictures.png()),
         content=pictures.png(),
     )
     db.session.add(photo)
