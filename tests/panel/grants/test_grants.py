@@ -239,7 +239,8 @@ def test_photos_are_served_as_downloads_only_to_staff_of_their_round(
     client: FlaskClient, staff: Any
 ) -> None:
     """Item 76: a report's photos are served only to staff, of the round they belong to, with
-    the type they were checked to be, as a download, never cached; a panellist and the public get 404."""
+    the type they were checked to be, as a download, never cached; a panellist and the public
+    get nothing."""
     world = gen_awarded_round(staff)
     other = gen_awarded_round(staff, slug="other-round")
     round_, apps = world["round"], world["apps"]
