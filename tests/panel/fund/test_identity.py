@@ -144,6 +144,8 @@ def test_exports_naming_the_funder_refuse_while_it_is_the_placeholder(
     round_ = worked["round"]
     db.session.commit()
     AuthActions(client).login(staff)
+    export_page = client.get(f"/rounds/{round_.id}/export").get_data(as_text=True)
+    assert "need the funder's name, org-id and 360Giving prefix first" in export_page
     for fmt in ("360giving", "360giving-json", "feedback"):
         response = client.get(f"/rounds/{round_.id}/export/{fmt}", follow_redirects=True)
         text = response.get_data(as_text=True)
