@@ -114,7 +114,6 @@ def test_proxy_headers_are_trusted_only_with_a_configured_hop_count() -> None:
 
 def test_trusted_hosts_refuse_other_host_headers() -> None:
     from panel import create_app
-
     from panel.extensions import db
 
     app = create_app({**PRODUCTION, "TRUSTED_HOSTS": "grants.example.org"})
