@@ -50,6 +50,15 @@ from panel.models.funding_round import (
     RoundMember,
     Stage,
 )
+from panel.models.grant import (
+    Grant,
+    GrantLink,
+    GrantPayment,
+    GrantPhoto,
+    GrantReport,
+    GrantTerms,
+    ReportStatus,
+)
 from panel.models.idea import (
     IDEA_STATUS_LABELS,
     CriterionIdea,
@@ -95,6 +104,13 @@ __all__ = [
     "CriterionIdea",
     "ContactWay",
     "Fund",
+    "Grant",
+    "GrantLink",
+    "GrantPayment",
+    "GrantPhoto",
+    "GrantReport",
+    "GrantTerms",
+    "ReportStatus",
     "Idea",
     "IdeaComment",
     "IdeaStatus",

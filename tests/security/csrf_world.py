@@ -65,6 +65,7 @@ from tests.factories import (
     gen_user,
 )
 from tests.panel.applications.conftest import GOOD, HEADERS, csv_bytes, sheet_row
+from tests.security.csrf_grants import build_grants
 from tests.worlds import gen_meeting_round, gen_worked_round
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -120,6 +121,7 @@ class CsrfWorld:
     join_to_invite: JoinRequest
     join_to_decline: JoinRequest
     copro: dict[str, Any]  # co-production: Pat's entry, claims in each status, meetings, Eri
+    grants: dict[str, Any]  # after the award: tests/security/csrf_grants.py
 
 
 def build_world(staff: User) -> CsrfWorld:
@@ -267,6 +269,7 @@ def build_world(staff: User) -> CsrfWorld:
         join_to_invite=gen_join_request(name="Jan Joiner"),
         join_to_decline=gen_join_request(name="Dan Declined"),
         copro=copro,
+        grants=build_grants(staff),
     )
 
 
@@ -539,6 +542,62 @@ POSTS: dict[str, Post] = {
     ),
     "fund.conduct_settings": Post("staff", lambda w: {}, fill=typed(code_of_conduct="Be kind.")),
     "fund.times_settings": Post("staff", lambda w: {}, fill=typed(minutes_score_application="20")),
+    "fund.identity_settings": Post(
+        "staff",
+        lambda w: {},
+        fill=typed(funder_name="Riverside Homes", funder_org_id="GB-COH-01234567"),
+    ),
+    # ------------------------------------------------------------------ grants (after the award)
+    "grants.conditions": Post(
+        "staff", lambda w: {"round_id": w.grants["round"].id}, fill=typed(conditions="Be good.")
+    ),
+    "grants.publish": Post(
+        "staff", lambda w: {"round_id": w.grants["round"].id}, page="grants.round_grants"
+    ),
+    "grants.offer": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["round"].id, "application_id": w.grants["to_offer"].id},
+        fill=typed(report_due_on="2027-09-30"),
+    ),
+    "grants.issue_link": Post(
+        "staff",
+        lambda w: {
+            "round_id": w.grants["third"].id,
+            "grant_id": w.grants["to_link"].id,
+            "purpose": "accept",
+        },
+        page="grants.grant_page",
+    ),
+    "grants.record_payment": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["later"].id, "grant_id": w.grants["to_pay"].id},
+        page="grants.grant_page",
+        fill=typed(amount="100", paid_on=date.today().isoformat(), reference="BACS"),
+    ),
+    "grants.review": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["later"].id, "grant_id": w.grants["to_review"].id},
+        page="grants.grant_page",
+        fill=typed(verdict="accept"),
+    ),
+    "grants.accept": Post(
+        "anonymous",
+        lambda w: {},
+        fill=typed(name="Bea Baker", role="Treasurer"),
+        opens=lambda w: w.grants["accept_url"],
+    ),
+    "grants.report": Post(
+        "anonymous",
+        lambda w: {},
+        fill=typed(
+            what_happened="We baked.",
+            people_count="30",
+            story="A story.",
+            spent="100",
+            spending="Flour.",
+        ),
+        opens=lambda w: w.grants["report_url"],
+    ),
     # ------------------------------------------------------------------ applications
     "applications.apply": Post(
         "anonymous",
