@@ -13,10 +13,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from panel.applications import extras
 from panel.applications.services import STATUS_LABELS
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
 from panel.forms import PanelForm, VersionField, choices, name_filter, strip
-from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
+from panel.models import (
+    ORGANISATION_TYPE_LABELS,
+    QUESTION_KINDS,
+    FormDocument,
+    FormQuestion,
+    FundingRound,
+    RubricCriterion,
+)
 
 ORGANISATION_TYPE_HINTS = {
     "community_group": "A group with a written constitution and a bank account. No number needed.",
@@ -223,3 +231,104 @@ def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) 
             defaults[f"result_{criterion.id}"] = "pass" if check.passed else "fail"
             defaults[f"note_{criterion.id}"] = check.note or ""
     return EligibilityForm(data=defaults)
+
+
+class RoundApplyForm(ApplyForm):
+    """The public form with the round's extra questions and asked-for documents added."""
+
+    questions: list[FormQuestion] = []
+    documents: list[FormDocument] = []
+
+    def extra_fields(self) -> list[Any]:
+        return [self[q.key] for q in self.questions]
+
+    def document_fields(self) -> list[tuple[FormDocument, Any]]:
+        return [(d, self[d.key]) for d in self.documents]
+
+    def typed(self) -> dict[str, str]:
+        """Everything typed, as text, for a draft (each answer cut to a sane length)."""
+        answers = {**self.answers(), **{q.key: self[q.key].data or "" for q in self.questions}}
+        return {key: str(value)[:DRAFT_ANSWER_MAX] for key, value in answers.items()}
+
+    def check_extras(self) -> dict[str, str] | None:
+        """The extra answers to store, or None with each problem by its field."""
+        values, errors = extras.clean_answers(
+            self.questions, {q.key: self[q.key].data or "" for q in self.questions}
+        )
+        for key, message in errors.items():
+            self[key].errors = [message]
+        return None if errors else values
+
+
+DRAFT_ANSWER_MAX = 10_000
+
+
+def round_form(
+    questions: list[FormQuestion], documents: list[FormDocument], **kwargs: Any
+) -> RoundApplyForm:
+    """The apply form for a round: the usual questions, its extra questions, its documents."""
+
+    class Form(RoundApplyForm):
+        pass
+
+    Form.questions = questions
+    Form.documents = documents
+    for q in questions:
+        if q.kind in ("yes_no", "choice"):
+            options = extras.YES_NO if q.kind == "yes_no" else q.options
+            field: Any = RadioField(
+                q.label,
+                choices=[(o, o) for o in options],
+                validate_choice=False,
+                description=q.hint,
+            )
+        elif q.kind == "long_text":
+            field = TextAreaField(q.label, filters=[strip], description=q.hint)
+        else:
+            field = StringField(q.label, filters=[strip], description=q.hint)
+        setattr(Form, q.key, field)
+    for d in documents:
+        setattr(Form, d.key, FileField(d.label, description=d.hint))
+    return Form(**kwargs)
+
+
+class QuestionForm(PanelForm):
+    label = StringField(
+        "Question",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the question"),
+            Length(max=200, message="Keep the question under 200 characters"),
+        ],
+    )
+    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
+    kind = RadioField(
+        "Kind of answer", choices=choices(*QUESTION_KINDS.items()), validate_choice=False
+    )
+    options = TextAreaField(
+        "Choices, one on each line (for “One choice from a list”)",
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+    required = BooleanField("Groups must answer this question")
+
+    def validate_kind(self, field: Any) -> None:
+        if field.data not in QUESTION_KINDS:
+            raise ValidationError("Choose the kind of answer")
+
+
+class DocumentForm(PanelForm):
+    label = StringField(
+        "Document",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the name of the document, like Budget"),
+            Length(max=120, message="Keep the name under 120 characters"),
+        ],
+    )
+    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
+    required = BooleanField("Groups must attach this document")
+
+
+class RemoveForm(PanelForm):
+    """A button: remove a question or a document."""
