@@ -94,3 +94,16 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
 
 
 commands.append(import_applications)
+
+
+@click.command("erase-expired-drafts")
+def erase_expired_drafts() -> None:
+    """Erase saved drafts (and their files) whose round has closed. Run it daily (cron)."""
+    from panel.applications import drafts
+
+    erased = drafts.erase_expired()
+    db.session.commit()
+    click.echo(f"{erased} expired {'draft' if erased == 1 else 'drafts'} erased.")
+
+
+commands.append(erase_expired_drafts)

@@ -278,7 +278,7 @@ def round_form(
             options = extras.YES_NO if q.kind == "yes_no" else q.options
             field: Any = RadioField(
                 q.label,
-                choices=[(o, o) for o in options],
+                choices=choices(*((o, o) for o in options)),
                 validate_choice=False,
                 description=q.hint,
             )
