@@ -204,9 +204,7 @@ def test_each_save_gives_a_new_link_and_the_old_one_stops_working(
     assert client.get(second).status_code == 302
 
 
-def test_a_registered_sender_emails_the_link(
-    client: FlaskClient, open_round: FundingRound
-) -> None:
+def test_a_registered_sender_emails_the_link(client: FlaskClient, open_round: FundingRound) -> None:
     sent: list[tuple[str, str]] = []
 
     def sender(round_: FundingRound, draft: ApplicationDraft, email: str, link: str) -> bool:
@@ -302,7 +300,9 @@ def test_residents_cannot_set_up_the_form(
     AuthActions(client).login(resident)
     base = f"/rounds/{open_round.id}/application-form"
     assert client.get(base).status_code == 404
-    assert client.post(f"{base}/questions", data={"label": "x", "kind": "number"}).status_code == 404
+    assert (
+        client.post(f"{base}/questions", data={"label": "x", "kind": "number"}).status_code == 404
+    )
     assert extras.questions(open_round) == []
 
 
