@@ -175,21 +175,18 @@ def continue_draft(slug: str, token: str) -> Any:
 # --------------------------------------------------------------------------- downloads
 
 
-@bp.route("/rounds/<int:round_id>/applications/<int:application_id>/files/<int:attachment_id>")
+@bp.route("/rounds/<int:round_id>/files/<int:attachment_id>")
 @policy("member")
-def attachment(round_id: int, application_id: int, attachment_id: int) -> Any:
-    """An attached file, to staff and the round's panel, only ever as a download that cannot
-    run in the browser."""
+def attachment(round_id: int, attachment_id: int) -> Any:
+    """An application's attached file, to staff and the round's panel (for an application that
+    went to the panel), only ever as a download that cannot run in the browser."""
     round_ = round_for_member(round_id)
-    if current_user.is_staff:
-        application = in_round_or_404(Application, application_id, round_)
-    else:
-        found = queries.eligible_application(round_.id, application_id)
-        if found is None:
-            abort(404)
-        application = found
     file = attachments.attachment_in_round(round_, attachment_id)
-    if file is None or file.application_id != application.id:
+    if file is None or file.application_id is None:
+        abort(404)
+    if not current_user.is_staff and (
+        queries.eligible_application(round_.id, file.application_id) is None
+    ):
         abort(404)
     response = Response(file.data, mimetype=attachments.content_type(file))
     response.headers["Content-Disposition"] = attachments.disposition(file.filename)

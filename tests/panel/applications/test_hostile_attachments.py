@@ -235,7 +235,7 @@ def sent(client: FlaskClient, open_round: FundingRound, budget: FormDocument) ->
 
 def _url(application: Application) -> str:
     file = db.session.execute(db.select(Attachment)).scalar_one()
-    return f"/rounds/{application.round_id}/applications/{application.id}/files/{file.id}"
+    return f"/rounds/{application.round_id}/files/{file.id}"
 
 
 def test_item_78_files_are_served_only_as_downloads_that_cannot_run(
@@ -293,7 +293,7 @@ def test_item_79_only_staff_and_the_rounds_panel_can_download(
     )
     db.session.commit()
     assert attachments.attachment_in_round(open_round, kept.id) is None
-    draft_url = f"/rounds/{open_round.id}/applications/{sent.id}/files/{kept.id}"
+    draft_url = f"/rounds/{open_round.id}/files/{kept.id}"
     assert staff_page.get(draft_url).status_code == 404
 
 
