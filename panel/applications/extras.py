@@ -44,6 +44,14 @@ def questions(round_: FundingRound) -> list[FormQuestion]:
     )
 
 
+def questions_by_id(round_id: int) -> list[FormQuestion]:
+    """The extra questions of the round with this id, in order."""
+    query = db.select(FormQuestion).where(FormQuestion.round_id == round_id)
+    return list(
+        db.session.execute(query.order_by(FormQuestion.position, FormQuestion.id)).scalars()
+    )
+
+
 def documents(round_: FundingRound) -> list[FormDocument]:
     """The documents the round asks for, in order."""
     query = db.select(FormDocument).where(FormDocument.round_id == round_.id)
@@ -277,3 +285,21 @@ def what_we_score(round_: FundingRound) -> WhatWeScore:
         f"{c.title}: {c.description}" if c.description else c.title for c in rubric.eligibility
     ]
     return WhatWeScore(scored=scored, eligibility=eligibility, boundaries=boundaries, adopted=True)
+
+
+def answers_for_round(round_id: int) -> tuple[list[FormQuestion], dict[int, dict[str, str]]]:
+    """The round's extra questions and every application's answers by id: two queries, for
+    exports (one column per question, headed by its wording)."""
+    round_questions = list(
+        db.session.execute(
+            db.select(FormQuestion)
+            .where(FormQuestion.round_id == round_id)
+            .order_by(FormQuestion.position, FormQuestion.id)
+        ).scalars()
+    )
+    if not round_questions:
+        return [], {}
+    rows = db.session.execute(
+        db.select(Application.id, Application.extra_answers).where(Application.round_id == round_id)
+    ).all()
+    return round_questions, {row[0]: dict(row[1] or {}) for row in rows}

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from panel.applications import extras
 from panel.applications.services import STATUS_LABELS
-from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
+from panel.applications.validation import FIELD_BY_KEY, FIELDS, Field, clean
 from panel.forms import PanelForm, VersionField, choices, name_filter, strip
 from panel.models import (
     ORGANISATION_TYPE_LABELS,
@@ -138,14 +138,17 @@ class ImportForm(PanelForm):
     duplicates_shown = HiddenField(filters=[strip])
 
 
-def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
-    """One select per question: which column of the file holds it."""
+def columns_form(
+    headers: list[str], mapping: dict[str, int], extra: list[Field] | None = None
+) -> PanelForm:
+    """One select per question (the round's extra questions too): which column holds it."""
+    fields = [*FIELDS, *(extra or [])]
 
     class ColumnsForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             chosen: dict[str, str] = {}
-            for spec in FIELDS:
+            for spec in fields:
                 value = self[spec.key].data or ""
                 if not value and spec.required:
                     self[spec.key].errors = [f"Choose the column that holds {spec.label}"]
@@ -161,7 +164,7 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
             return ok
 
         def mapping(self) -> dict[str, int]:
-            return {spec.key: int(self[spec.key].data) for spec in FIELDS if self[spec.key].data}
+            return {spec.key: int(self[spec.key].data) for spec in fields if self[spec.key].data}
 
     options = choices(
         ("", "Not in this file"),
@@ -173,7 +176,7 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
         if (field.data or "") not in valid:
             raise ValidationError("Choose one of the file's columns")
 
-    for spec in FIELDS:
+    for spec in fields:
         setattr(
             ColumnsForm,
             spec.key,
