@@ -78,16 +78,16 @@ def add_question(round_id: int) -> Any:
         try:
             extras.add_question(
                 round_=round_,
-                label=form.label.data or "",
+                label=form.question.data or "",
                 kind=form.kind.data or "",
                 required=bool(form.required.data),
-                hint=form.hint.data or "",
+                hint=form.question_hint.data or "",
                 options=(form.options.data or "").splitlines(),
                 actor=current_user,
             )
         except services.ApplicationError as exc:
             db.session.rollback()
-            form.label.errors = [str(exc)]
+            form.question.errors = [str(exc)]
         else:
             db.session.commit()
             return redirect(url_for("applications.form_setup", round_id=round_.id))
@@ -103,14 +103,14 @@ def add_document(round_id: int) -> Any:
         try:
             extras.add_document(
                 round_=round_,
-                label=form.label.data or "",
-                required=bool(form.required.data),
-                hint=form.hint.data or "",
+                label=form.document.data or "",
+                required=bool(form.document_required.data),
+                hint=form.document_hint.data or "",
                 actor=current_user,
             )
         except services.ApplicationError as exc:
             db.session.rollback()
-            form.label.errors = [str(exc)]
+            form.document.errors = [str(exc)]
         else:
             db.session.commit()
             return redirect(url_for("applications.form_setup", round_id=round_.id))

@@ -296,7 +296,7 @@ def round_form(
 
 
 class QuestionForm(PanelForm):
-    label = StringField(
+    question = StringField(
         "Question",
         filters=[strip],
         validators=[
@@ -304,7 +304,9 @@ class QuestionForm(PanelForm):
             Length(max=200, message="Keep the question under 200 characters"),
         ],
     )
-    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
+    question_hint = StringField(
+        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
+    )
     kind = RadioField(
         "Kind of answer", choices=choices(*QUESTION_KINDS.items()), validate_choice=False
     )
@@ -321,7 +323,7 @@ class QuestionForm(PanelForm):
 
 
 class DocumentForm(PanelForm):
-    label = StringField(
+    document = StringField(
         "Document",
         filters=[strip],
         validators=[
@@ -329,8 +331,10 @@ class DocumentForm(PanelForm):
             Length(max=120, message="Keep the name under 120 characters"),
         ],
     )
-    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
-    required = BooleanField("Groups must attach this document")
+    document_hint = StringField(
+        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
+    )
+    document_required = BooleanField("Groups must attach this document")
 
 
 class RemoveForm(PanelForm):

@@ -558,10 +558,13 @@ POSTS: dict[str, Post] = {
         "staff",
         _round("applying"),
         page="applications.form_setup",
-        fill=typed(label="How many volunteers do you have?", kind="number"),
+        fill=typed(**{"question": "How many volunteers?", "kind": "number"}),
     ),
     "applications.add_document": Post(
-        "staff", _round("applying"), page="applications.form_setup", fill=typed(label="Budget")
+        "staff",
+        _round("applying"),
+        page="applications.form_setup",
+        fill=typed(**{"document": "Budget"}),
     ),
     "applications.remove_question": Post(
         "staff", _in("applying", question_id="question_to_remove"), page="applications.form_setup"

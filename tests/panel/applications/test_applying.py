@@ -270,15 +270,25 @@ def test_staff_add_at_most_ten_questions_and_documents_through_the_page(
     base = f"/rounds/{open_round.id}/application-form"
     response = client.post(
         f"{base}/questions",
-        data={"label": "Your favourite colour?", "kind": "choice", "options": "Red\nBlue"},
+        data={
+            "question": "Your favourite colour?",
+            "kind": "choice",
+            "options": "Red\nBlue",
+        },
     )
     assert response.status_code == 302
     for n in range(9):
-        client.post(f"{base}/questions", data={"label": f"Question {n}", "kind": "short_text"})
-    refused = client.post(f"{base}/questions", data={"label": "Eleventh", "kind": "short_text"})
+        client.post(
+            f"{base}/questions",
+            data={"question": f"Question {n}", "kind": "short_text"},
+        )
+    refused = client.post(f"{base}/questions", data={"question": "Eleventh", "kind": "short_text"})
     assert refused.status_code == 400 and "at most 10 extra questions" in refused.get_data(True)
     assert len(extras.questions(open_round)) == 10
-    client.post(f"{base}/documents", data={"label": "Safeguarding policy", "required": "y"})
+    client.post(
+        f"{base}/documents",
+        data={"document": "Safeguarding policy", "document_required": "y"},
+    )
     (document,) = extras.documents(open_round)
     assert document.required and document.label == "Safeguarding policy"
     page = client.get(base).get_data(as_text=True)
@@ -301,7 +311,8 @@ def test_residents_cannot_set_up_the_form(
     base = f"/rounds/{open_round.id}/application-form"
     assert client.get(base).status_code == 404
     assert (
-        client.post(f"{base}/questions", data={"label": "x", "kind": "number"}).status_code == 404
+        client.post(f"{base}/questions", data={"question": "x", "kind": "number"}).status_code
+        == 404
     )
     assert extras.questions(open_round) == []
 
