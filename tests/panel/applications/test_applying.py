@@ -345,3 +345,26 @@ def test_saving_and_opening_links_is_rate_limited_per_address(
     fresh = client.application.test_client()
     fresh.environ_base["REMOTE_ADDR"] = "192.0.2.9"
     assert fresh.get(f"/apply/spring/continue/{token}").status_code == 302
+
+
+def test_the_scoring_page_shows_extra_answers_and_the_files_to_download(
+    client: FlaskClient, staff: User
+) -> None:
+    from panel.applications import attachments
+    from tests.worlds import gen_scoring_world
+
+    world = gen_scoring_world(staff)
+    question = _question(world.round, staff, "How many volunteers?", "number")
+    document = _document(world.round, staff, "Budget")
+    application = world.applications[0]
+    application.extra_answers = {question.key: "9"}
+    (file,) = attachments.keep(
+        round_=world.round,
+        checked={document.id: attachments.check_file("plan.pdf", PDF)},
+        application=application,
+    )
+    db.session.commit()
+    AuthActions(client).login(world.panellists[0])
+    page = client.get(f"/rounds/{world.round.id}/scoring/{application.id}").get_data(True)
+    assert "How many volunteers?" in page and ">9<" in page
+    assert f"/rounds/{world.round.id}/files/{file.id}" in page and "plan.pdf" in page
