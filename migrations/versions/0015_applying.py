@@ -47,6 +47,7 @@ def upgrade():
     sa.Column('hint', sa.Text(), nullable=False),
     sa.Column('required', sa.Boolean(), nullable=False),
     sa.Column('created_at', panel.models.types.UTCDateTime(), nullable=False),
+    sa.Column('removed_at', panel.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['round_id'], ['funding_round.id'], name=op.f('fk_form_document_round_id_funding_round'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_form_document'))
     )
@@ -63,6 +64,7 @@ def upgrade():
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('required', sa.Boolean(), nullable=False),
     sa.Column('created_at', panel.models.types.UTCDateTime(), nullable=False),
+    sa.Column('removed_at', panel.models.types.UTCDateTime(), nullable=True),
     sa.CheckConstraint("kind IN ('short_text', 'long_text', 'number', 'yes_no', 'choice')", name=op.f('ck_form_question_kind_known')),
     sa.ForeignKeyConstraint(['round_id'], ['funding_round.id'], name=op.f('fk_form_question_round_id_funding_round'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_form_question'))

@@ -229,8 +229,9 @@ def keep(
             f"Your files add up to {_mb(total)}: together they must be smaller than "
             f"{_mb(MAX_APPLICATION_BYTES)}. Attach smaller copies."
         )
-    for old in replaced:
-        db.session.delete(old)
+    if replaced:
+        gone = [a.id for a in replaced]
+        db.session.execute(db.delete(Attachment).where(Attachment.id.in_(gone)))
     labels = {d.id: d.label for d in documents(round_)}
     added = []
     for document_id, file in checked.items():

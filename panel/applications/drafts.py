@@ -110,7 +110,7 @@ def by_id(round_: FundingRound, draft_id: Any) -> ApplicationDraft | None:
 def finish(*, draft: ApplicationDraft, application: Application) -> None:
     """The draft became this application: its files move over and the draft is deleted."""
     move_to_application(draft=draft, application=application)
-    db.session.delete(draft)
+    db.session.execute(db.delete(ApplicationDraft).where(ApplicationDraft.id == draft.id))
     db.session.flush()
 
 

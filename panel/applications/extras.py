@@ -24,6 +24,7 @@ from panel.models import (
     FundingRound,
     User,
 )
+from panel.models.types import utcnow
 from panel.rubrics import current_rubric
 
 YES_NO = ("Yes", "No")
@@ -37,16 +38,15 @@ DOCUMENT_SUGGESTIONS = (
 
 
 def questions(round_: FundingRound) -> list[FormQuestion]:
-    """The round's extra questions, in the order the form asks them."""
-    query = db.select(FormQuestion).where(FormQuestion.round_id == round_.id)
-    return list(
-        db.session.execute(query.order_by(FormQuestion.position, FormQuestion.id)).scalars()
-    )
+    """The round's extra questions still asked, in the order the form asks them."""
+    return questions_by_id(round_.id)
 
 
 def questions_by_id(round_id: int) -> list[FormQuestion]:
-    """The extra questions of the round with this id, in order."""
-    query = db.select(FormQuestion).where(FormQuestion.round_id == round_id)
+    """The extra questions still asked by the round with this id, in order."""
+    query = db.select(FormQuestion).where(
+        FormQuestion.round_id == round_id, FormQuestion.removed_at.is_(None)
+    )
     return list(
         db.session.execute(query.order_by(FormQuestion.position, FormQuestion.id)).scalars()
     )
@@ -54,7 +54,9 @@ def questions_by_id(round_id: int) -> list[FormQuestion]:
 
 def documents(round_: FundingRound) -> list[FormDocument]:
     """The documents the round asks for, in order."""
-    query = db.select(FormDocument).where(FormDocument.round_id == round_.id)
+    query = db.select(FormDocument).where(
+        FormDocument.round_id == round_.id, FormDocument.removed_at.is_(None)
+    )
     return list(
         db.session.execute(query.order_by(FormDocument.position, FormDocument.id)).scalars()
     )
@@ -115,7 +117,9 @@ def add_question(
 
 
 def remove_question(*, question: FormQuestion, actor: User) -> None:
-    """Stop asking an extra question (policy: staff); answers already given are kept."""
+    """Stop asking an extra question (policy: staff); it and the answers given are kept."""
+    if question.removed_at is not None:
+        return
     record(
         actor=actor,
         action="application_form.question_removed",
@@ -124,7 +128,7 @@ def remove_question(*, question: FormQuestion, actor: User) -> None:
         round_id=question.round_id,
         before={"label": question.label, "kind": question.kind},
     )
-    db.session.delete(question)
+    question.removed_at = utcnow()
     db.session.flush()
 
 
@@ -159,6 +163,8 @@ def add_document(
 
 def remove_document(*, document: FormDocument, actor: User) -> None:
     """Stop asking for a document (policy: staff); files already sent are kept."""
+    if document.removed_at is not None:
+        return
     record(
         actor=actor,
         action="application_form.document_removed",
@@ -167,7 +173,7 @@ def remove_document(*, document: FormDocument, actor: User) -> None:
         round_id=document.round_id,
         before={"label": document.label, "required": document.required},
     )
-    db.session.delete(document)
+    document.removed_at = utcnow()
     db.session.flush()
 
 
@@ -293,7 +299,7 @@ def answers_for_round(round_id: int) -> tuple[list[FormQuestion], dict[int, dict
     round_questions = list(
         db.session.execute(
             db.select(FormQuestion)
-            .where(FormQuestion.round_id == round_id)
+            .where(FormQuestion.round_id == round_id, FormQuestion.removed_at.is_(None))
             .order_by(FormQuestion.position, FormQuestion.id)
         ).scalars()
     )

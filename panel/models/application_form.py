@@ -55,6 +55,8 @@ class FormQuestion(Model):
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
     required: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed by staff: no longer asked; kept, like the answers already given (never deleted).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     @property
     def key(self) -> str:
@@ -80,6 +82,8 @@ class FormDocument(Model):
     hint: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed by staff: no longer asked for; files already sent keep their label.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     @property
     def key(self) -> str:

@@ -297,6 +297,8 @@ def test_staff_add_at_most_ten_questions_and_documents_through_the_page(
     client.post(f"{base}/questions/{first.id}/remove")
     client.post(f"{base}/documents/{document.id}/remove")
     assert len(extras.questions(open_round)) == 9 and extras.documents(open_round) == []
+    db.session.refresh(first)
+    assert first.removed_at is not None  # kept, no longer asked (never deleted: item 25)
     actions = [e.action for e in db.session.execute(db.select(AuditEvent)).scalars()]
     assert actions.count("application_form.question_added") == 10
     assert "application_form.document_removed" in actions
