@@ -40,6 +40,7 @@ WRITES_ON_GET = {
     "results.job_status",
     "results.coproduction_csv",
     "grants.open_link",  # counts the visit towards the private links' per-address limit
+    "applications.continue_draft",  # each visit counts towards the address's limit
 }
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 # Commands and background jobs wait this long for SQLite's write lock (milliseconds).

@@ -7,6 +7,14 @@ from panel.models.application import (
     EligibilityCheck,
     OrganisationType,
 )
+from panel.models.application_form import (
+    MAX_QUESTIONS,
+    QUESTION_KINDS,
+    ApplicationDraft,
+    Attachment,
+    FormDocument,
+    FormQuestion,
+)
 from panel.models.audit import AuditEvent
 from panel.models.auth_token import PasswordLink
 from panel.models.conflict import CONFLICT_KIND_LABELS, Conflict, ConflictKind
@@ -95,6 +103,12 @@ from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "MAX_QUESTIONS",
+    "QUESTION_KINDS",
+    "ApplicationDraft",
+    "Attachment",
+    "FormDocument",
+    "FormQuestion",
     "CONTACT_WAY_LABELS",
     "FUND_ROW_ID",
     "IDEA_STATUS_LABELS",

@@ -20,6 +20,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from panel.applications import extras
 from panel.applications.importer import guess_mapping
 from panel.auth import services as accounts
 from panel.codesign import services as codesign_services
@@ -30,6 +31,8 @@ from panel.models import (
     Conflict,
     Criterion,
     CriterionComment,
+    FormDocument,
+    FormQuestion,
     FundingRound,
     Idea,
     IdeaComment,
@@ -89,6 +92,8 @@ class CsrfWorld:
     to_change: Application
     to_erase: Application
     to_withdraw: Application
+    question_to_remove: FormQuestion  # an extra question of the applying round's form
+    document_to_remove: FormDocument  # an optional document it asks for
     to_map: ApplicationImport  # uploaded by another member of staff
     to_import: ApplicationImport
     checking: FundingRound  # at the eligibility check, with an eligibility criterion
@@ -235,6 +240,12 @@ def build_world(staff: User) -> CsrfWorld:
         to_change=gen_received_application(applying),
         to_erase=gen_received_application(applying),
         to_withdraw=gen_received_application(applying),
+        question_to_remove=extras.add_question(
+            round_=applying, label="Old question", kind="short_text", required=False, actor=staff
+        ),
+        document_to_remove=extras.add_document(
+            round_=applying, label="Old document", required=False, actor=staff
+        ),
         to_map=gen_import(applying, people["ida"], headers=HEADERS, rows=[imported]),
         to_import=gen_import(
             applying, people["ida"], headers=HEADERS, rows=[imported], mapping=guessed
@@ -614,6 +625,24 @@ POSTS: dict[str, Post] = {
         fill=typed(reason="The group asked us to"),
     ),
     "applications.upload": Post("staff", _round("applying"), fill=_upload),
+    "applications.add_question": Post(
+        "staff",
+        _round("applying"),
+        page="applications.form_setup",
+        fill=typed(**{"question": "How many volunteers?", "kind": "number"}),
+    ),
+    "applications.add_document": Post(
+        "staff",
+        _round("applying"),
+        page="applications.form_setup",
+        fill=typed(**{"document": "Budget"}),
+    ),
+    "applications.remove_question": Post(
+        "staff", _in("applying", question_id="question_to_remove"), page="applications.form_setup"
+    ),
+    "applications.remove_document": Post(
+        "staff", _in("applying", document_id="document_to_remove"), page="applications.form_setup"
+    ),
     "applications.columns": Post(
         "staff",
         _in("applying", import_id="to_map"),
