@@ -22,6 +22,7 @@ from panel.limits import lock
 from panel.models import Application, ApplicationStatus, FundingRound, Stage, User
 from panel.models.application import ApplicationAttempt
 from panel.models.types import uk_today, utcnow
+from panel.rounds.stages import form_open
 
 RATE_LIMIT_PER_HOUR = 5
 
@@ -47,13 +48,8 @@ STATUS_COLOURS = {
 
 
 def is_open(round_: FundingRound, today: date | None = None) -> bool:
-    """The public form takes applications: stage Applications open, and today within the dates."""
-    today = today or uk_today()
-    if round_.current_stage is not Stage.APPLICATIONS:
-        return False
-    if round_.applications_open_on and today < round_.applications_open_on:
-        return False
-    return not (round_.applications_close_on and today > round_.applications_close_on)
+    """The public form takes applications: the rule is `panel.rounds.stages.form_open`."""
+    return form_open(round_, today)
 
 
 def is_published(round_: FundingRound, today: date | None = None) -> bool:

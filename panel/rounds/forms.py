@@ -187,6 +187,31 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
 class StageForm(PanelForm):
     # The stage the person saw; if the round has moved since, nothing happens.
     expected = HiddenField()
+    # Asked only when Co-design ends with no criteria adopted (the service checks the reason).
+    without_panel = BooleanField("Staff adopt the criteria without the panel")
+    criteria_reason = TextAreaField(
+        "Why staff adopt the criteria without the panel",
+        filters=[strip],
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
+    )
+    # Asked only when moving on closes the public form before its advertised closing day.
+    close_early = BooleanField("Yes, close applications early")
+
+    def reason(self) -> str:
+        """Staff's reason for going without the panel, only when they ticked the box."""
+        return (self.criteria_reason.data or "") if self.without_panel.data else ""
+
+
+class StepBackForm(PanelForm):
+    expected = HiddenField()
+    reason = TextAreaField(
+        "Why is the round going back a stage?",
+        filters=[strip],
+        validators=[
+            DataRequired("Say why the round is going back a stage"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+    )
 
 
 class AddMemberForm(PanelForm):

@@ -9,10 +9,16 @@ from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
 from panel.ideas.queries import ideas_for_round
-from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
-from panel.rounds import bp, services
-from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
-from panel.rounds.stages import next_step, stage_steps
+from panel.models import AuditEvent, FundingRound, PanelRole, RoundMember, Stage, User
+from panel.rounds import bp, moves, services
+from panel.rounds.forms import (
+    AddMemberForm,
+    RoundForm,
+    StageForm,
+    StepBackForm,
+    round_form_defaults,
+)
+from panel.rounds.stages import form_state, next_step, stage_steps
 
 
 @bp.route("/")
@@ -45,19 +51,35 @@ def new_round() -> Any:
 @policy("member")
 def detail(round_id: int) -> Any:
     round_ = round_for_member(round_id)
+    return _detail_page(round_)
+
+
+def _detail_page(
+    round_: FundingRound,
+    stage_form: StageForm | None = None,
+    back_form: StepBackForm | None = None,
+    status: int = 200,
+) -> Any:
     target = round_.current_stage.next()
-    problems = services.stage_problems(round_, target) if target and current_user.is_staff else []
+    staff = current_user.is_staff
+    back = moves.previous_stage(round_.current_stage) if staff else None
     return render_template(
         "rounds/detail.html",
         round=round_,
         members=services.current_members(round_),
         my_membership=membership(round_, current_user),
         next_stage=target,
-        problems=problems,
-        stage_form=StageForm(expected=round_.stage),
+        problems=services.stage_problems(round_, target) if target and staff else [],
+        ask_criteria_reason=staff and services.needs_criteria_reason(round_),
+        closes_early=services.closes_early_text(round_) if staff else None,
+        form_state=form_state(round_) if staff else "",
+        stage_form=stage_form or StageForm(expected=round_.stage),
+        back_stage=back,
+        back_problems=moves.step_back_problems(round_) if back else [],
+        back_form=back_form or StepBackForm(expected=round_.stage),
         stage_steps=stage_steps(round_),
         ideas=ideas_for_round(round_.id),
-    )
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -86,6 +108,13 @@ def edit_round(round_id: int) -> Any:
     return render_template("rounds/edit.html", form=form, round=round_), status
 
 
+def _expected(form: StageForm | StepBackForm) -> Stage:
+    try:
+        return Stage(form.expected.data)  # type: ignore[arg-type]  # None: ValueError too
+    except ValueError:
+        abort(400)
+
+
 @bp.route("/rounds/<int:round_id>/stage", methods=["POST"])
 @policy("staff")
 def advance_stage(round_id: int) -> Any:
@@ -93,17 +122,51 @@ def advance_stage(round_id: int) -> Any:
     form = StageForm()
     if form.validate_on_submit():
         try:
-            expected = Stage(form.expected.data)  # type: ignore[arg-type]  # None: ValueError too
-        except ValueError:
-            abort(400)
-        try:
-            stage = services.advance_stage(round_=round_, actor=current_user, expected=expected)
+            stage = services.advance_stage(
+                round_=round_,
+                actor=current_user,
+                expected=_expected(form),
+                criteria_reason=form.reason(),
+                close_early=bool(form.close_early.data),
+            )
+        except services.NeedsConfirming as exc:
+            db.session.rollback()
+            field = form.criteria_reason if exc.field == "criteria_reason" else form.close_early
+            field.errors = [str(exc)]
+            return _detail_page(round_, stage_form=form, status=400)
         except services.RoundError as exc:
             db.session.rollback()
             flash(str(exc), "info")
         else:
             db.session.commit()
             flash(f"The round is now at the stage: {stage.label}.", "success")
+    elif form.errors:
+        return _detail_page(round_, stage_form=form, status=400)
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/stage/back", methods=["POST"])
+@policy("staff")
+def step_back(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    form = StepBackForm()
+    if form.validate_on_submit():
+        try:
+            stage = moves.step_back(
+                round_=round_,
+                actor=current_user,
+                expected=_expected(form),
+                reason=form.reason.data or "",
+            )
+        except services.RoundError as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(f"The round has gone back to the stage: {stage.label}.", "success")
+            return redirect(url_for("rounds.detail", round_id=round_id))
+    if form.errors:
+        return _detail_page(round_, back_form=form, status=400)
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
