@@ -365,6 +365,14 @@
     });
   }
 
+  // Wide screens show the whole application beside the questions: open its sections.
+  function initOpenWide() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 1024px)").matches) return;
+    all("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   function init() {
     safely("submit once", initSubmitOnce);
     safely("confirm", initConfirm);
@@ -375,6 +383,7 @@
     safely("character count", initCharacterCount);
     safely("unsaved", initUnsaved);
     safely("error summary", initErrorSummary);
+    safely("open wide", initOpenWide);
   }
 
   if (document.readyState === "loading") {
