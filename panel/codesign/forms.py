@@ -211,7 +211,9 @@ class ReasonForm(PanelForm):
 
 
 class ShortlistForm(PanelForm):
-    shortlist = HiddenField(validators=[DataRequired()])
+    shortlist = HiddenField(
+        validators=[DataRequired("Choose whether to shortlist this criterion or take it off")]
+    )
 
 
 class BoundaryForm(PanelForm):

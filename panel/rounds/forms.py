@@ -8,7 +8,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -215,9 +214,14 @@ class StepBackForm(PanelForm):
 
 
 class AddMemberForm(PanelForm):
-    user_id = SelectField("Resident", coerce=int, validators=[DataRequired("Choose a resident")])
+    # Several residents at once: each ticked box sends one user_id.
+    user_id = MultiCheckboxField(
+        "Residents to add",
+        coerce=int,
+        validators=[DataRequired("Choose at least one resident to add to the panel")],
+    )
     role = RadioField(
-        "Role on the panel",
+        "Their role on the panel",
         choices=choices(("panellist", "Panellist"), ("chair", "Chair")),
         default="panellist",
         validators=[DataRequired("Choose a role")],

@@ -397,6 +397,16 @@ def add_member(*, round_: FundingRound, user: User, role: PanelRole, actor: User
     return member
 
 
+def add_members(
+    *, round_: FundingRound, users: list[User], role: PanelRole, actor: User
+) -> list[RoundMember]:
+    """Put several residents on the round's panel at once, each as `add_member` would (all or
+    none: the first refusal stops the rest, and the caller rolls back)."""
+    if not users:
+        raise RoundError("Choose at least one resident to add to the panel")
+    return [add_member(round_=round_, user=u, role=role, actor=actor) for u in users]
+
+
 def remove_member(*, member: RoundMember, actor: User) -> None:
     """Take a resident off the panel; their past work stays, their access ends at once."""
     if member.removed_at is not None:
@@ -443,6 +453,16 @@ def rounds_for(user: User) -> list[FundingRound]:
             RoundMember.user_id == user.id, RoundMember.removed_at.is_(None)
         )
     return list(db.session.execute(query).scalars())
+
+
+def any_residents() -> bool:
+    """Whether any active resident exists at all (else the panel page says to add one first)."""
+    return (
+        db.session.execute(
+            db.select(User.id).where(User.role == Role.RESIDENT, User.active.is_(True)).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def residents_not_on_panel(round_: FundingRound) -> list[User]:

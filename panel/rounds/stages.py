@@ -29,6 +29,18 @@ def stage_steps(round_: FundingRound) -> list[StageStep]:
     ]
 
 
+# Each stage's tag colour (panel.css .tag--*), so rounds at different stages are told apart
+# at a glance; the words always say the stage too.
+STAGE_COLOURS = {
+    Stage.CODESIGN: "purple",
+    Stage.APPLICATIONS: "blue",
+    Stage.ELIGIBILITY: "yellow",
+    Stage.SCORING: "orange",
+    Stage.PANEL: "turquoise",
+    Stage.DECIDED: "green",
+}
+
+
 def form_open(round_: FundingRound, today: date | None = None) -> bool:
     """The public form takes applications: stage Applications open, and today within the dates.
     Staff's pages and the public form both ask this, so they never disagree."""

@@ -176,22 +176,26 @@ def panel(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = AddMemberForm()
     candidates = services.residents_not_on_panel(round_)
-    form.user_id.choices = choices(
-        (0, "Choose a resident"), *((u.id, f"{u.display_name} ({u.email})") for u in candidates)
-    )
+    form.user_id.choices = choices(*((u.id, f"{u.display_name} ({u.email})") for u in candidates))
     if form.validate_on_submit():
-        user = db.session.get(User, form.user_id.data)
-        if user is None:
-            abort(404)
+        users = [db.session.get(User, user_id) for user_id in form.user_id.data or []]
         try:
-            services.add_member(
-                round_=round_, user=user, role=PanelRole(form.role.data), actor=current_user
+            added = services.add_members(
+                round_=round_,
+                users=[u for u in users if u is not None],
+                role=PanelRole(form.role.data),
+                actor=current_user,
             )
         except services.RoundError as exc:
+            db.session.rollback()
             form.user_id.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(f"{user.display_name} has been added to the panel.", "success")
+            names = ", ".join(m.user.display_name for m in added)
+            flash(
+                f"{names} {'has' if len(added) == 1 else 'have'} been added to the panel.",
+                "success",
+            )
             return redirect(url_for("rounds.panel", round_id=round_.id))
     status = 400 if form.errors else 200
     return render_template(
@@ -201,6 +205,7 @@ def panel(round_id: int) -> Any:
         members=services.current_members(round_),
         remove_form=ConfirmForm(),
         has_candidates=bool(candidates),
+        any_residents=bool(candidates) or services.any_residents(),
     ), status
 
 
