@@ -8,6 +8,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -226,3 +227,23 @@ class AddMemberForm(PanelForm):
         default="panellist",
         validators=[DataRequired("Choose a role")],
     )
+
+
+class LogFilterForm(PanelForm):
+    """The change log's filters, sent in the address (a GET form: no token)."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Who", coerce=int, choices=[], validate_choice=False)
+    application = SelectField("Application", coerce=int, choices=[], validate_choice=False)
+    kind = SelectField("Kind of change", choices=[], validate_choice=False)
+
+    def offer(self, *, people: list[Any], applications: list[Any], kinds: dict[str, str]) -> None:
+        """The choices: everyone who changed something, each application, each kind."""
+        self.person.choices = choices((0, "Anyone"), *((p.id, p.display_name) for p in people))
+        self.application.choices = choices(
+            (0, "Any application"),
+            *((a.id, f"{a.reference}: {a.project_title}") for a in applications),
+        )
+        self.kind.choices = choices(("", "Any kind"), *kinds.items())

@@ -9,10 +9,11 @@ from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
 from panel.ideas.queries import ideas_for_round
-from panel.models import AuditEvent, FundingRound, PanelRole, RoundMember, Stage, User
-from panel.rounds import bp, moves, services
+from panel.models import FundingRound, PanelRole, RoundMember, Stage, User
+from panel.rounds import bp, log, moves, services
 from panel.rounds.forms import (
     AddMemberForm,
+    LogFilterForm,
     RoundForm,
     StageForm,
     StepBackForm,
@@ -227,15 +228,34 @@ def remove_member(round_id: int, member_id: int) -> Any:
 @policy("staff")
 def audit_log(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    form = LogFilterForm(formdata=request.args)
+    form.offer(
+        people=log.people_in_log(round_),
+        applications=log.applications_of(round_),
+        kinds={key: words for key, (words, _) in log.KINDS.items()},
+    )
+    try:
+        person, application = int(form.person.data or 0), int(form.application.data or 0)
+    except (TypeError, ValueError):
+        person = application = 0
+    filters = log.LogFilters(
+        person_id=person or None, application_id=application or None, kind=form.kind.data or None
+    )
     page = request.args.get("page", 1, type=int) or 1
-    per_page = 50
     events = db.paginate(
-        db.select(AuditEvent)
-        .where(AuditEvent.round_id == round_.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        log.log_query(round_, filters),
         # A page past the end is empty; past a million, its offset would not fit the database.
         page=min(max(page, 1), 1_000_000),
-        per_page=per_page,
+        per_page=50,
         error_out=False,
     )
-    return render_template("rounds/log.html", round=round_, events=events)
+    args = {k: v for k, v in request.args.items() if k != "page" and v not in ("", "0")}
+    return render_template(
+        "rounds/log.html",
+        round=round_,
+        form=form,
+        events=events,
+        entries=log.entries(round_, list(events.items)),
+        filtered=filters != log.LogFilters(),
+        args=args,
+    )

@@ -287,7 +287,8 @@ def test_the_log_shows_changes_newest_first(
     AuthActions(client).login(staff)
     page = client.get(f"/rounds/{round_.id}/log").get_data(as_text=True)
     # The newer change (to eligibility) is listed before the older one (from co-design).
-    assert page.index("stage: eligibility") < page.index("stage: codesign")
+    newer = page.index("moved the round on from Applications open to Eligibility check")
+    assert newer < page.index("moved the round on from Co-design to Applications open")
     assert page.count("Round: stage changed") == 2
 
 
