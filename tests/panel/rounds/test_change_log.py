@@ -55,9 +55,7 @@ def test_a_changed_score_reads_as_a_sentence_with_the_reason(
         assert code not in page
 
 
-def test_people_added_to_the_panel_are_named_not_numbered(
-    client: FlaskClient, staff: User
-) -> None:
+def test_people_added_to_the_panel_are_named_not_numbered(client: FlaskClient, staff: User) -> None:
     world = gen_scoring_world(staff)
     newcomer = gen_user(name="Nia Newcomer")
     services.add_member(
