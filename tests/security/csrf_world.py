@@ -409,6 +409,7 @@ POSTS: dict[str, Post] = {
         page="rounds.detail",
         fill=typed(without_panel="y", criteria_reason="The board set these criteria"),
     ),
+    "applications.lift_limit": Post("staff", _round("applying"), page="rounds.detail"),
     "rounds.step_back": Post(
         "staff",
         _round("stepping"),
