@@ -167,11 +167,12 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
 
 
 def mapping_lines(mapping: dict[str, int], headers: list[str]) -> list[str]:
-    """Which column each question is read from, in the form's order, for the command line."""
+    """For the command line: each question read from a column not headed with its own label
+    (a guess, or a --column choice), in the form's order."""
     return [
         f"{spec.label} ({spec.key}): column {mapping[spec.key] + 1}, “{headers[mapping[spec.key]]}”"
         for spec in FIELDS
-        if spec.key in mapping
+        if spec.key in mapping and _normal(headers[mapping[spec.key]]) != _normal(spec.label)
     ]
 
 

@@ -74,21 +74,6 @@ def my_scoring(round_id: int) -> Any:
     )
 
 
-@bp.route("/rounds/<int:round_id>/scoring/done")
-@policy("member")
-def all_scored(round_id: int) -> Any:
-    round_ = round_for_member(round_id)
-    if current_user.is_staff:
-        return coverage(round_id)  # staff do not score: who has scored what, as on My scoring
-    return render_template(
-        "scoring/done.html",
-        round=round_,
-        queue=progress.my_queue(round_=round_, panellist=current_user),
-        open_to_change=not rules.may_change_scores(round_, by_staff=False),
-        deadline_words=rules.deadline_in_words(round_.scoring_deadline),
-    )
-
-
 # ----------------------------------------------------------------------- scoring page
 
 
