@@ -82,7 +82,7 @@ def test_no_template_or_module_writes_the_stock_sentence() -> None:
     assert not [f for f in files if "This field is required" in f.read_text()]
 
 
-def test_the_scan_finds_forms_made_inside_functions_too() -> None:
+def test_the_scan_finds_the_forms_of_the_rounds_area() -> None:
     names = {c.__name__ for c in every_form()}
     assert {"RoundForm", "StageForm", "StepBackForm", "AddMemberForm"} <= names
     assert all(inspect.isclass(c) for c in every_form())
