@@ -64,6 +64,12 @@ from panel.models.involvement import (
     InvolvementEntry,
     StaffTime,
 )
+from panel.models.message import (
+    MESSAGE_STATUS_LABELS,
+    Channel,
+    Message,
+    MessageStatus,
+)
 from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
 from panel.models.person import (
     CONTACT_WAY_LABELS,
@@ -81,6 +87,10 @@ from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "MESSAGE_STATUS_LABELS",
+    "Channel",
+    "Message",
+    "MessageStatus",
     "CONTACT_WAY_LABELS",
     "FUND_ROW_ID",
     "IDEA_STATUS_LABELS",
