@@ -29,6 +29,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from panel import queue
+    from panel.messages import sending, triggers
+
+    sending.mail.init_app(app)
+    queue.configure(app)
+    triggers.install()
+
     with app.app_context():
         from panel.database import tune_engine
 
@@ -41,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         coproduction,
         fund,
         ideas,
+        messages,
         results,
         rounds,
         scoring,
@@ -61,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         scoring,
         coproduction,
         results,
+        messages,
     ):
         app.register_blueprint(area.bp)
 

@@ -36,8 +36,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 huey = Huey("grant-panel", storage_class=SqliteStorage, filename=":memory:", utc=True)
 _bound: dict[str, Flask] = {}
 _PENDING = "panel_queue_pending"
+_BATCHES = "panel_queue_batches"
 
-__all__ = ["bind", "configure", "crontab", "huey", "later", "periodic", "run_consumer", "task"]
+__all__ = [
+    "bind",
+    "configure",
+    "crontab",
+    "huey",
+    "later",
+    "later_batch",
+    "periodic",
+    "run_consumer",
+    "task",
+]
 
 
 def configure(app: Flask) -> None:
@@ -48,9 +59,7 @@ def configure(app: Flask) -> None:
     if url:
         huey.storage = RedisStorage(huey.name, url=url)
     else:
-        path = app.config.get("PANEL_QUEUE_FILE") or str(
-            Path(app.instance_path) / "queue.sqlite3"
-        )
+        path = app.config.get("PANEL_QUEUE_FILE") or str(Path(app.instance_path) / "queue.sqlite3")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         huey.storage = SqliteStorage(huey.name, filename=str(path), timeout=15)
     huey.immediate_use_memory = False
@@ -100,10 +109,19 @@ def later(wrapper: TaskWrapper, *args: Any) -> None:
     pending.append((wrapper, args))
 
 
+def later_batch(wrapper: TaskWrapper, item: Any) -> None:
+    """Queue `wrapper([items...])` once, with every item given in this transaction, when it
+    commits: confirming 200 decisions queues one task for their 200 letters, not 200."""
+    batches: dict[str, tuple[TaskWrapper, list[Any]]] = db.session.info.setdefault(_BATCHES, {})
+    batches.setdefault(wrapper.name, (wrapper, []))[1].append(item)
+
+
 @event.listens_for(Session, "after_commit")
 def _queue_committed(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    for wrapper, args in pending or ():
+    pending = session.info.pop(_PENDING, None) or []
+    batches = session.info.pop(_BATCHES, None) or {}
+    calls = [*pending, *((wrapper, (items,)) for wrapper, items in batches.values())]
+    for wrapper, args in calls:
         try:
             wrapper(*args)
         except Exception:  # the queue is away: the periodic sweep finds the row later
@@ -114,6 +132,7 @@ def _queue_committed(session: Session) -> None:
 def _forget_rolled_back(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_BATCHES, None)
 
 
 def consumer(*, workers: int = 1, periodic: bool = True) -> Consumer:
@@ -143,4 +162,3 @@ def run_consumer(*, workers: int = 1, periodic: bool = False) -> Iterator[Consum
         for _, worker in running.worker_threads:
             worker.join(10)
         running.scheduler.join(10)
-

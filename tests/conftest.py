@@ -40,6 +40,8 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": LIGHT_HASHING,
         "PANEL_BASE_URL": "http://localhost",
+        # The task queue: in memory unless a test runs a worker (tests/panel/messages/).
+        "PANEL_QUEUE_FILE": ":memory:",
     }
     config.update(extra)
     return config

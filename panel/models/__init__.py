@@ -64,13 +64,13 @@ from panel.models.involvement import (
     InvolvementEntry,
     StaffTime,
 )
+from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
 from panel.models.message import (
     MESSAGE_STATUS_LABELS,
     Channel,
     Message,
     MessageStatus,
 )
-from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
 from panel.models.person import (
     CONTACT_WAY_LABELS,
     ConductAgreement,

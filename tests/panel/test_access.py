@@ -25,6 +25,7 @@ AREAS = (
     "ideas",
     "welcome",
     "fund",
+    "messages",
 )
 
 
