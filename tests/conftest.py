@@ -233,3 +233,15 @@ def _page_views_never_write(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     records = [*caplog.get_records("setup"), *caplog.get_records("call")]
     offenders = [r.getMessage() for r in records if "writes to SQLite on GET" in r.getMessage()]
     assert offenders == [], offenders
+
+
+@pytest.fixture
+def queue_worker(app: Flask, tmp_path: Path) -> Iterator[Any]:
+    """A real huey consumer (SqliteHuey, a file of this test's own) working in threads of this
+    process while the test runs: what `flask --app panel worker` runs."""
+    from panel import queue
+
+    app.config["PANEL_QUEUE_FILE"] = str(tmp_path / "queue.sqlite3")
+    queue.configure(app)
+    with queue.run_consumer() as consumer:
+        yield consumer
