@@ -395,6 +395,7 @@ POSTS: dict[str, Post] = {
     "auth.forgot_password": Post(
         "anonymous", lambda w: {}, fill=lambda w, v, n: {"email": w.people["lin"].email}
     ),
+    "scoring.remind": Post("staff", lambda w: {"round_id": w.scoring.id}, page="scoring.coverage"),
     # ------------------------------------------------------------------ the outbox
     "messages.resend": Post(
         "staff", lambda w: {"message_id": w.failed_message.id}, page="messages.outbox"
