@@ -9,6 +9,7 @@ reminder a day, whichever way it was sent (the outbox keeps them: panel/messages
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -17,7 +18,7 @@ from panel.extensions import db
 from panel.messages.outbox import queue_message, to_user
 from panel.messages.triggers import round_values
 from panel.models import FundingRound, Message, Stage, User
-from panel.models.types import utcnow
+from panel.models.types import UTCDateTime, utcnow
 from panel.scoring.services import progress
 from panel.scoring.services.rules import scoring_open
 
@@ -35,39 +36,49 @@ class Behind:
     will_get: bool  # a reminder sent now would go to them (none in the last day)
 
 
-def _last_reminders(user_ids: list[int], round_id: int | None = None) -> dict[int, datetime]:
-    query = (
-        db.select(Message.recipient_id, sa.func.max(Message.created_at))
+def _last_reminders(round_id: int, user_ids: list[int]) -> dict[int, tuple[Any, Any]]:
+    """Per person: when they were last reminded in this round, and anywhere (one query)."""
+    if not user_ids:
+        return {}
+    in_round = sa.case((Message.round_id == round_id, Message.created_at))
+    rows = db.session.execute(
+        db.select(
+            Message.recipient_id,
+            sa.type_coerce(sa.func.max(in_round), UTCDateTime()),
+            sa.type_coerce(sa.func.max(Message.created_at), UTCDateTime()),
+        )
         .where(Message.kind == KIND, Message.recipient_id.in_(user_ids))
         .group_by(Message.recipient_id)
-    )
-    if round_id is not None:
-        query = query.where(Message.round_id == round_id)
-    return {user_id: at for user_id, at in db.session.execute(query).all() if user_id is not None}
+    ).all()
+    return {user_id: (here, anywhere) for user_id, here, anywhere in rows}
 
 
-def behind(round_: FundingRound, now: datetime | None = None) -> list[Behind]:
+def behind(
+    round_: FundingRound, now: datetime | None = None, cover: progress.Coverage | None = None
+) -> list[Behind]:
     """The round's panellists who have reviews left, with when each was last reminded."""
-    cover = progress.coverage(round_)
+    cover = cover or progress.coverage(round_)
     left = {}
     for person in cover.panellists:
         counts = cover.progress(person.id)
         if counts.to_score - counts.submitted > 0:
             left[person.id] = counts.to_score - counts.submitted
-    ids = list(left)
-    in_round = _last_reminders(ids, round_.id)
-    anywhere = _last_reminders(ids)
+    last = _last_reminders(round_.id, list(left))
     moment = now or utcnow()
-    return [
-        Behind(
-            user=person,
-            left=left[person.id],
-            last_reminded=in_round.get(person.id),
-            will_get=person.id not in anywhere or anywhere[person.id] <= moment - ONCE_A_DAY,
+    found = []
+    for person in cover.panellists:
+        if person.id not in left:
+            continue
+        here, anywhere = last.get(person.id, (None, None))
+        found.append(
+            Behind(
+                user=person,
+                left=left[person.id],
+                last_reminded=here,
+                will_get=anywhere is None or anywhere <= moment - ONCE_A_DAY,
+            )
         )
-        for person in cover.panellists
-        if person.id in left
-    ]
+    return found
 
 
 def _queue(round_: FundingRound, due: list[Behind], actor: User | None) -> None:

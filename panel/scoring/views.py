@@ -451,11 +451,12 @@ def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
 @policy("staff")
 def coverage(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    behind = reminders.behind(round_)
+    cover = progress.coverage(round_)
+    behind = reminders.behind(round_, cover=cover)
     return render_template(
         "scoring/coverage.html",
         round=round_,
-        cover=progress.coverage(round_),
+        cover=cover,
         colours=progress.STATUS_COLOURS,
         deadline_words=rules.deadline_in_words(round_.scoring_deadline),
         behind=behind,
