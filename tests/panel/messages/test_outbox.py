@@ -11,7 +11,6 @@ import re
 import time
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -154,9 +153,8 @@ def test_names_and_subjects_cannot_add_headers(app: Flask, smtp: Smtp, queue_wor
     assert smtp.handler.envelopes == [[sly.email]]
 
 
-@pytest.mark.parametrize("configured", [False])
 def test_with_no_mail_server_messages_wait_for_staff_with_the_link_to_pass_on(
-    app: Flask, client: FlaskClient, configured: bool
+    app: Flask, client: FlaskClient
 ) -> None:
     """Item 66: without a mail server nothing breaks: the invitation is kept as "not sent: no
     mail server is set up", and staff find its words and its link on the outbox."""
@@ -189,3 +187,19 @@ def test_two_workers_never_send_one_message_twice(app: Flask, smtp: Smtp) -> Non
     assert len(smtp.wait_for(1)) == 1
     time.sleep(0.3)
     assert len(smtp.received) == 1
+
+
+def test_the_outbox_is_for_staff_only(app: Flask, client: FlaskClient) -> None:
+    """Item 72: a resident gets 404 from every outbox page and action; staff get them."""
+    resident = gen_user()
+    message = queue_message(kind="panel_added", to=to_user(resident), values={}, actor=None)
+    db.session.commit()
+    pages = ["/outbox", f"/outbox/{message.id}", "/outbox/letters", "/outbox/kinds"]
+    AuthActions(client).login(resident)
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/outbox/{message.id}/resend").status_code == 404
+    AuthActions(client).logout()
+    AuthActions(client).login(gen_staff())
+    for url in pages:
+        assert client.get(url).status_code == 200, url
