@@ -75,18 +75,22 @@ def due(now: object | None = None) -> sa.ColumnElement[bool]:
     )
 
 
-def _claim(message_id: int) -> bool:
-    """Take the message for one try (committed), if it is queued and due."""
-    taken = rows_changed(
+def _claim(message_id: int) -> Message | None:
+    """Take the message for one try (committed), if it is queued and due: the row as taken
+    (detached, to be read after the commit), or None."""
+    taken = db.session.execute(
         sa.update(Message)
         .where(Message.id == message_id, due())
         .values(
             status=MessageStatus.SENDING, attempts=Message.attempts + 1, next_attempt_at=utcnow()
         )
+        .returning(Message)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one_or_none()
+    if taken is not None:
+        db.session.expunge(taken)
     db.session.commit()
-    return taken == 1
+    return taken
 
 
 def mail_message(message: Message) -> Mail_Message:
@@ -98,7 +102,7 @@ def mail_message(message: Message) -> Mail_Message:
         if message.to_name
         else [message.to_address],
         body=message.body_text.replace(LINK_MARK, link),
-        html=as_html(message.body_text, link),
+        html=as_html(message.body_text, link) if link else message.body_html,
         sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
     )
     email.msgId = message.message_id
@@ -128,10 +132,9 @@ def describe(exc: BaseException) -> str:
 
 def try_once(message_id: int, connection: Connection | None = None) -> str:
     """One try at sending the message; returns its status afterwards ("" if not taken)."""
-    if not _claim(message_id):
+    message = _claim(message_id)
+    if message is None:
         return ""
-    message = db.session.get(Message, message_id)
-    assert message is not None
     try:
         deliver(message, connection)
     except Exception as exc:
