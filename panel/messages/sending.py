@@ -24,7 +24,6 @@ from flask import current_app
 from flask_mail import Connection, Mail
 from flask_mail import Message as Mail_Message
 
-from panel.database import rows_changed
 from panel.extensions import db
 from panel.messages.wording import LINK_MARK, as_html
 from panel.models import Message, MessageStatus
