@@ -59,6 +59,19 @@ def upgrade():
     op.create_index('ix_message_recipient_kind', 'message', ['recipient_id', 'kind', 'created_at'], unique=False)
     op.create_index(op.f('ix_message_round_id'), 'message', ['round_id'], unique=False)
     op.create_index(op.f('ix_message_application_id'), 'message', ['application_id'], unique=False)
+    op.create_table('message_wording',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('updated_at', panel.models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['funding_round.id'], name=op.f('fk_message_wording_round_id_funding_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_message_wording_updated_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_wording')),
+    sa.UniqueConstraint('round_id', 'kind', name=op.f('uq_message_wording_round_id_kind'))
+    )
     with op.batch_alter_table('funding_round', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_days', sa.Integer(), server_default='3', nullable=False))
         batch_op.create_check_constraint('reminder_days_range', 'reminder_days >= 0 AND reminder_days <= 30')
@@ -77,6 +90,7 @@ def downgrade():
     with op.batch_alter_table('funding_round', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_funding_round_reminder_days_range'), type_='check')
         batch_op.drop_column('reminder_days')
+    op.drop_table('message_wording')
     op.drop_index(op.f('ix_message_application_id'), table_name='message')
     op.drop_index(op.f('ix_message_round_id'), table_name='message')
     op.drop_index('ix_message_recipient_kind', table_name='message')

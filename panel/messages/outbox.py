@@ -21,7 +21,15 @@ from flask import current_app
 
 from panel.extensions import db
 from panel.messages.wording import KINDS, LINK_MARK, as_html, fill, single_line
-from panel.models import Channel, ContactWay, Message, MessageStatus, PersonDetails, User
+from panel.models import (
+    Channel,
+    ContactWay,
+    Message,
+    MessageStatus,
+    MessageWording,
+    PersonDetails,
+    User,
+)
 from panel.models.types import utcnow
 from panel.text import plain_name
 
@@ -87,7 +95,7 @@ def queue_message(
     `link` is a single-use link, kept apart from the bodies. Returns the row (flushed)."""
     if kind not in KINDS:
         raise MessageError(f"There is no kind of message called {kind!r}.")
-    subject_wording, text_wording = wording or (KINDS[kind].subject, KINDS[kind].text)
+    subject_wording, text_wording = wording or wording_for(round_id, kind)
     name = single_line(plain_name(to.name), 120)
     filled = {**values, "name": name, "link": LINK_MARK}
     text = fill(text_wording, filled)
@@ -126,6 +134,19 @@ def queue_message(
 
         send_later(message.id)
     return message
+
+
+def wording_for(round_id: int | None, kind: str) -> tuple[str, str]:
+    """The subject and text of a kind of message: the round's own, or the usual."""
+    if round_id is not None:
+        own = db.session.execute(
+            db.select(MessageWording).where(
+                MessageWording.round_id == round_id, MessageWording.kind == kind
+            )
+        ).scalar_one_or_none()
+        if own is not None:
+            return own.subject, own.text
+    return KINDS[kind].subject, KINDS[kind].text
 
 
 def to_user(user: User) -> To:

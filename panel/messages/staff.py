@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from panel.audit import record
 from panel.extensions import db
-from panel.messages.outbox import MessageError, mail_configured
+from panel.messages.outbox import MessageError, mail_configured, wording_for
 from panel.messages.sending import send_later
-from panel.models import Message, MessageStatus, User
+from panel.messages.wording import KINDS, LINK_MARK, fill, single_line
+from panel.models import FundingRound, Message, MessageStatus, MessageWording, User
 from panel.models.types import utcnow
 
 RESENDABLE = (MessageStatus.FAILED, MessageStatus.HELD)
@@ -86,3 +87,61 @@ def mark_done(*, message: Message, actor: User) -> None:
         before={"status": before},
         after={"status": message.status},
     )
+
+
+def round_wordings(round_: FundingRound) -> dict[str, tuple[str, str, bool]]:
+    """Each kind's subject and text for the round, and whether the round has its own."""
+    own = {
+        w.kind: w
+        for w in db.session.execute(
+            db.select(MessageWording).where(MessageWording.round_id == round_.id)
+        ).scalars()
+    }
+    return {
+        kind: (own[kind].subject, own[kind].text, True)
+        if kind in own
+        else (usual.subject, usual.text, False)
+        for kind, usual in KINDS.items()
+    }
+
+
+def save_wording(
+    *, round_: FundingRound, kind: str, subject: str, text: str, actor: User
+) -> MessageWording:
+    """Set the round's wording of one kind of message (staff only). A kind that carries a
+    password link must keep its $link."""
+    if kind not in KINDS:
+        raise MessageError("There is no such kind of message.")
+    subject, text = single_line(subject), text.replace("\r\n", "\n").strip()
+    if not subject or not text:
+        raise MessageError("Enter a subject and the message.")
+    if KINDS[kind].has_link and "$link" not in text:
+        raise MessageError("Keep $link in the message: it is where the person's link goes.")
+    before_subject, before_text = wording_for(round_.id, kind)
+    row = db.session.execute(
+        db.select(MessageWording).where(
+            MessageWording.round_id == round_.id, MessageWording.kind == kind
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = MessageWording(round_id=round_.id, kind=kind, subject=subject, text=text)
+        db.session.add(row)
+    row.subject, row.text, row.updated_by_id, row.updated_at = subject, text, actor.id, utcnow()
+    db.session.flush()
+    record(
+        actor=actor,
+        action="message.wording_changed",
+        object_type="round",
+        object_id=round_.id,
+        round_id=round_.id,
+        before={"kind": kind, "subject": before_subject, "text": before_text},
+        after={"kind": kind, "subject": subject, "text": text},
+    )
+    return row
+
+
+def preview(subject: str, text: str, values: dict[str, str]) -> tuple[str, str]:
+    """A subject and text filled with sample values, the link shown as a made-up one."""
+    sample = {**values, "link": LINK_MARK}
+    filled = fill(text, sample).replace(LINK_MARK, "https://panel.example.org/set-password/...")
+    return single_line(fill(subject, sample)), filled

@@ -5,14 +5,15 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from panel.access import policy
+from panel.access import policy, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.messages import bp
 from panel.messages import staff as outbox_staff
+from panel.messages.forms import WordingForm
 from panel.messages.outbox import MessageError
 from panel.messages.wording import KINDS, LINK_MARK, fill
-from panel.models import Message
+from panel.models import FundingRound, Message
 
 
 def _message_or_404(message_id: int) -> Message:
@@ -25,8 +26,15 @@ def _message_or_404(message_id: int) -> Message:
 @bp.route("/outbox")
 @policy("staff")
 def outbox() -> Any:
+    rounds = db.session.execute(
+        db.select(FundingRound).order_by(FundingRound.id.desc()).limit(20)
+    ).scalars()
     return render_template(
-        "messages/outbox.html", box=outbox_staff.outbox(), form=ConfirmForm(), link_mark=LINK_MARK
+        "messages/outbox.html",
+        box=outbox_staff.outbox(),
+        form=ConfirmForm(),
+        link_mark=LINK_MARK,
+        rounds=list(rounds),
     )
 
 
@@ -108,3 +116,47 @@ def kinds() -> Any:
         for name, kind in KINDS.items()
     ]
     return render_template("messages/kinds.html", previews=previews)
+
+
+@bp.route("/rounds/<int:round_id>/messages")
+@policy("staff")
+def round_messages(round_id: int) -> Any:
+    """What each kind of message says in this round, each with a link to change it."""
+    round_ = round_or_404(round_id)
+    wordings = outbox_staff.round_wordings(round_)
+    return render_template(
+        "messages/round_messages.html", round=round_, wordings=wordings, kinds=KINDS
+    )
+
+
+@bp.route("/rounds/<int:round_id>/messages/<kind>", methods=["GET", "POST"])
+@policy("staff")
+def edit_wording(round_id: int, kind: str) -> Any:
+    round_ = round_or_404(round_id)
+    if kind not in KINDS:
+        abort(404)
+    subject, text, _ = outbox_staff.round_wordings(round_)[kind]
+    form = WordingForm(data={"subject": subject, "text": text})
+    if form.validate_on_submit():
+        try:
+            outbox_staff.save_wording(
+                round_=round_,
+                kind=kind,
+                subject=str(form.subject.data),
+                text=str(form.text.data),
+                actor=current_user,
+            )
+        except MessageError as exc:
+            form.text.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"The wording of “{KINDS[kind].label}” is saved for this round.", "success")
+            return redirect(url_for("messages.round_messages", round_id=round_.id))
+    shown = outbox_staff.preview(
+        str(form.subject.data or ""), str(form.text.data or ""), {**SAMPLE, "round": round_.name}
+    )
+    status = 400 if form.errors else 200
+    page = render_template(
+        "messages/edit_wording.html", round=round_, kind=KINDS[kind], form=form, preview=shown
+    )
+    return page, status

@@ -70,6 +70,7 @@ from panel.models.message import (
     Channel,
     Message,
     MessageStatus,
+    MessageWording,
 )
 from panel.models.person import (
     CONTACT_WAY_LABELS,
@@ -91,6 +92,7 @@ __all__ = [
     "Channel",
     "Message",
     "MessageStatus",
+    "MessageWording",
     "CONTACT_WAY_LABELS",
     "FUND_ROW_ID",
     "IDEA_STATUS_LABELS",

@@ -4,7 +4,7 @@ action that causes it, then sent by the task queue (panel/messages/)."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from panel.extensions import Model
@@ -89,3 +89,21 @@ class Message(Model):
     @property
     def status_label(self) -> str:
         return MESSAGE_STATUS_LABELS[MessageStatus(self.status)]
+
+
+class MessageWording(Model):
+    """A round's own wording for one kind of message (panel/messages/wording.py has the usual
+    wording): staff edit it on the round's Messages page."""
+
+    __tablename__ = "message_wording"
+    __table_args__ = (UniqueConstraint("round_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_round.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )

@@ -401,6 +401,9 @@ POSTS: dict[str, Post] = {
         "staff", lambda w: {"message_id": w.failed_message.id}, page="messages.outbox"
     ),
     "messages.done": Post("staff", lambda w: {"message_id": w.letter.id}, page="messages.outbox"),
+    "messages.edit_wording": Post(
+        "staff", lambda w: {"round_id": w.settings.id, "kind": "reminder"}
+    ),
     # ------------------------------------------------------------------ the round and its panel
     "rounds.new_round": Post(
         "staff",

@@ -7,4 +7,4 @@ from tests.factories import gen_message
 
 def extras(world: dict[str, Any]) -> dict[str, Any]:
     """A message held in the outbox."""
-    return {"message_id": gen_message(to=world["panellist"]).id}
+    return {"message_id": gen_message(to=world["panellist"]).id, "kind": "reminder"}
