@@ -176,3 +176,23 @@ def test_confirming_200_decisions_does_not_wait_for_a_stopped_mail_server(
     db.session.commit()
     assert letters == 400
     assert down < max(3 * up, 1.0) and down < 10, (down, up)
+
+
+def test_erasing_an_applicants_details_empties_their_messages(app: Flask) -> None:
+    """Item 66: an erasure reaches the outbox: the acknowledgement keeps no name, address or
+    words, and one not yet sent never will be."""
+    from panel.applications.changes import erase_personal_data
+
+    staff = gen_staff()
+    round_ = gen_round(stage=Stage.APPLICATIONS)
+    application = gen_received_application(
+        round_, contact_email="eve@example.org", contact_name="Eve Erased"
+    )
+    [row] = db.session.execute(db.select(Message)).scalars()
+    assert row.to_address == "eve@example.org" and row.status == "queued"  # no worker runs
+    erase_personal_data(application=application, actor=staff)
+    db.session.commit()
+    db.session.expire_all()
+    [row] = db.session.execute(db.select(Message)).scalars()
+    assert (row.to_name, row.to_address, row.body_text, row.status) == ("", "", "", "failed")
+    assert "Eve" not in row.body_html and "Eve" not in row.subject
