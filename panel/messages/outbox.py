@@ -16,10 +16,13 @@ is sent, and forgotten once it has gone. Nothing here logs a body or a link.
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from panel.extensions import db
+from panel.messages.sending import send_later
 from panel.messages.wording import KINDS, LINK_MARK, as_html, fill, single_line
 from panel.models import (
     Channel,
@@ -93,9 +96,39 @@ def queue_message(
 
     `values` fill the kind's wording (`wording` replaces it: a round's own subject and text);
     `link` is a single-use link, kept apart from the bodies. Returns the row (flushed)."""
+    row = message_row(
+        kind=kind,
+        to=to,
+        values=values,
+        actor=actor,
+        round_id=round_id,
+        application_id=application_id,
+        link=link,
+        wording=wording or wording_for(round_id, kind),
+    )
+    message = Message(**row)
+    db.session.add(message)
+    db.session.flush()
+    if message.status == MessageStatus.QUEUED:
+        send_later(message.id)
+    return message
+
+
+def message_row(
+    *,
+    kind: str,
+    to: To,
+    values: dict[str, str],
+    actor: User | None,
+    round_id: int | None,
+    application_id: int | None,
+    link: str | None,
+    wording: tuple[str, str],
+) -> dict[str, Any]:
+    """The columns of one message: its wording filled in, how it travels, its status."""
     if kind not in KINDS:
         raise MessageError(f"There is no kind of message called {kind!r}.")
-    subject_wording, text_wording = wording or wording_for(round_id, kind)
+    subject_wording, text_wording = wording
     name = single_line(plain_name(to.name), 120)
     filled = {**values, "name": name, "link": LINK_MARK}
     text = fill(text_wording, filled)
@@ -109,31 +142,54 @@ def queue_message(
         status, error = MessageStatus.HELD, NO_ADDRESS
     elif not mail_configured():
         status, error = MessageStatus.HELD, NO_MAIL_SERVER
-    message = Message(
-        kind=kind,
-        channel=channel,
-        recipient_id=to.user.id if to.user is not None else None,
-        round_id=round_id,
-        application_id=application_id,
-        to_name=name,
-        to_address=single_line(to.email, 254),
-        subject=single_line(fill(subject_wording, filled)),
-        body_text=text,
-        body_html=as_html(text),
-        link=link,
-        status=status,
-        last_error=error,
-        message_id=new_message_id(),
-        created_at=utcnow(),
-        created_by_id=actor.id if actor is not None else None,
-    )
-    db.session.add(message)
-    db.session.flush()
-    if status == MessageStatus.QUEUED:
-        from panel.messages.sending import send_later
+    return {
+        "kind": kind,
+        "channel": channel,
+        "recipient_id": to.user.id if to.user is not None else None,
+        "round_id": round_id,
+        "application_id": application_id,
+        "to_name": name,
+        "to_address": single_line(to.email, 254),
+        "subject": single_line(fill(subject_wording, filled)),
+        "body_text": text,
+        "body_html": as_html(text),
+        "link": link,
+        "status": status,
+        "attempts": 0,
+        "last_error": error,
+        "message_id": new_message_id(),
+        "created_at": utcnow(),
+        "created_by_id": actor.id if actor is not None else None,
+    }
 
-        send_later(message.id)
-    return message
+
+def queue_many(
+    *, kind: str, round_id: int, actor: User | None, items: list[tuple[To, int, dict[str, str]]]
+) -> int:
+    """Queue one kind of message to many people at once (an import's acknowledgements): one
+    INSERT for them all, in the caller's transaction. `items` are (to, application id, values).
+    Returns how many were written."""
+    wording = wording_for(round_id, kind)
+    rows = [
+        message_row(
+            kind=kind,
+            to=to,
+            values=values,
+            actor=actor,
+            round_id=round_id,
+            application_id=application_id,
+            link=None,
+            wording=wording,
+        )
+        for to, application_id, values in items
+    ]
+    if not rows:
+        return 0
+    ids = db.session.execute(sa.insert(Message).returning(Message.id, Message.status), rows).all()
+    for message_id, status in ids:
+        if status == MessageStatus.QUEUED:
+            send_later(message_id)
+    return len(rows)
 
 
 def wording_for(round_id: int | None, kind: str) -> tuple[str, str]:

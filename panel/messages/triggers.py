@@ -12,7 +12,7 @@ from flask import current_app
 
 from panel.audit import on_record
 from panel.extensions import db
-from panel.messages.outbox import To, queue_message, to_user
+from panel.messages.outbox import To, queue_many, queue_message, to_user
 from panel.models import (
     OUTCOME_LABELS,
     Application,
@@ -133,11 +133,7 @@ def _heard(event: AuditEvent, actor: User | None) -> None:
         if application is not None:
             _applicant_message("acknowledgement", application, actor)
     elif action == "application.import_done":
-        references = after.get("references") or []
-        for application in db.session.execute(
-            db.select(Application).where(Application.reference.in_(references))
-        ).scalars():
-            _applicant_message("acknowledgement", application, actor)
+        _acknowledge_import(event, after.get("references") or [], actor)
     elif action == "application.eligibility_checked":
         before: dict[str, Any] = event.before or {}
         if after.get("status") == "ineligible" and before.get("status") != "ineligible":
@@ -146,6 +142,42 @@ def _heard(event: AuditEvent, actor: User | None) -> None:
                 _applicant_message("ineligible", application, actor)
     elif action == "decision.confirmed":
         _decision_letter(event, actor)
+
+
+def _acknowledge_import(event: AuditEvent, references: list[str], actor: User | None) -> None:
+    """Every imported application is acknowledged, in one INSERT (imports are 2,000 rows)."""
+    round_ = db.session.get(FundingRound, event.round_id)
+    if round_ is None or not references:
+        return
+    shown = round_values(round_)
+    rows = db.session.execute(
+        db.select(
+            Application.id,
+            Application.reference,
+            Application.project_title,
+            Application.organisation_name,
+            Application.contact_name,
+            Application.contact_email,
+        ).where(Application.round_id == round_.id, Application.reference.in_(references))
+    ).all()
+    queue_many(
+        kind="acknowledgement",
+        round_id=round_.id,
+        actor=actor,
+        items=[
+            (
+                To(name=row.contact_name or row.organisation_name, email=row.contact_email or ""),
+                row.id,
+                {
+                    **shown,
+                    "reference": row.reference,
+                    "project": row.project_title,
+                    "organisation": row.organisation_name,
+                },
+            )
+            for row in rows
+        ],
+    )
 
 
 def _decision_letter(event: AuditEvent, actor: User | None) -> None:
