@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from panel.applications import eligibility
 from panel.extensions import db
-from panel.models import FundingRound, Message, PanelRole, PersonDetails, Stage
+from panel.models import Application, FundingRound, Message, PanelRole, PersonDetails, Stage
 from panel.results import decisions
 from panel.rounds import services as rounds
 from tests.conftest import AuthActions
@@ -196,3 +196,38 @@ def test_erasing_an_applicants_details_empties_their_messages(app: Flask) -> Non
     [row] = db.session.execute(db.select(Message)).scalars()
     assert (row.to_name, row.to_address, row.body_text, row.status) == ("", "", "", "failed")
     assert "Eve" not in row.body_html and "Eve" not in row.subject
+
+
+def test_every_imported_application_is_acknowledged(
+    app: Flask, client: FlaskClient, smtp: Smtp, queue_worker: Any
+) -> None:
+    import io
+
+    from tests.panel.applications.conftest import csv_bytes, sheet_row
+
+    staff = gen_staff()
+    round_ = gen_round(created_by=staff, stage=Stage.APPLICATIONS)
+    rows = [
+        sheet_row(
+            organisation_name=f"Group {n}",
+            project_title=f"Project {n}",
+            contact_email=f"group{n}@example.org",
+        )
+        for n in (1, 2)
+    ]
+    AuthActions(client).login(staff)
+    uploaded = client.post(
+        f"/rounds/{round_.id}/applications/import",
+        data={"file": (io.BytesIO(csv_bytes(rows)), "applications.csv")},
+        content_type="multipart/form-data",
+    )
+    assert client.post(f"{uploaded.location}/run", data={}).status_code == 302
+    received = smtp.wait_for(2)
+    assert sorted(m["To"].addresses[0].addr_spec for m in received) == [
+        "group1@example.org",
+        "group2@example.org",
+    ]
+    assert sorted(m["Subject"].rsplit(" ", 1)[1] for m in received) == [
+        a.reference
+        for a in db.session.execute(db.select(Application).order_by(Application.id)).scalars()
+    ]
