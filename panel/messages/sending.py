@@ -177,10 +177,11 @@ def send_message(message_id: int) -> str:
     return try_once(message_id)
 
 
-@task()
+@task(retries=3, retry_delay=10)
 def send_messages(message_ids: list[int]) -> int:
     """The queue's task for many messages: one try at each, over one connection while the
-    mail server answers; returns how many were sent."""
+    mail server answers; returns how many were sent. If the task itself fails (the database
+    was busy), huey runs it again: messages already taken are skipped."""
     sent = 0
     connection: Connection | None = None
     try:
