@@ -21,11 +21,16 @@ from panel.models.criterion import (
 )
 from panel.models.decision import (
     OUTCOME_LABELS,
+    QUORUM_RESOLUTION_LABELS,
+    RECOMMENDATION_LABELS,
     Decision,
     ExportJob,
+    FeedbackComment,
     LotteryDraw,
     MeetingNote,
     Outcome,
+    QuorumResolution,
+    Recommendation,
 )
 from panel.models.expense import (
     EXPENSE_LABELS,
@@ -133,6 +138,11 @@ __all__ = [
     "StaffTime",
     "OUTCOME_LABELS",
     "Decision",
+    "FeedbackComment",
+    "QUORUM_RESOLUTION_LABELS",
+    "QuorumResolution",
+    "RECOMMENDATION_LABELS",
+    "Recommendation",
     "ExportJob",
     "LotteryDraw",
     "MeetingNote",

@@ -34,6 +34,7 @@ from panel.models import (
     Idea,
     IdeaComment,
     JoinRequest,
+    Review,
     RoundMember,
     Stage,
     User,
@@ -102,6 +103,8 @@ class CsrfWorld:
     meeting: FundingRound  # the worked panel at the Panel meeting, a draft decision on B
     worked: dict[str, Application]  # its applications by letter
     tied: FundingRound  # at the Panel meeting with a tie at the funding line (the lottery)
+    decided: FundingRound  # Decided, its "You said, we did" page not yet published
+    commented: Review  # a review of the worked panel's A with an overall comment to review
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
     invite_token: str  # Ivy's set-password link
@@ -174,6 +177,13 @@ def build_world(staff: User) -> CsrfWorld:
     to_score, to_declare, to_record, recorded = (gen_application(scoring) for _ in range(4))
 
     worked = gen_worked_round(staff)
+    commented = db.session.execute(
+        db.select(Review)
+        .where(Review.application_id == worked["apps"]["A"].id, Review.status == "submitted")
+        .order_by(Review.id)
+        .limit(1)
+    ).scalar_one()
+    commented.overall_comment = "A clear plan for the hall."
     gen_decision(worked["apps"]["B"], staff, status="draft")
     # TB and TC score the same and only one fits: a tie at the funding line, for the lottery.
     tied = gen_meeting_round(
@@ -246,6 +256,8 @@ def build_world(staff: User) -> CsrfWorld:
         meeting=worked["round"],
         worked=worked["apps"],
         tied=tied["round"],
+        decided=gen_round(created_by=staff, stage=Stage.DECIDED),
+        commented=commented,
         settings=settings,
         removable=gen_member(settings, people["rem"]),
         invite_token=invite.token,
@@ -613,7 +625,13 @@ POSTS: dict[str, Post] = {
         fill=typed(outcome="decline", reason="Others were stronger this time"),
     ),
     "results.suggest": Post("staff", _round("meeting"), page="results.decision_list"),
-    "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
+    "results.confirm": Post("staff", _round("meeting")),
+    "results.review_comment": Post(
+        "staff",
+        lambda w: {"round_id": w.meeting.id, "review_id": w.commented.id, "part": "overall"},
+        page="results.feedback_review",
+    ),
+    "results.publish_outcome": Post("staff", _round("decided"), page="results.you_said_we_did"),
     "results.lottery": Post(
         "staff",
         _round("tied"),

@@ -16,6 +16,8 @@ from panel.extensions import db
 from panel.models import (
     CONFLICT_KIND_LABELS,
     OUTCOME_LABELS,
+    QUORUM_RESOLUTION_LABELS,
+    RECOMMENDATION_LABELS,
     Application,
     Conflict,
     Criterion,
@@ -23,6 +25,8 @@ from panel.models import (
     Decision,
     LotteryDraw,
     Outcome,
+    QuorumResolution,
+    Recommendation,
     Review,
     ReviewStatus,
     RubricCriterion,
@@ -402,6 +406,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
         Column("Decided at", "datetime", 17),
         Column("Lottery seed", "text", 24),
         Column("Lottery place", "int", 9),
+        Column("Panel recommendation", "text", 18),
+        Column("Chair's note", "text", 40),
+        Column("Below the quorum: resolved by", "text", 24),
+        Column("Below the quorum: what happened", "text", 40),
     ]
     places = lottery_places(round_id)
     query = (
@@ -416,6 +424,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
             Decision.suggested,
             Decision.decided_by_id,
             Decision.decided_at,
+            Decision.panel_recommendation,
+            Decision.chair_note,
+            Decision.quorum_resolution,
+            Decision.quorum_note,
         )
         .join(Application, Decision.application_id == Application.id)
         .where(Decision.round_id == round_id)
@@ -434,6 +446,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
             suggested,
             by,
             at,
+            recommended,
+            chair_note,
+            resolution,
+            resolution_note,
         ) in db.session.execute(query):
             seed, place = places.get(ref, ("", None))
             yield (
@@ -449,6 +465,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
                 at,
                 seed,
                 place,
+                RECOMMENDATION_LABELS[Recommendation(recommended)] if recommended else "",
+                chair_note,
+                QUORUM_RESOLUTION_LABELS[QuorumResolution(resolution)] if resolution else "",
+                resolution_note,
             )
 
     return Sheet("Decisions", columns, rows(), wrap=True)
