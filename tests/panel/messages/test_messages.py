@@ -28,6 +28,12 @@ from tests.panel.messages.conftest import Smtp, text_of
 from tests.worlds import gen_scoring_world
 
 
+def _shown(round_id: int) -> dict[int, int]:
+    """The drafts the decisions page would show for confirming (application id -> version)."""
+    ready, _ = decisions.drafts_to_confirm(round_id)
+    return {d.application_id: d.version for d in ready}
+
+
 def _kinds() -> list[tuple[str, str]]:
     rows = db.session.execute(db.select(Message.kind, Message.to_address).order_by(Message.id))
     found = [(k, a) for k, a in rows.all()]
@@ -90,7 +96,7 @@ def test_a_decision_letter_follows_the_confirmed_decision(
     world = gen_scoring_world(staff, stage=Stage.PANEL)
     funded = world.applications[0]
     gen_decision(funded, staff, reason="Clear plan, strong local support", status="draft")
-    decisions.confirm_drafts(round_=world.round, actor=staff)
+    decisions.confirm_drafts(round_=world.round, actor=staff, expected=_shown(world.round.id))
     db.session.commit()
     letters = [m for m in smtp.wait_for(1) if "Decision" in m["Subject"]]
     assert len(letters) == 1
@@ -160,7 +166,9 @@ def test_confirming_200_decisions_does_not_wait_for_a_stopped_mail_server(
             gen_decision(gen_application(world.round, n), staff, status="draft", commit=False)
         db.session.commit()
         started = time.monotonic()
-        count = decisions.confirm_drafts(round_=world.round, actor=staff, over_budget_ok=True)
+        count = decisions.confirm_drafts(
+            round_=world.round, actor=staff, expected=_shown(world.round.id), over_budget_ok=True
+        )
         db.session.commit()
         took = time.monotonic() - started
         assert count == 200
