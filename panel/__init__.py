@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         codesign,
         coproduction,
         fund,
+        grants,
         ideas,
         messages,
         results,
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         scoring,
         coproduction,
         results,
+        grants,
         messages,
     ):
         app.register_blueprint(area.bp)

@@ -13,6 +13,7 @@ from panel.codesign.demo import add_demo as codesign
 from panel.coproduction.demo import add_demo as coproduction
 from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
+from panel.grants.demo import add_demo as grants
 from panel.ideas.demo import add_demo as ideas
 from panel.models import PanelRole, Role, Stage, User
 from panel.models.types import end_of_uk_day
@@ -44,8 +45,9 @@ class DemoExists(RuntimeError):
 
 def demo_steps() -> list[DemoStep]:
     """The areas' demo steps in order: the welcome and residents' ideas, then co-design,
-    applications, scoring and co-production, and last an earlier round already decided."""
-    return [welcome, ideas, codesign, applications, scoring, coproduction, decided_round]
+    applications, scoring and co-production, then an earlier round already decided, and last
+    what happened after that round's awards."""
+    return [welcome, ideas, codesign, applications, scoring, coproduction, decided_round, grants]
 
 
 def seed() -> list[tuple[str, str, str]]:

@@ -1,7 +1,7 @@
 """outbox: messages (email, letters, phone calls), reminder days, "a letter" as a way to contact
 
 Revision ID: outbox
-Revises: decisions_loop
+Revises: applying
 Create Date: 2026-12-06 06:20:00
 
 """
@@ -13,7 +13,7 @@ import panel.models.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = 'outbox'
-down_revision = 'decisions_loop'
+down_revision = 'applying'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,14 @@ from panel.models.application import (
     EligibilityCheck,
     OrganisationType,
 )
+from panel.models.application_form import (
+    MAX_QUESTIONS,
+    QUESTION_KINDS,
+    ApplicationDraft,
+    Attachment,
+    FormDocument,
+    FormQuestion,
+)
 from panel.models.audit import AuditEvent
 from panel.models.auth_token import PasswordLink
 from panel.models.conflict import CONFLICT_KIND_LABELS, Conflict, ConflictKind
@@ -49,6 +57,15 @@ from panel.models.funding_round import (
     PanelRole,
     RoundMember,
     Stage,
+)
+from panel.models.grant import (
+    Grant,
+    GrantLink,
+    GrantPayment,
+    GrantPhoto,
+    GrantReport,
+    GrantTerms,
+    ReportStatus,
 )
 from panel.models.idea import (
     IDEA_STATUS_LABELS,
@@ -93,6 +110,12 @@ from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "MAX_QUESTIONS",
+    "QUESTION_KINDS",
+    "ApplicationDraft",
+    "Attachment",
+    "FormDocument",
+    "FormQuestion",
     "MESSAGE_STATUS_LABELS",
     "Channel",
     "Message",
@@ -107,6 +130,13 @@ __all__ = [
     "CriterionIdea",
     "ContactWay",
     "Fund",
+    "Grant",
+    "GrantLink",
+    "GrantPayment",
+    "GrantPhoto",
+    "GrantReport",
+    "GrantTerms",
+    "ReportStatus",
     "Idea",
     "IdeaComment",
     "IdeaStatus",

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func
 
 import criteria
+from panel.applications.extras import answers_for_round
 from panel.extensions import db
 from panel.models import (
     CONFLICT_KIND_LABELS,
@@ -102,6 +103,7 @@ def summary_sheet(results: RoundResults) -> Sheet:
     """One row per eligible application in rank order, with the engine's unrounded figures."""
     titles = criterion_titles(results.scored)
     keys = [c.key for c in results.scored]
+    extra_questions, extra_answers = answers_for_round(results.round.id)
     columns = [
         Column("Rank", "int", 7),
         Column("Reference", "text", 13),
@@ -123,6 +125,8 @@ def summary_sheet(results: RoundResults) -> Sheet:
         ],
         Column("Decision", "text", 20),
         Column("Amount awarded", "money", 16),
+        # Issue 19: one column per extra question of the round's form, headed by its wording.
+        *[Column(q.label, "text", min(40, max(14, len(q.label)))) for q in extra_questions],
     ]
     decisions = decision_rows(results.round.id)
 
@@ -155,6 +159,7 @@ def summary_sheet(results: RoundResults) -> Sheet:
                 *[app.criterion_means.get(k) for k in keys],
                 label,
                 awarded,
+                *[extra_answers.get(info.id, {}).get(q.key, "") for q in extra_questions],
             )
 
     return Sheet("Summary", columns, rows(), progress_rows=True)
