@@ -1,5 +1,6 @@
 # Grant Panel: two commands for a newcomer.
 #   make run   - set up .venv, migrate, add the demo on first run, serve http://127.0.0.1:5000
+#                with the task queue's worker beside it (mail, background exports, reminders)
 #   make test  - lint, type-check the scoring engine and the app, and run every test
 #   make test-fast - the same lint and checks, then every test but the browser and slow ones
 # TEST_DATABASE_URL=postgresql+psycopg://... make test  runs the same suite on PostgreSQL.
@@ -27,6 +28,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.installed-test

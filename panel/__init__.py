@@ -29,6 +29,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from panel import queue
+    from panel.messages import sending, triggers
+
+    sending.mail.init_app(app)
+    queue.configure(app)
+    triggers.install()
+
     with app.app_context():
         from panel.database import tune_engine
 
@@ -42,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         fund,
         grants,
         ideas,
+        messages,
         results,
         rounds,
         scoring,
@@ -63,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         coproduction,
         results,
         grants,
+        messages,
     ):
         app.register_blueprint(area.bp)
 

@@ -63,6 +63,7 @@ def register_commands(app: Flask) -> None:
         seed_demo,
         backup,
         restore,
+        worker,
         *codesign,
         *applications,
         *scoring,
@@ -148,3 +149,23 @@ def restore(file: Path, yes: bool) -> None:
     click.echo(
         f"Restored {file}. Run `flask --app panel db upgrade` if it came from an older version."
     )
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time.")
+@click.option("--no-periodic", is_flag=True, help="Do not run the timetable (reminders, ...).")
+def worker(workers: int, no_periodic: bool) -> None:
+    """Run the task queue's worker: sends the outbox, makes background exports, and runs the
+    timetable (reminders, clearing expired links and old export files). Stop it with Ctrl+C."""
+    import logging
+
+    from flask import current_app
+
+    from panel import queue, tasks
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    queue.bind(current_app._get_current_object())  # type: ignore[attr-defined]
+    where = current_app.config.get("PANEL_REDIS_URL") and "Redis" or "a SQLite file"
+    click.echo(f"Worker started on {where}: {len(tasks.__all__)} periodic tasks and the outbox.")
+    queue.consumer(workers=workers, periodic=not no_periodic).run()

@@ -37,6 +37,19 @@ DEFAULTS: dict[str, Any] = {
     # SQLite: how long a web request waits for the write lock before answering 503 (seconds).
     # Commands and background jobs wait 15 s (panel.database).
     "PANEL_WEB_BUSY_SECONDS": 3,
+    # Mail (panel/messages/): no MAIL_SERVER means no mail server is set up, and messages wait
+    # in the outbox for staff to pass on. Flask-Mail reads the MAIL_* keys.
+    "MAIL_SUPPRESS_SEND": False,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_DEFAULT_SENDER": "Grant Panel <grant-panel@localhost>",
+    "PANEL_MAIL_ATTEMPTS": 5,
+    "PANEL_MAIL_RETRY_SECONDS": 60,
+    "PANEL_MAIL_TIMEOUT": 30,
+    # "Forgot your password?": links live an hour; at most this many asked per account an hour.
+    "RESET_LINK_MINUTES": 60,
+    "RESET_PER_HOUR": 3,
 }
 
 # Environment variables read as config; PANEL_X sets X unless the key is itself PANEL_-prefixed.
@@ -48,6 +61,15 @@ ENV_KEYS = {
     "PANEL_TRUSTED_HOSTS": "TRUSTED_HOSTS",
     "PANEL_PROXY_HOPS": "PANEL_PROXY_HOPS",
     "PANEL_WEB_BUSY_SECONDS": "PANEL_WEB_BUSY_SECONDS",
+    "PANEL_REDIS_URL": "PANEL_REDIS_URL",
+    "PANEL_QUEUE_FILE": "PANEL_QUEUE_FILE",
+    "PANEL_MAIL_SERVER": "MAIL_SERVER",
+    "PANEL_MAIL_PORT": "MAIL_PORT",
+    "PANEL_MAIL_USERNAME": "MAIL_USERNAME",
+    "PANEL_MAIL_PASSWORD": "MAIL_PASSWORD",
+    "PANEL_MAIL_USE_TLS": "MAIL_USE_TLS",
+    "PANEL_MAIL_USE_SSL": "MAIL_USE_SSL",
+    "PANEL_MAIL_SENDER": "MAIL_DEFAULT_SENDER",
 }
 
 # The modes PANEL_ENV may name (in any case); anything else refuses to start.
@@ -74,6 +96,12 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     else:
         overrides.from_mapping(test_config)
     app.config.update(overrides)
+
+    app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+    for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        value = app.config[flag]
+        if isinstance(value, str):
+            app.config[flag] = value.strip().lower() in ("1", "true", "yes", "on")
 
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):

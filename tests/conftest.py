@@ -45,6 +45,8 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
         "PANEL_FUNDER_NAME": "Example Housing Association",
         "PANEL_FUNDER_ORG_ID": "GB-CHC-000000",
         "PANEL_360G_PREFIX": "360G-example",
+        # The task queue: in memory unless a test runs a worker (tests/panel/messages/).
+        "PANEL_QUEUE_FILE": ":memory:",
     }
     config.update(extra)
     return config
@@ -236,3 +238,15 @@ def _page_views_never_write(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     records = [*caplog.get_records("setup"), *caplog.get_records("call")]
     offenders = [r.getMessage() for r in records if "writes to SQLite on GET" in r.getMessage()]
     assert offenders == [], offenders
+
+
+@pytest.fixture
+def queue_worker(app: Flask, tmp_path: Path) -> Iterator[Any]:
+    """A real huey consumer (SqliteHuey, a file of this test's own) working in threads of this
+    process while the test runs: what `flask --app panel worker` runs."""
+    from panel import queue
+
+    app.config["PANEL_QUEUE_FILE"] = str(tmp_path / "queue.sqlite3")
+    queue.configure(app)
+    with queue.run_consumer() as consumer:
+        yield consumer

@@ -727,3 +727,31 @@ def gen_meeting(round_: FundingRound, *, quorum: int = 2, **values: Any) -> Any:
     db.session.add(meeting)
     db.session.commit()
     return meeting
+
+
+def gen_message(
+    *, to: User | None = None, status: str = "held", channel: str = "email", **values: Any
+) -> Any:
+    """A message in the outbox (held for want of a mail server unless told otherwise)."""
+    import secrets as _secrets
+
+    from panel.models import Message
+
+    n = _next("message")
+    fields: dict[str, Any] = {
+        "kind": "panel_added",
+        "channel": channel,
+        "recipient_id": to.id if to is not None else None,
+        "to_name": to.display_name if to is not None else f"Person {n}",
+        "to_address": to.email if to is not None else f"person{n}@example.org",
+        "subject": f"Message {n}",
+        "body_text": f"Hello,\n\nMessage {n}.",
+        "body_html": f"<p>Message {n}.</p>",
+        "status": status,
+        "message_id": f"<{_secrets.token_hex(8)}@localhost>",
+    }
+    fields.update(values)
+    message = Message(**fields)
+    db.session.add(message)
+    db.session.commit()
+    return message

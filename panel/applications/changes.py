@@ -7,10 +7,13 @@ written there could never be erased on request.
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from panel.applications.services import ApplicationError, audit_snapshot
 from panel.applications.validation import PERSONAL_FIELDS
 from panel.audit import changes, record
-from panel.models import Application, ApplicationStatus, User
+from panel.extensions import db
+from panel.models import Application, ApplicationStatus, Message, User
 from panel.models.types import utcnow
 
 NOT_LOGGED = "(personal data: not logged)"
@@ -128,3 +131,29 @@ def erase_personal_data(*, application: Application, actor: User) -> list[str]:
         after=after,
     )
     return erased
+
+
+ERASED_MESSAGE = "Not sent: the applicant's personal data was erased."
+
+
+@erasure_step
+def forget_messages(application: Application) -> dict[str, Any]:
+    """Messages to the applicant (acknowledgement, eligibility, decision letter) keep no name,
+    address or words once their personal data is erased; one not yet sent never will be."""
+    unsent = ("queued", "held", "to_print", "to_call", "failed")
+    db.session.execute(
+        sa.update(Message)
+        .where(Message.application_id == application.id, Message.status.in_(unsent))
+        .values(status="failed", last_error=ERASED_MESSAGE)
+        .execution_options(synchronize_session=False)
+    )
+    emptied = db.session.execute(
+        sa.update(Message)
+        .where(Message.application_id == application.id)
+        .values(
+            to_name="", to_address="", subject="(erased)", body_text="", body_html="", link=None
+        )
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    return {"messages_emptied": sorted(emptied)}

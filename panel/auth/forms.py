@@ -71,3 +71,15 @@ class SearchForm(PanelForm):
         csrf = False
 
     q = StringField("Search by name or email")
+
+
+class ForgotPasswordForm(PanelForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+            Length(max=254),
+        ],
+        filters=[lambda s: s.strip() if s else s],
+    )

@@ -13,8 +13,9 @@ from panel.audit import record
 from panel.auth.passwords import hash_password, verify_password
 from panel.extensions import db
 from panel.limits import forget, lock, prune
+from panel.messages.outbox import mail_configured, queue_message, to_user
 from panel.models import PasswordLink, Role, User
-from panel.models.types import utcnow
+from panel.models.types import uk_datetime, utcnow
 from panel.text import plain_name
 
 
@@ -145,8 +146,12 @@ class IssuedLink:
     link: PasswordLink
 
 
-def issue_link(*, user: User, purpose: str, actor: User | None) -> IssuedLink:
-    """Make a single-use password link (7 days); earlier unused links for the user stop working."""
+def issue_link(
+    *, user: User, purpose: str, actor: User | None, lifetime: timedelta | None = None
+) -> IssuedLink:
+    """Make a single-use password link (7 days unless `lifetime` is given); earlier unused links
+    for the user stop working. The link is also queued in an email to the person (kept in the
+    outbox for staff to pass on when no mail server is set up); staff still see it to copy."""
     now = utcnow()
     db.session.execute(
         db.update(PasswordLink)
@@ -159,7 +164,7 @@ def issue_link(*, user: User, purpose: str, actor: User | None) -> IssuedLink:
         token_hash=_hash_token(token),
         purpose=purpose,
         created_at=now,
-        expires_at=now + timedelta(days=current_app.config["INVITE_DAYS"]),
+        expires_at=now + (lifetime or timedelta(days=current_app.config["INVITE_DAYS"])),
         created_by_id=actor.id if actor else None,
     )
     db.session.add(link)
@@ -172,7 +177,56 @@ def issue_link(*, user: User, purpose: str, actor: User | None) -> IssuedLink:
         after={"expires_at": link.expires_at.isoformat()},
     )
     base = current_app.config["PANEL_BASE_URL"].rstrip("/")
-    return IssuedLink(url=f"{base}/set-password/{token}", token=token, link=link)
+    url = f"{base}/set-password/{token}"
+    queue_message(
+        kind="invitation" if purpose == "invite" else "password_reset",
+        to=to_user(user),
+        values={"fund": FUND_NAME, "expires": uk_datetime(link.expires_at)},
+        actor=actor,
+        link=url,
+    )
+    return IssuedLink(url=url, token=token, link=link)
+
+
+FUND_NAME = "the Community Fund panel"
+RESET_SENT = (
+    "If there is an account with that email address, we have sent it a link to choose a new "
+    "password. The link works once, for one hour. If nothing arrives in a few minutes, check "
+    "your spam folder or ask a member of staff."
+)
+
+
+def request_reset(*, email: str, address: str) -> None:
+    """ "Forgot your password?": email a single-use link valid one hour, if the account exists
+    and is active. Whatever happens, the person is told the same (RESET_SENT), so the answer
+    says nothing about which addresses have accounts. At most RESET_PER_HOUR links an hour per
+    account, and ten asks an hour per client address; past them nothing more is sent."""
+    if not mail_configured():
+        return
+    now = utcnow()
+    hour = timedelta(hours=1)
+    row = lock(f"reset:{address[:64]}")
+    if row.last_failure_at is None or now - row.last_failure_at > hour:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures > 10:
+        return
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    recent = db.session.execute(
+        db.select(func.count(PasswordLink.id)).where(
+            PasswordLink.user_id == user.id,
+            PasswordLink.purpose == "reset",
+            PasswordLink.created_by_id.is_(None),
+            PasswordLink.created_at > now - hour,
+        )
+    ).scalar_one()
+    if recent >= int(current_app.config["RESET_PER_HOUR"]):
+        return
+    minutes = int(current_app.config["RESET_LINK_MINUTES"])
+    issue_link(user=user, purpose="reset", actor=None, lifetime=timedelta(minutes=minutes))
 
 
 def link_for_token(token: str) -> PasswordLink:

@@ -23,6 +23,7 @@ from panel.auth import bp
 from panel.auth import services as accounts
 from panel.auth.forms import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LoginForm,
     PersonForm,
     SearchForm,
@@ -31,6 +32,7 @@ from panel.auth.forms import (
 from panel.auth.passwords import verify_password
 from panel.extensions import db
 from panel.forms import ConfirmForm
+from panel.messages.outbox import mail_configured
 from panel.models import Role, User
 
 
@@ -149,6 +151,21 @@ def set_password() -> Any:
     status = 400 if form.errors else 200
     page = render_template("auth/set_password.html", form=form, user=user, link=link)
     return no_store(page, status)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@policy("public")
+def forgot_password() -> Any:
+    """Email a link to choose a new password; the same answer whether or not the address has
+    an account. Without a mail server, the page says to ask staff."""
+    form = ForgotPasswordForm()
+    if mail_configured() and form.validate_on_submit():
+        accounts.request_reset(email=cast(str, form.email.data), address=client_address())
+        db.session.commit()
+        return render_template("auth/forgot_sent.html", message=accounts.RESET_SENT)
+    status = 400 if form.errors else 200
+    page = render_template("auth/forgot_password.html", form=form, can_email=mail_configured())
+    return page, status
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

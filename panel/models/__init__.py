@@ -87,6 +87,13 @@ from panel.models.involvement import (
     StaffTime,
 )
 from panel.models.meeting import ATTENDANCE_LABELS, Attendance, MeetingAttendance, PanelMeeting
+from panel.models.message import (
+    MESSAGE_STATUS_LABELS,
+    Channel,
+    Message,
+    MessageStatus,
+    MessageWording,
+)
 from panel.models.person import (
     CONTACT_WAY_LABELS,
     ConductAgreement,
@@ -109,6 +116,11 @@ __all__ = [
     "Attachment",
     "FormDocument",
     "FormQuestion",
+    "MESSAGE_STATUS_LABELS",
+    "Channel",
+    "Message",
+    "MessageStatus",
+    "MessageWording",
     "CONTACT_WAY_LABELS",
     "FUND_ROW_ID",
     "IDEA_STATUS_LABELS",

@@ -60,6 +60,7 @@ class FundingRound(Model):
             "scale_min >= 0 AND scale_max > scale_min AND scale_max <= 10", name="scale"
         ),
         CheckConstraint("quorum >= 1", name="quorum_positive"),
+        CheckConstraint("reminder_days >= 0 AND reminder_days <= 30", name="reminder_days_range"),
         CheckConstraint("rank_by IN ('mean', 'median', 'calibrated')", name="rank_by_known"),
         CheckConstraint("allocation_policy IN ('skip', 'stop')", name="policy_known"),
         CheckConstraint("min_percent >= 0 AND min_percent <= 100", name="min_percent_range"),
@@ -82,6 +83,9 @@ class FundingRound(Model):
     applications_close_on: Mapped[date | None] = mapped_column(default=None)
     scoring_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     blind_scoring: Mapped[bool] = mapped_column(default=True)
+    # Panellists who have not submitted every review are reminded this many days before the
+    # scoring deadline (panel/scoring/reminders.py).
+    reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
     stage: Mapped[str] = mapped_column(String(20), default=Stage.CODESIGN)
     # Why staff opened applications without criteria adopted with the panel (None: they did
     # not); shown on "How these criteria were agreed".

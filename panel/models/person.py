@@ -18,6 +18,7 @@ class ContactWay(StrEnum):
     PHONE = "phone"
     TEXT = "text"
     IN_PERSON = "in_person"
+    LETTER = "letter"
 
 
 CONTACT_WAY_LABELS = {
@@ -25,6 +26,7 @@ CONTACT_WAY_LABELS = {
     ContactWay.PHONE: "A phone call",
     ContactWay.TEXT: "A text message",
     ContactWay.IN_PERSON: "In person, at the office or a meeting",
+    ContactWay.LETTER: "A letter by post",
 }
 _WAYS_SQL = ", ".join(f"'{w.value}'" for w in ContactWay)
 

@@ -8,11 +8,11 @@ from flask_login import current_user
 from panel.access import policy, round_for_member, round_or_404
 from panel.applications.queries import eligible_applications
 from panel.extensions import db
-from panel.forms import choices
+from panel.forms import ConfirmForm, choices
 from panel.models import Application, Conflict, ConflictKind, FundingRound, User
 from panel.rounds.services import current_members
 from panel.rubrics import current_rubric
-from panel.scoring import bp
+from panel.scoring import bp, reminders
 from panel.scoring.forms import (
     ConflictForm,
     StaffConflictForm,
@@ -467,13 +467,35 @@ def withdraw_conflict(round_id: int, conflict_id: int) -> Any:
 @policy("staff")
 def coverage(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    cover = progress.coverage(round_)
+    behind = reminders.behind(round_, cover=cover)
     return render_template(
         "scoring/coverage.html",
         round=round_,
-        cover=progress.coverage(round_),
+        cover=cover,
         colours=progress.STATUS_COLOURS,
         deadline_words=rules.deadline_in_words(round_.scoring_deadline),
+        behind=behind,
+        will_get=sum(b.will_get for b in behind),
+        can_remind=rules.scoring_open(round_),
+        remind_form=ConfirmForm(),
     )
+
+
+@bp.route("/rounds/<int:round_id>/coverage/remind", methods=["POST"])
+@policy("staff")
+def remind(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            reminded = reminders.remind(round_=round_, actor=current_user)
+        except reminders.ReminderError as exc:
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            names = ", ".join(u.display_name for u in reminded) or "nobody (all reminded today)"
+            flash(f"Reminder queued for {names}.", "success")
+    return redirect(url_for("scoring.coverage", round_id=round_.id) + "#reminders")
 
 
 @bp.route("/rounds/<int:round_id>/scoring/sheet/<int:user_id>")

@@ -26,6 +26,7 @@ AREAS = (
     "welcome",
     "fund",
     "grants",
+    "messages",
 )
 
 

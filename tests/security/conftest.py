@@ -9,4 +9,6 @@ import pytest
 def app_config(database_url: str) -> dict[str, Any]:
     from tests.conftest import base_config
 
-    return base_config(database_url, WTF_CSRF_ENABLED=True)
+    # A mail server is set up (nothing listens there, and no worker runs): the routes that need
+    # one (sending a message again, "Forgot your password?") do their work.
+    return base_config(database_url, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=9)

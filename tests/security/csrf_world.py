@@ -60,6 +60,7 @@ from tests.factories import (
     gen_join_request,
     gen_meeting,
     gen_member,
+    gen_message,
     gen_received_application,
     gen_round,
     gen_rubric,
@@ -128,6 +129,8 @@ class CsrfWorld:
     join_to_decline: JoinRequest
     copro: dict[str, Any]  # co-production: Pat's entry, claims in each status, meetings, Eri
     grants: dict[str, Any]  # after the award: tests/security/csrf_grants.py
+    failed_message: Any  # an email to Pat that failed: staff send it again
+    letter: Any  # a letter to Olu waiting to be printed: staff mark it posted
 
 
 def build_world(staff: User) -> CsrfWorld:
@@ -227,7 +230,11 @@ def build_world(staff: User) -> CsrfWorld:
         "erased": gen_entry(people["eri"]),
     }
     db.session.commit()
+    failed_message = gen_message(to=pat, status="failed", attempts=5)
+    letter = gen_message(to=olu, status="to_print", channel="letter")
     return CsrfWorld(
+        failed_message=failed_message,
+        letter=letter,
         people=people,
         codesign=codesign,
         to_edit=gen_criterion(codesign, pat, "Pat's idea to edit"),
@@ -414,6 +421,18 @@ POSTS: dict[str, Post] = {
         "staff", lambda w: {"user_id": w.people["rey"].id}, page="auth.person"
     ),
     "auth.set_active": Post("staff", lambda w: {"user_id": w.people["dee"].id}, page="auth.person"),
+    "auth.forgot_password": Post(
+        "anonymous", lambda w: {}, fill=lambda w, v, n: {"email": w.people["lin"].email}
+    ),
+    "scoring.remind": Post("staff", lambda w: {"round_id": w.scoring.id}, page="scoring.coverage"),
+    # ------------------------------------------------------------------ the outbox
+    "messages.resend": Post(
+        "staff", lambda w: {"message_id": w.failed_message.id}, page="messages.outbox"
+    ),
+    "messages.done": Post("staff", lambda w: {"message_id": w.letter.id}, page="messages.outbox"),
+    "messages.edit_wording": Post(
+        "staff", lambda w: {"round_id": w.settings.id, "kind": "reminder"}
+    ),
     # ------------------------------------------------------------------ the round and its panel
     "rounds.new_round": Post(
         "staff",

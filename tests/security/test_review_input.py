@@ -42,7 +42,14 @@ from tests.security.test_csrf import (
 
 @pytest.fixture
 def app_config(database_url: str) -> dict[str, Any]:
-    return base_config(database_url, WTF_CSRF_ENABLED=True, PROPAGATE_TEST_ERRORS=False)
+    # A mail server is set up (nothing listens there, and no worker runs), as for the csrf walk.
+    return base_config(
+        database_url,
+        WTF_CSRF_ENABLED=True,
+        PROPAGATE_TEST_ERRORS=False,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=9,
+    )
 
 
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

@@ -1,17 +1,19 @@
-"""Background exports: large exports run in a thread, their state kept in the database.
+"""Background exports: large exports run on the task queue, their state kept in the database.
 
 No web request waits more than 10 seconds: an export of more submitted scores than
 PANEL_EXPORT_INLINE_MAX_SCORES (default 20,000; about 1.5 s of xlsx per 20,000 score rows)
-becomes an ExportJob. The request that starts it returns at once; any worker can show the
-job's progress and serve its file, because both live in the export_job row. While a job
-runs it writes its heartbeat (liveness.heartbeat); a job whose worker dies is shown failed
-within a minute wherever jobs are listed, and can never store a file afterwards.
+becomes an ExportJob. The request that starts it returns at once; the job is queued on the
+task queue (panel.queue) when the request's transaction commits, and the worker
+(`flask --app panel worker`) makes the file: nothing runs in a thread of the web process.
+Any web worker can show the job's progress and serve its file, because both live in the
+export_job row. While a job runs it writes its heartbeat (liveness.heartbeat); a job whose
+worker dies is shown failed within a minute wherever jobs are listed, is recorded as failed by
+the worker's periodic check (panel/tasks.py), and can never store a file afterwards.
 """
 
 import errno
 import logging
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +30,7 @@ from panel.database import rows_changed
 from panel.extensions import db
 from panel.models import Application, ExportJob, FundingRound, User
 from panel.models.types import utcnow
+from panel.queue import later, task
 from panel.results.exports import liveness
 from panel.results.exports.make import (
     VIA_JOB,
@@ -48,7 +51,7 @@ from panel.results.services import ResultsUnavailable
 log = logging.getLogger(__name__)
 DEFAULT_INLINE_MAX_SCORES = 20_000
 PROGRESS_SECONDS = 0.5
-_threads: dict[int, threading.Thread] = {}
+WAIT_POLL_SECONDS = 0.1
 
 
 def options_of(job: ExportJob) -> ExportOptions:
@@ -71,7 +74,7 @@ def needs_job(round_: FundingRound, options: ExportOptions) -> bool:
 
 
 def start_job(*, round_: FundingRound, options: ExportOptions, actor: User) -> ExportJob:
-    """Queue a background export (staff only); the caller commits, then calls `launch`."""
+    """Start a background export (staff only); it is queued when the caller commits."""
     job = ExportJob(
         round_id=round_.id,
         requested_by_id=actor.id,
@@ -91,22 +94,34 @@ def start_job(*, round_: FundingRound, options: ExportOptions, actor: User) -> E
         round_id=round_.id,
         after={"format": job.format, "anonymise": job.anonymise},
     )
+    later(run_export, job.id)
     return job
 
 
-def launch(app: Flask, job_id: int) -> threading.Thread:
-    """Run the committed job in a background thread of this process."""
-    thread = threading.Thread(target=run_job, args=(app, job_id), daemon=True)
-    _threads[job_id] = thread
-    thread.start()
-    return thread
+@task()
+def run_export(job_id: int) -> None:
+    """The queue's task: make one export job's file (in the worker's app)."""
+    run_job(current_app._get_current_object(), job_id)  # type: ignore[attr-defined]
 
 
-def wait(job_id: int, timeout: float = 60) -> None:
-    """Wait for a job started by this process (tests and the CLI)."""
-    thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
+def launch(job_id: int) -> None:
+    """Queue a committed job now (one whose queued task was lost, or made by a command)."""
+    run_export(job_id)
+
+
+def wait(job_id: int, timeout: float = 60) -> str:
+    """Wait until the job has finished (tests and the CLI); returns its status."""
+    deadline = time.monotonic() + timeout
+    status = ""
+    while time.monotonic() < deadline:
+        status = db.session.execute(
+            sa.select(ExportJob.status).where(ExportJob.id == job_id)
+        ).scalar_one()
+        db.session.commit()
+        if status not in liveness.UNFINISHED:
+            break
+        time.sleep(WAIT_POLL_SECONDS)
+    return status
 
 
 @contextmanager
@@ -217,7 +232,8 @@ def failure_text(exc: Exception) -> str:
 
 def run_job(app: Flask, job_id: int) -> None:
     """Make the job's file and store it in the job row, beating its heartbeat all the while;
-    failures are recorded, not raised. Any worker can run a job: this one is a thread's."""
+    failures are recorded, not raised. Any worker can run a job, once (it takes it from
+    "queued" in one conditional UPDATE)."""
     with app.app_context():
         try:
             started = rows_changed(
@@ -272,7 +288,6 @@ def run_job(app: Flask, job_id: int) -> None:
             _fail(job_id, failure_text(exc))
         finally:
             db.session.remove()
-            _threads.pop(job_id, None)
 
 
 ERASED_TEXT = (

@@ -1,6 +1,6 @@
 """Whether a background export is still alive: its heartbeat, and one rule for a dead job.
 
-Whatever runs a job (today a thread of the web process, jobs.run_job; later a task queue)
+Whatever runs a job (the task queue's worker, jobs.run_export -> jobs.run_job)
 writes its heartbeat while it works, every PANEL_EXPORT_HEARTBEAT_SECONDS (default 10), in
 short transactions of its own (`heartbeat`). A job queued or running that has not been heard
 from for PANEL_EXPORT_DEAD_AFTER_SECONDS (default 60; its creation counts as being heard from)

@@ -119,9 +119,7 @@ def start_export(round_id: int) -> Any:
     options = _options(form)
     if jobs.needs_job(round_, options):
         job = jobs.start_job(round_=round_, options=options, actor=current_user)
-        db.session.commit()
-        # current_app is typed as the Flask app it stands for; the thread needs the app itself.
-        jobs.launch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+        db.session.commit()  # queues the job for the worker (panel.queue)
         return redirect(url_for("results.job_status", round_id=round_.id, job_id=job.id))
     query: dict[str, Any] = {"anonymise": "y"} if options.anonymise else {}
     if options.fmt == "feedback":

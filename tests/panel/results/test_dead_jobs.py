@@ -125,7 +125,9 @@ def test_a_job_not_heard_from_for_a_minute_is_failed_on_the_exports_page(
     assert _job(late.id).content is None
 
 
-def test_start_again_makes_the_same_export_again(app: Flask, client: FlaskClient) -> None:
+def test_start_again_makes_the_same_export_again(
+    app: Flask, client: FlaskClient, queue_worker: Any
+) -> None:
     """Item 45: "Start again" on a failed job posts the same choices (format, names hidden,
     which comments) and a new job makes the file."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10

@@ -3,6 +3,7 @@
 import html
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -17,6 +18,8 @@ from tests.panel.results.test_export_web import _set_password
 from tests.worlds import gen_worked_panel
 
 STAFF = "worked-panel.staff@example.org"
+# Background exports run on the task queue: a real worker runs while each test does.
+pytestmark = pytest.mark.usefixtures("queue_worker")
 
 
 def _run_job(app: Flask, round_id: int, staff_id: int, options: ex.ExportOptions) -> int:
@@ -26,7 +29,7 @@ def _run_job(app: Flask, round_id: int, staff_id: int, options: ex.ExportOptions
     job = jobs.start_job(round_=round_, options=options, actor=actor)
     job_id = job.id
     db.session.commit()
-    jobs.launch(app, job_id)
+    jobs.launch(job_id)
     jobs.wait(job_id)
     db.session.expire_all()
     return job_id

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from openpyxl import load_workbook
@@ -168,7 +169,9 @@ def test_residents_and_panellists_cannot_export(app: Flask, client: Any) -> None
         assert b"Reference" not in response.data
 
 
-def test_a_large_export_runs_in_the_background_and_offers_the_file(app: Flask, client: Any) -> None:
+def test_a_large_export_runs_in_the_background_and_offers_the_file(
+    app: Flask, client: Any, queue_worker: Any
+) -> None:
     """Item 18: a job's file is an attachment with no-store."""
     app.config["PANEL_EXPORT_INLINE_MAX_SCORES"] = 10
     panel = gen_worked_panel()
@@ -221,6 +224,7 @@ def test_a_running_job_page_refreshes_itself_and_shows_progress(app: Flask, clie
     assert client.get(f"/rounds/{other.round_id}/export/jobs/{job.id}").status_code == 404
 
 
+@pytest.mark.usefixtures("queue_worker")
 def test_a_failed_job_says_so_in_plain_words(app: Flask) -> None:
     panel = gen_worked_panel(decisions=False)
     staff = db.session.get(FundingRound, panel.round_id)
@@ -231,7 +235,7 @@ def test_a_failed_job_says_so_in_plain_words(app: Flask) -> None:
     job = jobs.start_job(round_=staff, options=ex.ExportOptions("360giving-json"), actor=actor)
     job_id = job.id
     db.session.commit()  # the thread needs SQLite's write lock: read nothing until it ends
-    jobs.launch(app, job_id)
+    jobs.launch(job_id)
     jobs.wait(job_id)
     assert job.status == "failed"
     assert job.error is not None and "no confirmed awards" in job.error

@@ -184,6 +184,7 @@ def test_the_web_refuses_an_invalid_package_with_the_reason(app: Flask, client: 
     assert json.loads(good.data)["grants"][0]["dataSource"] == "https://grants.example.org"
 
 
+@pytest.mark.usefixtures("queue_worker")
 def test_a_background_job_refuses_an_invalid_package_with_the_reason(app: Flask) -> None:
     panel = gen_worked_panel()
     app.config["PANEL_BASE_URL"] = BAD_SOURCE
@@ -193,7 +194,7 @@ def test_a_background_job_refuses_an_invalid_package_with_the_reason(app: Flask)
     job = jobs.start_job(round_=round_, options=ex.ExportOptions("360giving-json"), actor=actor)
     job_id = job.id
     db.session.commit()
-    jobs.launch(app, job_id)
+    jobs.launch(job_id)
     jobs.wait(job_id)
     db.session.expire_all()
     job = db.session.get(ExportJob, job_id)

@@ -70,6 +70,7 @@ def test_the_scoring_area_has_every_page_the_issue_asks_for(walk: dict[str, Any]
         "scoring.conflicts",
         "scoring.withdraw_conflict",
         "scoring.coverage",
+        "scoring.remind",
         "scoring.sheet",
     }
 
