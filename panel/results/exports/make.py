@@ -24,7 +24,7 @@ from panel.results.exports.sheets import (
     scores_sheet,
     summary_sheet,
 )
-from panel.results.exports.spreadsheet import XlsxWriter, write_csv
+from panel.results.exports.spreadsheet import Sheet, XlsxWriter, write_csv
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
@@ -111,14 +111,9 @@ def write_export(
             write_csv(sheets[0], out)
             tick(total)
             return
-        book = XlsxWriter()
-        for sheet in sheets:
-            book.add(sheet, progress=tick if sheet.progress_rows else None)
-        book.save(out)
+        write_book(out, sheets, tick)
     elif options.fmt == "360giving":
-        book = XlsxWriter()
-        book.add(grants_sheet(round_, exported_at=exported_at))
-        book.save(out)
+        write_book(out, [grants_sheet(round_, exported_at=exported_at)], None)
     elif options.fmt == "360giving-json":
         package = giving_package(round_, exported_at=exported_at)
         out.write(json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -126,11 +121,21 @@ def write_export(
         feedback = feedback_sheet(compute(round_), comments=options.comments, conn=conn)
         if release is not None:
             release()
-        book = XlsxWriter()
-        book.add(feedback, progress=tick)
-        book.save(out)
+        feedback.progress_rows = True
+        write_book(out, [feedback], tick)
     if progress is not None:
         progress(total, total)
+
+
+def write_book(out: IO[bytes], sheets: list[Sheet], tick: Callable[[int], None] | None) -> None:
+    """The sheets as one workbook in `out`; its temporary files go whatever happens."""
+    book = XlsxWriter()
+    try:
+        for sheet in sheets:
+            book.add(sheet, progress=tick if sheet.progress_rows else None)
+        book.save(out)
+    finally:
+        book.discard()
 
 
 def record_export(
