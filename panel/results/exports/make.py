@@ -1,7 +1,7 @@
 """Making an export: the chosen format written to a file, with progress for a long one."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -24,7 +24,7 @@ from panel.results.exports.sheets import (
     scores_sheet,
     summary_sheet,
 )
-from panel.results.exports.spreadsheet import Sheet, XlsxWriter, write_csv
+from panel.results.exports.spreadsheet import Sheet, XlsxWriter, csv_chunks, write_csv
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
@@ -87,7 +87,13 @@ def write_export(
         if progress is not None:
             progress(min(done, total), total)
 
-    if options.fmt in ("xlsx", "csv"):
+    if options.fmt == "scores-csv":
+        results = compute(round_)
+        sheet = scores_sheet(results, Names(round_.id, anonymise=options.anonymise), conn)
+        if release is not None:
+            release()
+        write_csv(sheet, out, progress=tick)
+    elif options.fmt in ("xlsx", "csv"):
         results = compute(round_)
         names = Names(round_.id, anonymise=options.anonymise)
         # Every sheet is set up (its session reads done) before `release`; the long streams
@@ -125,6 +131,14 @@ def write_export(
         write_book(out, [feedback], tick)
     if progress is not None:
         progress(total, total)
+
+
+def scores_csv_chunks(round_: FundingRound, *, anonymise: bool, conn: Any) -> Iterator[bytes]:
+    """The per-score csv as chunks for a streamed download. The analysis is done here (so
+    ResultsUnavailable is raised before anything is sent); the scores are read through `conn`
+    as the chunks are taken, outside the request's session."""
+    results = compute(round_)
+    return csv_chunks(scores_sheet(results, Names(round_.id, anonymise=anonymise), conn))
 
 
 def write_book(out: IO[bytes], sheets: list[Sheet], tick: Callable[[int], None] | None) -> None:

@@ -12,7 +12,7 @@ import io
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -181,9 +181,7 @@ class XlsxWriter:
         width = len(writers)
         count = 0
         for count, row in enumerate(sheet.rows, start=1):
-            if len(row) != width:
-                raise ValueError(f"a row of {sheet.name} has {len(row)} cells, not {width}")
-            for col, (write, value) in enumerate(zip(writers, row)):
+            for col, (write, value) in enumerate(zip(writers, row, strict=True)):
                 write(count, col, value)
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
@@ -269,27 +267,70 @@ def naive_utc(value: datetime) -> datetime:
     return value
 
 
-def write_csv(sheet: Sheet, out: IO[bytes]) -> int:
-    """The sheet as UTF-8 CSV with a byte-order mark (so Excel reads £ and accents right)."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
+def _csv_converter(kind: str) -> Callable[[Any], str]:
+    if kind == "text":
+        return lambda v: "" if v is None else csv_safe(str(v))
+    if kind == "money":
+        return lambda v: "" if v is None else f"{v / 100:.2f}"
+    if kind == "datetime":
+        return lambda v: "" if v is None else naive_utc(v).strftime("%Y-%m-%d %H:%M:%S")
+    return lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v))
+
+
+CSV_CHUNK_ROWS = 2_000
+
+
+def csv_chunks(sheet: Sheet, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The sheet as UTF-8 CSV with a byte-order mark (so Excel reads £ and accents right), in
+    chunks of a few thousand rows: a download can stream it while the rows are still read."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow([csv_safe(c.title) for c in sheet.columns])
+    converters = [_csv_converter(c.kind) for c in sheet.columns]
+    # References, names and titles repeat on every score row: make each text cell once.
+    cached = [c.kind == "text" for c in sheet.columns]
+    memo: dict[Any, str] = {}
+
+    def text(convert: Callable[[Any], str], v: Any) -> str:
+        found = memo.get(v)
+        if found is None:
+            found = convert(v)
+            if len(memo) < 10_000 and len(found) < 200:
+                memo[v] = found
+        return found
+
+    first = True
     count = 0
     for row in sheet.rows:
-        cells = []
-        for column, value in zip(sheet.columns, row, strict=True):
-            if value is None:
-                cells.append("")
-            elif column.kind == "text":
-                cells.append(csv_safe(str(value)))
-            elif column.kind == "money":
-                cells.append(f"{value / 100:.2f}")
-            elif column.kind == "datetime":
-                cells.append(naive_utc(value).strftime("%Y-%m-%d %H:%M:%S"))
-            else:
-                cells.append(repr(value) if isinstance(value, float) else str(value))
-        writer.writerow(cells)
+        writer.writerow(
+            [
+                text(convert, v) if is_text and v.__class__ is str else convert(v)
+                for convert, is_text, v in zip(converters, cached, row, strict=True)
+            ]
+        )
         count += 1
-    text.flush()
-    text.detach()
+        if count % CSV_CHUNK_ROWS == 0:
+            yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode("utf-8")
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+            if progress is not None:
+                progress(CSV_CHUNK_ROWS)
+    yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode("utf-8")
+    if progress is not None:
+        progress(count % CSV_CHUNK_ROWS)
+
+
+def write_csv(sheet: Sheet, out: IO[bytes], progress: Callable[[int], None] | None = None) -> int:
+    """The sheet as UTF-8 CSV with a byte-order mark, written to `out`; returns its rows."""
+    count = 0
+
+    def counted(rows: int) -> None:
+        nonlocal count
+        count += rows
+        if progress is not None:
+            progress(rows)
+
+    for chunk in csv_chunks(sheet, counted):
+        out.write(chunk)
     return count
