@@ -1,4 +1,4 @@
-"""The csv of every score: the Scores sheet's rows and columns, streamed from the web and the CLI."""
+"""The csv of every score: the Scores sheet's rows and columns, streamed (web) and written (CLI)."""
 
 import csv
 import io
