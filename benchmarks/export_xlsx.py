@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from _setup import make_app, seed_round
 import xlsxwriter
+from _setup import make_app, seed_round
 from openpyxl import Workbook
 
 from panel.extensions import db

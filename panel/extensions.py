@@ -78,6 +78,16 @@ class _MigrationCommands(click.Group):
         assert isinstance(commands, click.Group) and not isinstance(commands, _MigrationCommands)
         return commands
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Run as the real group from here on: its options, callback and subcommands.
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return self._real().list_commands(ctx)
 
