@@ -89,7 +89,9 @@ def write_export(
 
     if options.fmt == "scores-csv":
         results = compute(round_)
-        sheet = scores_sheet(results, Names(round_.id, anonymise=options.anonymise), conn)
+        sheet = scores_sheet(
+            results, Names(round_.id, anonymise=options.anonymise), conn, stored_times=True
+        )
         if release is not None:
             release()
         write_csv(sheet, out, progress=tick)
@@ -138,7 +140,8 @@ def scores_csv_chunks(round_: FundingRound, *, anonymise: bool, conn: Any) -> It
     ResultsUnavailable is raised before anything is sent); the scores are read through `conn`
     as the chunks are taken, outside the request's session."""
     results = compute(round_)
-    return csv_chunks(scores_sheet(results, Names(round_.id, anonymise=anonymise), conn))
+    names = Names(round_.id, anonymise=anonymise)
+    return csv_chunks(scores_sheet(results, names, conn, stored_times=True))
 
 
 def write_book(out: IO[bytes], sheets: list[Sheet], tick: Callable[[int], None] | None) -> None:

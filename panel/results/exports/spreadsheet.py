@@ -268,12 +268,39 @@ def naive_utc(value: datetime) -> datetime:
 
 
 def _csv_converter(kind: str) -> Callable[[Any], str]:
+    """A function making one column's csv field from a value; text and times are remembered
+    (references, names, titles and a review's time repeat row after row)."""
     if kind == "text":
-        return lambda v: "" if v is None else csv_safe(str(v))
+        memo: dict[str, str] = {}
+
+        def text(v: Any) -> str:
+            if v is None:
+                return ""
+            found = memo.get(v) if v.__class__ is str else None
+            if found is None:
+                found = csv_safe(str(v))
+                if v.__class__ is str and len(memo) < 10_000 and len(found) < 200:
+                    memo[v] = found
+            return found
+
+        return text
     if kind == "money":
         return lambda v: "" if v is None else f"{v / 100:.2f}"
     if kind == "datetime":
-        return lambda v: "" if v is None else naive_utc(v).strftime("%Y-%m-%d %H:%M:%S")
+        last: list[Any] = [None, ""]
+
+        def when(v: Any) -> str:
+            if v is None:
+                return ""
+            if v != last[0]:  # the scores of one review share its time: format it once
+                # Text is SQLite's stored UTC time ("2026-05-01 12:00:00.000000").
+                text = v[:19] if isinstance(v, str) else None
+                last[0], last[1] = v, text or naive_utc(v).strftime("%Y-%m-%d %H:%M:%S")
+            return str(last[1])
+
+        return when
+    if kind == "int":
+        return lambda v: "" if v is None else str(v)
     return lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v))
 
 
@@ -287,27 +314,11 @@ def csv_chunks(sheet: Sheet, progress: Callable[[int], None] | None = None) -> I
     writer = csv.writer(buffer)
     writer.writerow([csv_safe(c.title) for c in sheet.columns])
     converters = [_csv_converter(c.kind) for c in sheet.columns]
-    # References, names and titles repeat on every score row: make each text cell once.
-    cached = [c.kind == "text" for c in sheet.columns]
-    memo: dict[Any, str] = {}
-
-    def text(convert: Callable[[Any], str], v: Any) -> str:
-        found = memo.get(v)
-        if found is None:
-            found = convert(v)
-            if len(memo) < 10_000 and len(found) < 200:
-                memo[v] = found
-        return found
-
+    writerow = writer.writerow
     first = True
     count = 0
     for row in sheet.rows:
-        writer.writerow(
-            [
-                text(convert, v) if is_text and v.__class__ is str else convert(v)
-                for convert, is_text, v in zip(converters, cached, row, strict=True)
-            ]
-        )
+        writerow([convert(v) for convert, v in zip(converters, row, strict=True)])
         count += 1
         if count % CSV_CHUNK_ROWS == 0:
             yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode("utf-8")
