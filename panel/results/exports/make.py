@@ -2,12 +2,14 @@
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from sqlalchemy import func
 
 from panel.audit import record
+from panel.database import reads_only
 from panel.extensions import db
 from panel.models import Application, FundingRound, Review, ReviewStatus, Score, User
 from panel.results.exports.about import about_sheet
@@ -71,11 +73,38 @@ def write_export(
 ) -> None:
     """Write the chosen export of the round to `out`; `conn` streams the large sheets.
 
-    `release` is called once the summary is computed, so a background job can end the
-    session's transaction before the long streaming reads (which use `conn`).
+    `release` is called once the session's reads are done, so a background job can end the
+    session's transaction before the long streaming reads (which use `conn`). With `release`
+    (a job beside people scoring), the session's reads run in a read-only transaction (on
+    SQLite: no write lock, so saves go on meanwhile) and every sheet except the streamed Scores
+    and Reviews is read in full there; the file is then written outside any write transaction,
+    and `progress` may record progress in short transactions of its own.
     """
     if options.fmt not in FORMATS:
         raise ExportError(f"There is no export called {options.fmt!r}.")
+    if release is None:
+        _write(round_, options, out, progress=progress, conn=conn, now=now, release=None)
+        return
+    with ExitStack() as reading:
+        reading.enter_context(reads_only())
+
+        def end_reading() -> None:
+            reading.close()  # the read-only transaction ends: progress may be written now
+            release()
+
+        _write(round_, options, out, progress=progress, conn=conn, now=now, release=end_reading)
+
+
+def _write(
+    round_: FundingRound,
+    options: ExportOptions,
+    out: IO[bytes],
+    *,
+    progress: Progress | None,
+    conn: Any,
+    now: datetime | None,
+    release: Callable[[], None] | None,
+) -> None:
     exported_at = now or datetime.now(UTC)
     conn = conn if conn is not None else db.session
     total = estimated_rows(round_)
@@ -114,6 +143,9 @@ def write_export(
                 coproduction_sheet(round_),
             ]
         if release is not None:
+            for sheet in sheets:
+                if sheet.name not in ("Scores", "Reviews"):  # these two stream through `conn`
+                    sheet.rows = list(sheet.rows)  # read now, in the read-only transaction
             release()
         if options.fmt == "csv":
             write_csv(sheets[0], out)
@@ -121,9 +153,15 @@ def write_export(
             return
         write_book(out, sheets, tick)
     elif options.fmt == "360giving":
-        write_book(out, [grants_sheet(round_, exported_at=exported_at)], None)
+        grants = grants_sheet(round_, exported_at=exported_at)
+        if release is not None:
+            grants.rows = list(grants.rows)
+            release()
+        write_book(out, [grants], None)
     elif options.fmt == "360giving-json":
         package = giving_package(round_, exported_at=exported_at)
+        if release is not None:
+            release()
         out.write(json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8"))
     else:
         feedback = feedback_sheet(compute(round_), comments=options.comments, conn=conn)
