@@ -122,3 +122,17 @@ def test_panellists_cannot_download_the_score_csv(app: Flask, client: Any) -> No
     response = client.get(f"/rounds/{panel.round_id}/export/scores-csv")
     assert response.status_code == 404
     assert b"Reference" not in response.data
+
+
+def test_item_20_no_field_of_the_score_csv_can_run_as_a_formula(app: Flask, tmp_path: Path) -> None:
+    """Item 20: names and criterion titles that start like a formula get a leading quote."""
+    gen_worked_panel(hostile=True)
+    out = tmp_path / "scores.csv"
+    result = app.test_cli_runner().invoke(
+        export_command, ["worked-panel", "--format", "scores-csv", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
+    values = [v for row in rows for v in row]
+    assert not [v for v in values if v.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))]
+    assert "'=cmd|' /C calc'!A0" in values  # the hostile panellist's name, quoted
