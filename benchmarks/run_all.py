@@ -34,6 +34,11 @@ SCRIPTS = [
         ["--sizes", "30,300", "--repeat", "5"],
     ),
     ("startup.py", "CLI start-up / target (<= 1.0x)", ["--repeat", "3"]),
+    (
+        "save_latency.py",
+        "save p95 during an export / without (<= 1.5x)",
+        ["--applications", "100", "--saves", "10"],
+    ),
 ]
 
 
