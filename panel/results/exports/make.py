@@ -132,7 +132,7 @@ def _write(
         sheets = [summary_sheet(results)]
         if options.fmt == "xlsx":
             sheets += [
-                scores_sheet(results, names, conn),
+                scores_sheet(results, names, conn, stored_times=True),
                 reviews_sheet(results, names, conn),
                 criteria_sheet(results, names),
                 conflicts_sheet(round_.id, names, anonymise=options.anonymise),

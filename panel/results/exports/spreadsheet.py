@@ -155,10 +155,18 @@ class XlsxWriter:
 
             return money
         if kind in ("datetime", "date"):
+            last: list[Any] = [None, None]
 
             def when(r: int, c: int, v: Any) -> None:
-                if v is not None:
-                    write_datetime(r, c, naive_utc(v) if isinstance(v, datetime) else v, fmt)
+                if v is None:
+                    return
+                if v != last[0]:  # the scores of one review share its time: convert it once
+                    if isinstance(v, str):  # SQLite's stored UTC text (`stored_times`)
+                        made: Any = datetime.fromisoformat(v)
+                    else:
+                        made = naive_utc(v) if isinstance(v, datetime) else v
+                    last[0], last[1] = v, made
+                write_datetime(r, c, last[1], fmt)
 
             return when
 

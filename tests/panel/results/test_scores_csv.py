@@ -49,7 +49,9 @@ def _as_csv(row: dict[str, Any]) -> dict[str, str]:
 
 
 def _same_as_scores_sheet(csv_rows: list[dict[str, str]], xlsx: bytes) -> None:
-    sheet = [_as_csv(r) for r in records(workbook(xlsx)["Scores"])]
+    read = records(workbook(xlsx)["Scores"])
+    assert all(isinstance(r["Submitted at"], datetime) for r in read)  # a date cell, not text
+    sheet = [_as_csv(r) for r in read]
     assert len(csv_rows) == len(sheet) > 0
     assert list(csv_rows[0]) == list(sheet[0])  # the same columns, in order
     for got, want in zip(csv_rows, sheet, strict=True):
