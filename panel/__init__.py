@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         codesign,
         coproduction,
         fund,
+        grants,
         ideas,
         results,
         rounds,
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         scoring,
         coproduction,
         results,
+        grants,
     ):
         app.register_blueprint(area.bp)
 

@@ -35,7 +35,13 @@ from panel.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # GET endpoints that write (an audit row for a download, a stale job marked failed).
-WRITES_ON_GET = {"results.download_now", "results.job_status", "results.coproduction_csv"}
+WRITES_ON_GET = {
+    "results.download_now",
+    "results.job_status",
+    "results.coproduction_csv",
+    "grants.open_link",  # counts the visit towards the private links' per-address limit
+    "applications.continue_draft",  # each visit counts towards the address's limit
+}
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 # Commands and background jobs wait this long for SQLite's write lock (milliseconds).
 COMMAND_BUSY_MS = 15000

@@ -1,4 +1,4 @@
-"""The demo: a housing association's Community Fund with staff, residents and two rounds.
+"""The demo: a housing association's Community Fund with staff, residents and three rounds.
 
 Later areas add to `seed` through `demo_steps` (criteria, applications, scores), so the demo
 always shows every part of the product that exists. This module imports the areas' steps, never
@@ -13,9 +13,11 @@ from panel.codesign.demo import add_demo as codesign
 from panel.coproduction.demo import add_demo as coproduction
 from panel.demo_base import Demo, DemoStep
 from panel.extensions import db
+from panel.grants.demo import add_demo as grants
 from panel.ideas.demo import add_demo as ideas
 from panel.models import PanelRole, Role, Stage, User
 from panel.models.types import end_of_uk_day
+from panel.results.demo import add_demo as decided_round
 from panel.rounds import services as rounds
 from panel.scoring.demo import add_demo as scoring
 from panel.welcome.demo import add_demo as welcome
@@ -43,8 +45,9 @@ class DemoExists(RuntimeError):
 
 def demo_steps() -> list[DemoStep]:
     """The areas' demo steps in order: the welcome and residents' ideas, then co-design,
-    applications, scoring and co-production."""
-    return [welcome, ideas, codesign, applications, scoring, coproduction]
+    applications, scoring and co-production, then an earlier round already decided, and last
+    what happened after that round's awards."""
+    return [welcome, ideas, codesign, applications, scoring, coproduction, decided_round, grants]
 
 
 def seed() -> list[tuple[str, str, str]]:

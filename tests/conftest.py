@@ -40,6 +40,11 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": LIGHT_HASHING,
         "PANEL_BASE_URL": "http://localhost",
+        # The funder's identity, set as instance/config.py would set it, so that the exports
+        # that refuse a placeholder identity run; tests of that refusal remove these.
+        "PANEL_FUNDER_NAME": "Example Housing Association",
+        "PANEL_FUNDER_ORG_ID": "GB-CHC-000000",
+        "PANEL_360G_PREFIX": "360G-example",
     }
     config.update(extra)
     return config

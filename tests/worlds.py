@@ -323,3 +323,25 @@ def gen_worked_panel(
         names=[p.display_name for p in people],
         app_ids=app_ids,
     )
+
+
+def gen_awarded_round(staff: User, **round_values: Any) -> dict[str, Any]:
+    """A decided round with confirmed awards (issue #19, after the award): "A" funded in full
+    (£1,000, Beeston), "B" in part (£1,500 of £2,000, Holbeck), "C" declined; and a panellist.
+
+    Returns {"round", "panellist", "apps" (by letter), "decisions" (by letter)}.
+    """
+    panellist = gen_user(name="Pat Panellist")
+    values = {"stage": Stage.DECIDED, "slug": "spring-awards", **round_values}
+    round_ = gen_round(created_by=staff, members=[panellist], **values)
+    apps = {
+        "A": gen_application(round_, 1, location="Beeston", organisation_name="Beeston Bakers"),
+        "B": gen_application(round_, 2, location="Holbeck", organisation_name="Holbeck Walkers"),
+        "C": gen_application(round_, 3, location="Beeston", organisation_name="Chess Club"),
+    }
+    decisions = {
+        "A": gen_decision(apps["A"], staff),
+        "B": gen_decision(apps["B"], staff, outcome="part", amount_pence=1_500_00),
+        "C": gen_decision(apps["C"], staff, outcome="decline"),
+    }
+    return {"round": round_, "panellist": panellist, "apps": apps, "decisions": decisions}

@@ -28,7 +28,7 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
     The rows are checked without holding the database's write lock, then written in one short
     transaction, so the site keeps saving meanwhile.
     """
-    from panel.applications import importer, matching, services, spreadsheet
+    from panel.applications import extras, importer, matching, services, spreadsheet
     from panel.database import reads_only
     from panel.rounds.services import find_round
 
@@ -53,7 +53,7 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
             sys.exit(1)
         for note in sheet.notes:
             click.echo(note)
-        mapping = matching.guess_mapping(sheet.headers)
+        mapping = matching.guess_mapping(sheet.headers, extras.questions(round_))
         with progress_bar("Checking") as progress:
             preview = matching.build_preview(
                 round_=round_, rows=sheet.rows, mapping=mapping, progress=progress
@@ -94,3 +94,16 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
 
 
 commands.append(import_applications)
+
+
+@click.command("erase-expired-drafts")
+def erase_expired_drafts() -> None:
+    """Erase saved drafts (and their files) whose round has closed. Run it daily (cron)."""
+    from panel.applications import drafts
+
+    erased = drafts.erase_expired()
+    db.session.commit()
+    click.echo(f"{erased} expired {'draft' if erased == 1 else 'drafts'} erased.")
+
+
+commands.append(erase_expired_drafts)

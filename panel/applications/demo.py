@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 
-from panel.applications import changes, eligibility, importer, services, spreadsheet
+from panel.applications import changes, eligibility, extras, importer, services, spreadsheet
 from panel.applications.validation import FIELDS, clean
 from panel.demo_base import Demo
 from panel.models import FundingRound, Stage, User
@@ -250,3 +250,19 @@ def add_demo(demo: Demo) -> None:
     if autumn.current_stage is Stage.CODESIGN:
         advance_stage(round_=autumn, actor=officer, expected=Stage.CODESIGN)
     _fill(autumn, AUTUMN, officer)
+    # The open round's form asks one more question and for two documents (issue 19).
+    extras.add_question(
+        round_=autumn,
+        label="How many volunteers help run your group?",
+        kind="number",
+        required=False,
+        actor=officer,
+    )
+    extras.add_document(round_=autumn, label="Budget", required=True, actor=officer)
+    extras.add_document(
+        round_=autumn,
+        label="Safeguarding policy",
+        required=False,
+        hint="Needed if your project works with children or adults at risk.",
+        actor=officer,
+    )

@@ -13,10 +13,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from panel.applications import extras
 from panel.applications.services import STATUS_LABELS
-from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean
+from panel.applications.validation import FIELD_BY_KEY, FIELDS, Field, clean
 from panel.forms import PanelForm, VersionField, choices, name_filter, strip
-from panel.models import ORGANISATION_TYPE_LABELS, FundingRound, RubricCriterion
+from panel.models import (
+    ORGANISATION_TYPE_LABELS,
+    QUESTION_KINDS,
+    FormDocument,
+    FormQuestion,
+    FundingRound,
+    RubricCriterion,
+)
 
 ORGANISATION_TYPE_HINTS = {
     "community_group": "A group with a written constitution and a bank account. No number needed.",
@@ -130,14 +138,17 @@ class ImportForm(PanelForm):
     duplicates_shown = HiddenField(filters=[strip])
 
 
-def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
-    """One select per question: which column of the file holds it."""
+def columns_form(
+    headers: list[str], mapping: dict[str, int], extra: list[Field] | None = None
+) -> PanelForm:
+    """One select per question (the round's extra questions too): which column holds it."""
+    fields = [*FIELDS, *(extra or [])]
 
     class ColumnsForm(PanelForm):
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             chosen: dict[str, str] = {}
-            for spec in FIELDS:
+            for spec in fields:
                 value = self[spec.key].data or ""
                 if not value and spec.required:
                     self[spec.key].errors = [f"Choose the column that holds {spec.label}"]
@@ -153,7 +164,7 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
             return ok
 
         def mapping(self) -> dict[str, int]:
-            return {spec.key: int(self[spec.key].data) for spec in FIELDS if self[spec.key].data}
+            return {spec.key: int(self[spec.key].data) for spec in fields if self[spec.key].data}
 
     options = choices(
         ("", "Not in this file"),
@@ -165,7 +176,7 @@ def columns_form(headers: list[str], mapping: dict[str, int]) -> PanelForm:
         if (field.data or "") not in valid:
             raise ValidationError("Choose one of the file's columns")
 
-    for spec in FIELDS:
+    for spec in fields:
         setattr(
             ColumnsForm,
             spec.key,
@@ -223,3 +234,108 @@ def eligibility_form(criteria: list[RubricCriterion], existing: dict[int, Any]) 
             defaults[f"result_{criterion.id}"] = "pass" if check.passed else "fail"
             defaults[f"note_{criterion.id}"] = check.note or ""
     return EligibilityForm(data=defaults)
+
+
+class RoundApplyForm(ApplyForm):
+    """The public form with the round's extra questions and asked-for documents added."""
+
+    questions: list[FormQuestion] = []
+    documents: list[FormDocument] = []
+
+    def extra_fields(self) -> list[Any]:
+        return [self[q.key] for q in self.questions]
+
+    def document_fields(self) -> list[tuple[FormDocument, Any]]:
+        return [(d, self[d.key]) for d in self.documents]
+
+    def typed(self) -> dict[str, str]:
+        """Everything typed, as text, for a draft (each answer cut to a sane length)."""
+        answers = {**self.answers(), **{q.key: self[q.key].data or "" for q in self.questions}}
+        return {key: str(value)[:DRAFT_ANSWER_MAX] for key, value in answers.items()}
+
+    def check_extras(self) -> dict[str, str] | None:
+        """The extra answers to store, or None with each problem by its field."""
+        values, errors = extras.clean_answers(
+            self.questions, {q.key: self[q.key].data or "" for q in self.questions}
+        )
+        for key, message in errors.items():
+            self[key].errors = [message]
+        return None if errors else values
+
+
+DRAFT_ANSWER_MAX = 10_000
+
+
+def round_form(
+    questions: list[FormQuestion], documents: list[FormDocument], **kwargs: Any
+) -> RoundApplyForm:
+    """The apply form for a round: the usual questions, its extra questions, its documents."""
+
+    class Form(RoundApplyForm):
+        pass
+
+    Form.questions = questions
+    Form.documents = documents
+    for q in questions:
+        if q.kind in ("yes_no", "choice"):
+            options = extras.YES_NO if q.kind == "yes_no" else q.options
+            field: Any = RadioField(
+                q.label,
+                choices=choices(*((o, o) for o in options)),
+                validate_choice=False,
+                description=q.hint,
+            )
+        elif q.kind == "long_text":
+            field = TextAreaField(q.label, filters=[strip], description=q.hint)
+        else:
+            field = StringField(q.label, filters=[strip], description=q.hint)
+        setattr(Form, q.key, field)
+    for d in documents:
+        setattr(Form, d.key, FileField(d.label, description=d.hint))
+    return Form(**kwargs)
+
+
+class QuestionForm(PanelForm):
+    question = StringField(
+        "Question",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the question"),
+            Length(max=200, message="Keep the question under 200 characters"),
+        ],
+    )
+    question_hint = StringField(
+        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
+    )
+    kind = RadioField(
+        "Kind of answer", choices=choices(*QUESTION_KINDS.items()), validate_choice=False
+    )
+    options = TextAreaField(
+        "Choices, one on each line (for “One choice from a list”)",
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+    required = BooleanField("Groups must answer this question")
+
+    def validate_kind(self, field: Any) -> None:
+        if field.data not in QUESTION_KINDS:
+            raise ValidationError("Choose the kind of answer")
+
+
+class DocumentForm(PanelForm):
+    document = StringField(
+        "Document",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the name of the document, like Budget"),
+            Length(max=120, message="Keep the name under 120 characters"),
+        ],
+    )
+    document_hint = StringField(
+        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
+    )
+    document_required = BooleanField("Groups must attach this document")
+
+
+class RemoveForm(PanelForm):
+    """A button: remove a question or a document."""

@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.applications import bp, importer, matching, services, spreadsheet
+from panel.applications import bp, extras, importer, matching, services, spreadsheet
 from panel.applications.forms import ImportForm, UploadForm, columns_form
 from panel.applications.validation import FIELDS
 from panel.database import reads_only
@@ -76,7 +76,8 @@ def template(round_id: int) -> Any:
 def columns(round_id: int, import_id: int) -> Any:
     round_ = round_or_404(round_id)
     staged = _upload_or_404(round_, import_id)
-    form = columns_form(staged.headers, staged.mapping)
+    asked = matching.question_fields(extras.questions(round_))
+    form = columns_form(staged.headers, staged.mapping, asked)
     pending = importer.still_pending(staged)
     if pending and form.validate_on_submit():
         # columns_form() builds its class per upload and returns it as a FlaskForm.
@@ -91,7 +92,7 @@ def columns(round_id: int, import_id: int) -> Any:
         upload=staged,
         pending=pending,
         form=form,
-        fields=FIELDS,
+        fields=[*FIELDS, *asked],
     ), status
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, update
 
-from panel.applications import services
+from panel.applications import extras, services
 from panel.applications.matching import (
     Preview,
     RowResult,
@@ -116,7 +116,7 @@ def stage_upload(
         filename=clean_text(filename)[:200] or "upload",
         headers=sheet.headers,
         rows=sheet.rows,
-        mapping=guess_mapping(sheet.headers),
+        mapping=guess_mapping(sheet.headers, extras.questions(round_)),
         created_by_id=actor.id if actor else None,
     )
     db.session.add(upload)
@@ -127,7 +127,8 @@ def stage_upload(
 def set_mapping(*, upload: ApplicationImport, mapping: dict[str, int]) -> None:
     """Staff's correction of which column holds which answer (policy: staff)."""
     _refuse_unless_pending(upload)
-    upload.mapping = {k: v for k, v in mapping.items() if k in FIELD_BY_KEY}
+    asked = {q.key for q in extras.questions_by_id(upload.round_id)}
+    upload.mapping = {k: v for k, v in mapping.items() if k in FIELD_BY_KEY or k in asked}
 
 
 # --------------------------------------------------------------------------- checking (reads)
@@ -311,7 +312,7 @@ def import_rows(
 ) -> Imported:
     """Check and import a sheet's rows in the current transaction (the demo), all or nothing."""
     _refuse_unless_open_to_imports(round_)
-    mapping = guess_mapping(sheet.headers)
+    mapping = guess_mapping(sheet.headers, extras.questions(round_))
     preview = build_preview(round_=round_, rows=sheet.rows, mapping=mapping)
     return import_checked(
         round_=round_,

@@ -5,12 +5,15 @@ rows that repeat an application of the round, or an earlier row, are found. The 
 and the command line show the same report.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from panel.applications.validation import FIELDS, clean, clean_text
+from panel.applications import extras
+from panel.applications.services import ApplicationError
+from panel.applications.validation import FIELDS, Field, clean, clean_text
 from panel.extensions import db
-from panel.models import Application, FundingRound
+from panel.models import Application, FormQuestion, FundingRound
 from panel.progress import Progress
 
 _ALIASES = {
@@ -54,8 +57,14 @@ def _normal(header: str) -> str:
     return "".join(ch for ch in header.lower() if ch.isalnum())
 
 
-def guess_mapping(headers: list[str]) -> dict[str, int]:
-    """{field key: column index} from the headers: exact labels first, then common names."""
+def question_fields(questions: Sequence[FormQuestion]) -> list[Field]:
+    """The round's extra questions as optional import fields (their key and wording)."""
+    return [Field(q.key, q.label, False) for q in questions]
+
+
+def guess_mapping(headers: list[str], questions: Sequence[FormQuestion] = ()) -> dict[str, int]:
+    """{field key: column index} from the headers: exact labels first, then common names; then
+    each extra question of the round by its wording."""
     normal = [_normal(h) for h in headers]
     mapping: dict[str, int] = {}
     used: set[int] = set()
@@ -73,6 +82,12 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
                     mapping[spec.key] = index
                     used.add(index)
                     break
+    for question in questions:
+        for index, header in enumerate(normal):
+            if index not in used and header == _normal(question.label):
+                mapping[question.key] = index
+                used.add(index)
+                break
     return mapping
 
 
@@ -174,6 +189,7 @@ def build_preview(
     item 46); the import finds the duplicates again when it writes.
     """
     missing = [f.label for f in FIELDS if f.required and f.key not in mapping]
+    asked = [q for q in extras.questions(round_) if q.key in mapping]
     results = []
     for done, item in enumerate(rows, start=1):
         if progress is not None:
@@ -186,6 +202,14 @@ def build_preview(
             for spec in FIELDS
             if spec.key in errors and spec.key in mapping
         ]
+        if asked:
+            answers: dict[str, str] = {}
+            for question in asked:
+                try:
+                    answers[question.key] = extras.clean_answer(question, raw[question.key])
+                except ApplicationError as exc:
+                    problems.append((question.label, str(exc)))
+            values["extra_answers"] = answers
         results.append(
             RowResult(
                 row=item["row"],

@@ -13,11 +13,16 @@ from flask import (
 )
 
 from panel.access import policy
-from panel.applications import bp, services
-from panel.applications.forms import ORGANISATION_TYPE_HINTS, ApplyForm
+from panel.applications import attachments, bp, drafts, extras, services
+from panel.applications.forms import (
+    ORGANISATION_TYPE_HINTS,
+    ApplyForm,
+    RoundApplyForm,
+    round_form,
+)
 from panel.extensions import db
 from panel.ideas.queries import ideas_for_round
-from panel.models import FundingRound
+from panel.models import ApplicationDraft, Attachment, FundingRound
 
 
 def client_address() -> str:
@@ -48,9 +53,12 @@ def apply(slug: str) -> Any:
         if request.method == "POST":  # it closed while they were typing: show what they sent
             return render_template("applications/closed.html", round=round_, form=ApplyForm()), 409
         return render_template("applications/closed.html", round=round_)
-    form = ApplyForm()
+    draft = _session_draft(round_)
+    form = _round_form(round_, draft)
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
+    elif request.form.get("action") == "save":
+        return _save_draft(round_, form, draft)
     else:
         if not services.is_submission_key(form.submission_key.data or ""):
             # Not a key this form made (too long for its column, or odd characters): nothing is
@@ -59,7 +67,7 @@ def apply(slug: str) -> Any:
             form.form_errors.append(
                 "Nothing was sent. Check your answers, then send the form again."
             )
-            return _form_page(round_, form, 400)
+            return _form_page(round_, form, 400, draft)
         existing = services.by_submission_key(form.submission_key.data)
         if existing is not None and existing.round_id == round_.id:
             return _sent(round_, existing.reference)  # the same form sent twice
@@ -74,33 +82,134 @@ def apply(slug: str) -> Any:
             # A made-up reference in the real format, so the bot learns nothing from it.
             return _sent(round_, services.reference_for(round_, secrets.randbelow(9000) + 1000))
         values = form.check(round_)
-        if values is not None:
+        extra = form.check_extras()
+        files = _checked_files(form)
+        held = [a.document_id for a in _draft_files(draft)] + list((files or {}).keys())
+        missing = files is not None and _refuse_missing(form, round_, held)
+        if values is not None and extra is not None and files is not None and not missing:
             try:
                 application = services.create_application(
                     round_=round_,
-                    values=values,
+                    values={**values, "extra_answers": extra},
                     source="online",
                     actor=None,
                     submission_key=form.submission_key.data or secrets.token_urlsafe(24),
                 )
-            except services.ApplicationError as exc:
+                if draft is not None:
+                    drafts.finish(draft=draft, application=application)
+                attachments.keep(round_=round_, checked=files, application=application)
+            except (services.ApplicationError, attachments.AttachmentRefused) as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
             else:
                 services.note_attempt(address=client_address())
                 db.session.commit()
+                session.pop(DRAFT_SESSION, None)
                 return _sent(round_, application.reference)
-    return _form_page(round_, form, 400 if form.errors else 200)
+    return _form_page(round_, form, 400 if form.errors else 200, draft)
 
 
-def _form_page(round_: FundingRound, form: ApplyForm, status: int) -> Any:
+def _form_page(
+    round_: FundingRound, form: ApplyForm, status: int, draft: ApplicationDraft | None = None
+) -> Any:
     return render_template(
         "applications/apply.html",
         round=round_,
         form=form,
         type_hints=ORGANISATION_TYPE_HINTS,
         ideas=ideas_for_round(round_.id),
+        scored=extras.what_we_score(round_),
+        draft=draft,
+        draft_files={a.document_id: a for a in _draft_files(draft)},
+        accept=attachments.ACCEPT,
+        max_file=attachments.MAX_FILE_BYTES,
     ), status
+
+
+# --------------------------------------------------------------------------- save and return
+
+DRAFT_SESSION = "application_draft"
+
+
+def _session_draft(round_: FundingRound) -> ApplicationDraft | None:
+    """The draft a visit to its private link opened in this browser, while it still works."""
+    held = session.get(DRAFT_SESSION) or {}
+    if held.get("round") != round_.slug:
+        return None
+    return drafts.by_id(round_, held.get("id"))
+
+
+def _draft_files(draft: ApplicationDraft | None) -> list[Attachment]:
+    return attachments.files_of(draft=draft) if draft is not None else []
+
+
+def _round_form(round_: FundingRound, draft: ApplicationDraft | None) -> RoundApplyForm:
+    questions, documents = extras.questions(round_), extras.documents(round_)
+    if request.method == "GET" and draft is not None:
+        return round_form(questions, documents, data=draft.answers)
+    return round_form(questions, documents)
+
+
+def _checked_files(form: RoundApplyForm) -> dict[int, attachments.CheckedFile] | None:
+    """Each chosen file checked by its content, by document id; None when one is refused
+    (its message is shown by its field)."""
+    checked: dict[int, attachments.CheckedFile] = {}
+    refused = False
+    for document, field in form.document_fields():
+        upload = request.files.get(field.name)
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked[document.id] = attachments.check_file(upload.filename, upload.read())
+        except attachments.AttachmentRefused as exc:
+            field.errors = [str(exc)]
+            refused = True
+    return None if refused else checked
+
+
+def _refuse_missing(form: RoundApplyForm, round_: FundingRound, held: list[int | None]) -> bool:
+    missing = attachments.missing_documents(round_, have=held)
+    for document in missing:
+        form[document.key].errors = [f"Attach your {document.label.lower()}"]
+    return bool(missing)
+
+
+def _save_draft(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDraft | None) -> Any:
+    """Keep what was typed (and any files chosen) behind a new private link."""
+    form.validate()
+    if "csrf_token" in form.errors:
+        return _form_page(round_, form, 400, draft)
+    if drafts.visit_limited(address=client_address()):
+        db.session.commit()
+        current_app.logger.warning("draft save rate limit hit from %s", client_address())
+        return render_template("applications/too_many.html", round=round_), 429
+    files = _checked_files(form)
+    if files is None:
+        db.session.rollback()
+        return _form_page(round_, form, 400, draft)
+    draft, token = drafts.save(round_=round_, answers=form.typed(), draft=draft)
+    try:
+        attachments.keep(round_=round_, checked=files, draft=draft)
+    except attachments.AttachmentRefused as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return _form_page(round_, form, 400, None)
+    link = url_for("applications.continue_draft", slug=round_.slug, token=token, _external=True)
+    email = (form.contact_email.data or "").strip()
+    emailed = drafts.send_link(round_=round_, draft=draft, email=email, link=link)
+    db.session.commit()
+    session[DRAFT_SESSION] = {"id": draft.id, "round": round_.slug}
+    response = current_app.make_response(
+        render_template(
+            "applications/draft_saved.html",
+            round=round_,
+            link=link,
+            emailed=emailed,
+            expires_at=draft.expires_at,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _sent(round_: FundingRound, reference: str) -> Any:

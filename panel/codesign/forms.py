@@ -210,6 +210,16 @@ class ReasonForm(PanelForm):
     )
 
 
+class RemoveForm(PanelForm):
+    """Removing a proposal: staff removing a resident's say why, for everyone on the panel."""
+
+    reason = TextAreaField(
+        "Why is it being removed?",
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
+        filters=[strip],
+    )
+
+
 class ShortlistForm(PanelForm):
     shortlist = HiddenField(validators=[DataRequired()])
 

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from wtforms import Field, IntegerField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from panel.forms import PanelForm, VersionField, name_filter, strip
+from panel.fund.identity import LOGO_MAX_BYTES, IdentityText
 from panel.fund.services import Welcome
 from panel.fund.times import KINDS
 
@@ -94,3 +96,42 @@ def times_form(current: dict[str, int], **kwargs: Any) -> TimesFormBase:
             ),
         )
     return TimesForm(**kwargs)
+
+
+def _line(label: str, limit: int, message: str) -> StringField:
+    return StringField(label, validators=[Length(max=limit, message=message)], filters=[strip])
+
+
+class IdentityForm(PanelForm):
+    version = VersionField()
+    fund_name = StringField(
+        "The fund's name",
+        validators=[Length(max=120, message="Keep the fund's name to 120 characters or fewer")],
+        filters=[name_filter],
+    )
+    funder_name = StringField(
+        "The funder's name",
+        validators=[Length(max=200, message="Keep the funder's name to 200 characters or fewer")],
+        filters=[name_filter],
+    )
+    funder_org_id = _line("The funder's org-id", 60, "Keep the org-id to 60 characters or fewer")
+    giving_prefix = _line("360Giving prefix", 60, "Keep the prefix to 60 characters or fewer")
+    public_address = _text("Postal address", limit=500)
+    public_phone = _line("Phone number", 40, "Keep the phone number to 40 characters or fewer")
+    public_email = _line("Email address", 254, "Keep the email address to 254 characters or fewer")
+    brand_colour = _line("Brand colour", 7, "Enter the colour as # and six letters or digits")
+    logo = FileField("Logo (optional)")
+    remove_logo = BooleanField("Remove the logo")
+
+    def text(self) -> IdentityText:
+        return IdentityText(
+            **{name: getattr(self, name).data or "" for name in IdentityText.__dataclass_fields__}
+        )
+
+    def logo_bytes(self) -> bytes | None:
+        upload = self.logo.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return None
+        data: bytes = upload.read(LOGO_MAX_BYTES + 1)
+        upload.close()  # a big one is spooled to a temporary file: let it go now
+        return data

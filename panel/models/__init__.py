@@ -7,6 +7,14 @@ from panel.models.application import (
     EligibilityCheck,
     OrganisationType,
 )
+from panel.models.application_form import (
+    MAX_QUESTIONS,
+    QUESTION_KINDS,
+    ApplicationDraft,
+    Attachment,
+    FormDocument,
+    FormQuestion,
+)
 from panel.models.audit import AuditEvent
 from panel.models.auth_token import PasswordLink
 from panel.models.conflict import CONFLICT_KIND_LABELS, Conflict, ConflictKind
@@ -21,11 +29,16 @@ from panel.models.criterion import (
 )
 from panel.models.decision import (
     OUTCOME_LABELS,
+    QUORUM_RESOLUTION_LABELS,
+    RECOMMENDATION_LABELS,
     Decision,
     ExportJob,
+    FeedbackComment,
     LotteryDraw,
     MeetingNote,
     Outcome,
+    QuorumResolution,
+    Recommendation,
 )
 from panel.models.expense import (
     EXPENSE_LABELS,
@@ -44,6 +57,15 @@ from panel.models.funding_round import (
     PanelRole,
     RoundMember,
     Stage,
+)
+from panel.models.grant import (
+    Grant,
+    GrantLink,
+    GrantPayment,
+    GrantPhoto,
+    GrantReport,
+    GrantTerms,
+    ReportStatus,
 )
 from panel.models.idea import (
     IDEA_STATUS_LABELS,
@@ -81,6 +103,12 @@ from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "MAX_QUESTIONS",
+    "QUESTION_KINDS",
+    "ApplicationDraft",
+    "Attachment",
+    "FormDocument",
+    "FormQuestion",
     "CONTACT_WAY_LABELS",
     "FUND_ROW_ID",
     "IDEA_STATUS_LABELS",
@@ -90,6 +118,13 @@ __all__ = [
     "CriterionIdea",
     "ContactWay",
     "Fund",
+    "Grant",
+    "GrantLink",
+    "GrantPayment",
+    "GrantPhoto",
+    "GrantReport",
+    "GrantTerms",
+    "ReportStatus",
     "Idea",
     "IdeaComment",
     "IdeaStatus",
@@ -121,6 +156,11 @@ __all__ = [
     "StaffTime",
     "OUTCOME_LABELS",
     "Decision",
+    "FeedbackComment",
+    "QUORUM_RESOLUTION_LABELS",
+    "QuorumResolution",
+    "RECOMMENDATION_LABELS",
+    "Recommendation",
     "ExportJob",
     "LotteryDraw",
     "MeetingNote",

@@ -101,6 +101,9 @@ class Application(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text, default=None)
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Answers to the round's extra questions (panel.models.application_form.FormQuestion), as
+    # text by question key ("q12"); a question removed later leaves its answer here.
+    extra_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     checks: Mapped[list["EligibilityCheck"]] = relationship(back_populates="application")
 

@@ -59,6 +59,8 @@ class Criterion(Model):
     )
     # Removed from discussion; never deleted.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Why staff took a resident's proposal out of the discussion: everyone on the panel sees it.
+    removed_reason: Mapped[str | None] = mapped_column(Text, default=None)
     archived_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), default=None
     )

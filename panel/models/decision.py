@@ -36,6 +36,34 @@ OUTCOME_LABELS = {
 }
 
 
+class Recommendation(StrEnum):
+    """What the panel recommended, kept apart from what staff decided."""
+
+    RECOMMEND = "recommend"
+    DO_NOT_RECOMMEND = "do_not_recommend"
+    RESERVE = "reserve"
+
+
+RECOMMENDATION_LABELS = {
+    Recommendation.RECOMMEND: "Recommend",
+    Recommendation.DO_NOT_RECOMMEND: "Do not recommend",
+    Recommendation.RESERVE: "Reserve",
+}
+
+
+class QuorumResolution(StrEnum):
+    """How an application the panel did not score enough was settled before Decided."""
+
+    SCORED_AT_MEETING = "scored_at_meeting"
+    WITHOUT_SCORE = "without_score"
+
+
+QUORUM_RESOLUTION_LABELS = {
+    QuorumResolution.SCORED_AT_MEETING: "Scored at the meeting",
+    QuorumResolution.WITHOUT_SCORE: "Decided without a panel score",
+}
+
+
 class Decision(Model):
     """What was decided for one application, and why (in words written for the applicant)."""
 
@@ -49,6 +77,20 @@ class Decision(Model):
             "outcome IN ('fund', 'part') OR amount_awarded_pence = 0", name="no_award_unless_funded"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("status = 'draft' OR reason <> ''", name="confirmed_has_reason"),
+        CheckConstraint(
+            "panel_recommendation IS NULL OR panel_recommendation IN "
+            "('recommend', 'do_not_recommend', 'reserve')",
+            name="recommendation_known",
+        ),
+        CheckConstraint(
+            "quorum_resolution IS NULL OR quorum_resolution IN "
+            "('scored_at_meeting', 'without_score')",
+            name="resolution_known",
+        ),
+        CheckConstraint(
+            "quorum_resolution IS NULL OR quorum_note <> ''", name="resolution_has_note"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,12 +107,51 @@ class Decision(Model):
     version: Mapped[int] = mapped_column(default=1)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The panel's own recommendation and the chair's note, beside (never instead of) the
+    # decision staff record; both go into the exports.
+    panel_recommendation: Mapped[str | None] = mapped_column(String(20), default=None)
+    chair_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set only for an application below the quorum: how it was settled, and why.
+    quorum_resolution: Mapped[str | None] = mapped_column(String(20), default=None)
+    quorum_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     decided_by: Mapped[User] = relationship()
 
     @property
     def outcome_label(self) -> str:
         return OUTCOME_LABELS[Outcome(self.outcome)]
+
+    @property
+    def recommendation_label(self) -> str:
+        if self.panel_recommendation is None:
+            return ""
+        return RECOMMENDATION_LABELS[Recommendation(self.panel_recommendation)]
+
+
+class FeedbackComment(Model):
+    """Staff's review of one panel comment before it may reach the applicant: included as
+    written, included as edited, or left out. The panellist's words stay in their review and the
+    audit; only what is included here goes into the feedback export."""
+
+    __tablename__ = "feedback_comment"
+    __table_args__ = (
+        # One review per comment: "overall", or "c<rubric criterion id>" for a criterion's.
+        UniqueConstraint("review_id", "part"),
+        CheckConstraint("status IN ('include', 'leave_out')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_round.id", ondelete="RESTRICT"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="RESTRICT"))
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    part: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class MeetingNote(Model):

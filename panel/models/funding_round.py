@@ -91,6 +91,8 @@ class FundingRound(Model):
     sd_flag_percent: Mapped[int] = mapped_column(default=20)
     range_flag_percent: Mapped[int] = mapped_column(default=40)
     panellists_see_results: Mapped[bool] = mapped_column(default=True)
+    # "You said, we did" is public at /fund/<slug> from this moment, once the round is Decided.
+    outcome_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None

@@ -15,6 +15,8 @@ from panel.models import (
     FundingRound,
     MeetingNote,
     Outcome,
+    QuorumResolution,
+    Recommendation,
     Stage,
     User,
 )
@@ -32,7 +34,9 @@ from panel.results.budget import (
     open_allocation,
 )
 from panel.results.lottery import draw_lottery, draws, latest_draw, tie_at_the_line
-from panel.results.services import RoundResults
+from panel.results.quorum import below_quorum, needs_more_scores
+from panel.results.sentences import facts_for, starting_sentences
+from panel.results.services import RoundResults, compute
 from panel.rounds.services import lock_round, stage_check
 
 __all__ = [  # what the views and tests use from here, wherever it is written
@@ -42,6 +46,9 @@ __all__ = [  # what the views and tests use from here, wherever it is written
     "StaleEdit",
     "budget",
     "confirm_drafts",
+    "drafts_to_confirm",
+    "needs_more_scores",
+    "sentences_for",
     "decide",
     "decisions_by_application",
     "draw_lottery",
@@ -59,7 +66,51 @@ def _snapshot(d: Decision) -> dict[str, object]:
         "amount_awarded_pence": d.amount_awarded_pence,
         "reason": d.reason,
         "status": d.status,
+        "panel_recommendation": d.panel_recommendation,
+        "chair_note": d.chair_note,
+        "quorum_resolution": d.quorum_resolution,
+        "quorum_note": d.quorum_note,
     }
+
+
+def _part_award(round_: FundingRound, requested: int, amount_pence: int | None) -> int:
+    """A part award: less than was asked for, and within the round's award range."""
+    if amount_pence is None:
+        raise DecisionError("Enter the amount to award", field="amount")
+    low, high = round_.min_award_pence, round_.max_award_pence
+    if not 0 < amount_pence < requested:
+        raise DecisionError(
+            "A part award must be more than £0 and less than the amount asked for",
+            field="amount",
+        )
+    if not low <= amount_pence <= high:
+        raise DecisionError(
+            f"A part award must be within this round's award range, {format_pence(low)} to "
+            f"{format_pence(high)}",
+            field="amount",
+        )
+    return amount_pence
+
+
+def _resolution(
+    round_: FundingRound, application: Application, resolution: QuorumResolution | None, note: str
+) -> tuple[str | None, str]:
+    """How an application below the quorum was settled; required for one, refused otherwise."""
+    short = application.reference in below_quorum(compute(round_))
+    if not short:
+        return None, ""
+    if resolution is None:
+        raise DecisionError(
+            "This application has fewer scores than the quorum. Say how it was resolved",
+            field="resolution",
+        )
+    if not note.strip():
+        raise DecisionError(
+            "Say how the panel resolved it: who scored it at the meeting, or why it was decided "
+            "without a panel score",
+            field="resolution_note",
+        )
+    return resolution.value, note.strip()
 
 
 def decide(
@@ -72,8 +123,15 @@ def decide(
     actor: User,
     expected_version: int,
     over_budget_ok: bool = False,
+    recommendation: Recommendation | None = None,
+    chair_note: str = "",
+    resolution: QuorumResolution | None = None,
+    resolution_note: str = "",
+    confirm: bool = True,
 ) -> Decision:
-    """Record and confirm a decision; refuse a stale form, a bad amount or an unwarned overspend."""
+    """Record and confirm a decision with its reason and the panel's recommendation beside it;
+    refuse a stale form, an amount outside the award range, an unwarned overspend, and an
+    application below the quorum without how it was resolved."""
     lock_round(round_)
     check_editable(round_)
     if not is_eligible_in_round(application, round_.id):
@@ -82,18 +140,12 @@ def decide(
     if outcome is Outcome.FUND:
         amount = requested
     elif outcome is Outcome.PART:
-        if amount_pence is None:
-            raise DecisionError("Enter the amount to award", field="amount")
-        if not 0 < amount_pence < requested:
-            raise DecisionError(
-                "A part award must be more than £0 and less than the amount asked for",
-                field="amount",
-            )
-        amount = amount_pence
+        amount = _part_award(round_, requested, amount_pence)
     else:
         amount = 0
     if not reason.strip():
         raise DecisionError("Write the reason the applicant will read", field="reason")
+    settled, settled_note = _resolution(round_, application, resolution, resolution_note)
     existing = db.session.execute(
         db.select(Decision).where(Decision.application_id == application.id)
     ).scalar_one_or_none()
@@ -119,14 +171,18 @@ def decide(
     existing.outcome = outcome
     existing.amount_awarded_pence = amount
     existing.reason = reason.strip()
-    existing.status = "confirmed"
+    existing.status = "confirmed" if confirm else "draft"
     existing.suggested = False
+    existing.panel_recommendation = recommendation.value if recommendation else None
+    existing.chair_note = chair_note.strip()
+    existing.quorum_resolution = settled
+    existing.quorum_note = settled_note
     existing.decided_by_id = actor.id
     existing.decided_at = utcnow()
     db.session.flush()
     record(
         actor=actor,
-        action="decision.recorded",
+        action="decision.recorded" if confirm else "decision.drafted",
         object_type="application",
         object_id=application.id,
         round_id=round_.id,
@@ -136,31 +192,40 @@ def decide(
     return existing
 
 
-SUGGESTION_REASON = {
-    "funded": "The panel scored this application highly and it fits within the budget.",
-    "did not fit": "The panel scored this application well, but it did not fit in the budget.",
-    "not reached": "The budget ran out before this application was reached.",
-}
+def suggested_allocation(results: RoundResults) -> tuple[criteria.Allocation, list[str] | None]:
+    """The allocation a suggestion makes now (method §8): the applications without a confirmed
+    decision, within what confirmed awards leave, in the latest draw's order if there is one."""
+    still = open_allocation(results)
+    draw = latest_draw(results.round.id)
+    order = None
+    if draw is not None:
+        order = list(criteria.order_with_draw(still.result.applications, draw.order))
+    return criteria.allocate(still.result, budget=still.left_pence, order=order), order
+
+
+def sentences_for(results: RoundResults) -> dict[str, list[str]]:
+    """Each application's starting sentences, true for its own figures, by reference."""
+    allocation = None if results.without_conflicts else suggested_allocation(results)[0]
+    return {ref: starting_sentences(f) for ref, f in facts_for(results, allocation).items()}
 
 
 def suggest(*, results: RoundResults, actor: User) -> int:
-    """Fill draft decisions from the suggested allocation (method §8) within what confirmed
-    awards leave of the budget; a confirmed decision is never changed and takes no part.
+    """Fill draft decisions' outcomes and amounts from the suggested allocation (method §8)
+    within what confirmed awards leave of the budget; a confirmed decision is never changed and
+    takes no part. Reasons are left to people (a draft's own reason stays as it was), and an
+    application below the quorum gets no draft: it needs more scores, not an outcome.
 
     After a lottery draw, the drawn applications are walked in the drawn order."""
     round_ = lock_round(results.round)
     check_editable(round_)
     existing = decisions_by_application(round_.id)
     still = open_allocation(results)
-    draw = latest_draw(round_.id)
-    order = None
-    if draw is not None:
-        order = list(criteria.order_with_draw(still.result.applications, draw.order))
-    allocation = criteria.allocate(still.result, budget=still.left_pence, order=order)
+    allocation, order = suggested_allocation(results)
+    short = below_quorum(results)
     made = 0
     for line in allocation.lines:
         app = results.applications.get(line.reference)
-        if app is None:
+        if app is None or line.reference in short:
             continue
         decision = existing.get(app.id)
         if line.status == "funded":
@@ -169,9 +234,6 @@ def suggest(*, results: RoundResults, actor: User) -> int:
             outcome, amount = Outcome.DECLINE, 0
         else:
             outcome, amount = Outcome.RESERVE, 0
-        reason = SUGGESTION_REASON.get(line.status) or (
-            f"The panel could not recommend this application ({line.reason})."
-        )
         if decision is None:
             decision = Decision(round_id=round_.id, application_id=app.id, decided_by_id=actor.id)
             db.session.add(decision)
@@ -179,7 +241,6 @@ def suggest(*, results: RoundResults, actor: User) -> int:
             decision.version += 1
         decision.outcome = outcome
         decision.amount_awarded_pence = amount
-        decision.reason = reason
         decision.status = "draft"
         decision.suggested = True
         decision.decided_by_id = actor.id
@@ -197,6 +258,7 @@ def suggest(*, results: RoundResults, actor: User) -> int:
             "order": order,
             "confirmed": sorted(still.settled),
             "budget_left": still.left_pence,
+            "needs_more_scores": sorted(short),
         },
     )
     return made
@@ -208,29 +270,54 @@ OVER_BUDGET_DRAFTS = (
 )
 
 
-def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = False) -> int:
-    """Confirm every draft decision as it stands (each one audited); drafts that would take
-    the confirmed awards over the budget need the same acknowledgement as one decision."""
-    lock_round(round_)
-    check_editable(round_)
-    current = budget(round_)
-    over = current.draft_pence > 0 and current.awarded_pence > round_.budget_pence
-    if over and not over_budget_ok:
-        raise DecisionError(
-            OVER_BUDGET_DRAFTS.format(
-                total=format_pence(current.awarded_pence),
-                budget=format_pence(round_.budget_pence),
-            ),
-            field="over_budget_ok",
-        )
+def drafts_to_confirm(round_id: int) -> tuple[list[Decision], list[Decision]]:
+    """The round's drafts: those with a reason (ready to confirm) and those still without one."""
     drafts = (
         db.session.execute(
-            db.select(Decision).where(Decision.round_id == round_.id, Decision.status == "draft")
+            db.select(Decision)
+            .where(Decision.round_id == round_id, Decision.status == "draft")
+            .order_by(Decision.application_id)
         )
         .scalars()
         .all()
     )
-    for d in drafts:
+    return [d for d in drafts if d.reason.strip()], [d for d in drafts if not d.reason.strip()]
+
+
+def confirm_drafts(
+    *,
+    round_: FundingRound,
+    actor: User,
+    expected: dict[int, int],
+    over_budget_ok: bool = False,
+) -> int:
+    """Confirm the drafts staff were shown (application id -> version), each with its reason and
+    each audited; refuse when any of them changed since, when none is ready, and when they would
+    take the awards over the budget without the same acknowledgement as one decision."""
+    lock_round(round_)
+    check_editable(round_)
+    ready, _ = drafts_to_confirm(round_.id)
+    shown = {d.application_id: d.version for d in ready}
+    if not expected or not ready:
+        raise DecisionError(
+            "No draft decision is ready to confirm: each needs a reason written for the "
+            "applicant first.",
+            field="over_budget_ok",
+        )
+    if shown != expected:
+        raise StaleEdit("The drafts changed since this list was shown. Check them again.")
+    adding = sum(d.amount_awarded_pence for d in ready)
+    total = budget(round_).confirmed_pence + adding
+    over = adding > 0 and total > round_.budget_pence
+    if over and not over_budget_ok:
+        raise DecisionError(
+            OVER_BUDGET_DRAFTS.format(
+                total=format_pence(total),
+                budget=format_pence(round_.budget_pence),
+            ),
+            field="over_budget_ok",
+        )
+    for d in ready:
         d.status = "confirmed"
         d.version += 1
         record(
@@ -241,7 +328,7 @@ def confirm_drafts(*, round_: FundingRound, actor: User, over_budget_ok: bool = 
             round_id=round_.id,
             after={**_snapshot(d), **({"over_budget_acknowledged": True} if over else {})},
         )
-    return len(drafts)
+    return len(ready)
 
 
 def save_note(

@@ -1,10 +1,17 @@
 """Forms for the panel meeting, decisions, the lottery and the round's method settings."""
 
-from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from panel.forms import PanelForm, PoundsField, VersionField, choices, strip
-from panel.models import OUTCOME_LABELS, Outcome
+from panel.models import (
+    OUTCOME_LABELS,
+    QUORUM_RESOLUTION_LABELS,
+    RECOMMENDATION_LABELS,
+    Outcome,
+    QuorumResolution,
+    Recommendation,
+)
 
 
 class DecisionForm(PanelForm):
@@ -24,12 +31,47 @@ class DecisionForm(PanelForm):
         filters=[strip],
     )
     over_budget_ok = BooleanField("I know this goes over the budget")
+    recommendation = RadioField(
+        "What did the panel recommend?",
+        choices=choices(
+            ("", "Not recorded"), *((r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation)
+        ),
+        default="none",
+        validators=[Optional()],
+    )
+    chair_note = TextAreaField(
+        "The chair's note on the panel's recommendation",
+        validators=[Length(max=4000, message="Keep the chair's note under 4,000 characters")],
+        filters=[strip],
+    )
+    resolution = RadioField(
+        "How was it resolved?",
+        choices=choices(*((r.value, QUORUM_RESOLUTION_LABELS[r]) for r in QuorumResolution)),
+        validators=[Optional()],
+    )
+    resolution_note = TextAreaField(
+        "What happened",
+        validators=[Length(max=4000, message="Keep this under 4,000 characters")],
+        filters=[strip],
+    )
 
 
 class ConfirmDraftsForm(PanelForm):
-    """ "Confirm all drafts", with the same acknowledgement as one decision going over budget."""
+    """ "Confirm all drafts": the drafts shown (application id:version, comma separated), with
+    the same acknowledgement as one decision going over budget."""
 
+    drafts = HiddenField()
     over_budget_ok = BooleanField("I know confirming these drafts goes over the budget")
+
+    def shown(self) -> dict[int, int]:
+        """The drafts the person was shown, application id -> version; {} if malformed."""
+        out: dict[int, int] = {}
+        for pair in (self.drafts.data or "").split(","):
+            app_id, _, version = pair.partition(":")
+            if not (app_id.isdigit() and version.isdigit()) or len(pair) > 24:
+                return {}
+            out[int(app_id)] = int(version)
+        return out
 
 
 class NoteForm(PanelForm):
@@ -100,4 +142,15 @@ class MethodForm(PanelForm):
     )
     panellists_see_results = BooleanField(
         "Panellists see the results once they have submitted all their scores"
+    )
+
+
+class FeedbackCommentForm(PanelForm):
+    """One panel comment reviewed: included (as written or edited) or left out."""
+
+    version = VersionField()
+    text = TextAreaField(
+        "As the applicant will read it",
+        validators=[Length(max=4000, message="Keep the comment under 4,000 characters")],
+        filters=[strip],
     )

@@ -1,29 +1,22 @@
 """Results, the panel meeting agenda and notes, decisions, the lottery and method settings."""
 
 import dataclasses
-from typing import Any, cast
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
 from panel.applications.queries import eligible_application
 from panel.coproduction.services.meetings import meeting_summary
 from panel.extensions import db
-from panel.forms import ConfirmForm
-from panel.models import Application, FundingRound, MeetingNote, Outcome
+from panel.models import Application, FundingRound, MeetingNote
 from panel.money import format_pence
-from panel.results import bp, charts, decisions, stages
+from panel.results import bp, charts, decisions, stages, words
 from panel.results import services as results_service
-from panel.results.forms import (
-    ConfirmDraftsForm,
-    DecisionForm,
-    LotteryForm,
-    MethodForm,
-    NoteForm,
-)
+from panel.results.forms import LotteryForm, MethodForm, NoteForm
 from panel.scoring.services.lookups import standing_conflict
 
 SORT_KEYS: dict[str, Any] = {
@@ -85,7 +78,7 @@ def results(round_id: int) -> Any:
     suggestion = None
     if not found.without_conflicts:
         suggestion = criteria.allocate(found.result, budget=round_.budget_pence)
-    ranked = [(r.reference, r.reference, r.figure) for r, _ in rows if r.rank is not None]
+    ranked = [(r.reference, a.project, r.figure) for r, a in rows if r.rank is not None]
     chart = charts.distribution(
         sorted(ranked, key=lambda t: -(t[2] or 0)),
         low=round_.scale_min,
@@ -101,6 +94,8 @@ def results(round_id: int) -> Any:
         sort=sort,
         suggestion=suggestion,
         chart=chart,
+        standings=words.standings(found, suggestion, round_.quorum),
+        agreement=words.round_sentence(found),
     )
 
 
@@ -114,11 +109,12 @@ class TableLine:
     amount: str
     reviews: str
     figures: Markup
+    criteria: Markup
     short: bool
     flagged: bool
 
 
-FIGURE_CELL = '<td class="table__cell table__cell--numeric">{}</td>'
+FIGURE_CELL = '<td class="table__cell table__cell--numeric" data-label="{}">{}</td>'
 
 
 def _table_lines(
@@ -132,6 +128,9 @@ def _table_lines(
     this function formatted, never user text."""
     fmt, keys = results_service.fmt, [c.key for c in found.scored]
     calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
+    # Each cell carries its column's name: on a phone each row becomes a labelled card.
+    labels = ["Mean", "Median", "SD", "Range", "Percent"] + (["Calibrated"] if calibrated else [])
+    titles = [str(escape(c.title)) for c in found.scored]
     of_panel = f" of {found.panel_size}"
     # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
     stand_in = "987654321"
@@ -142,8 +141,7 @@ def _table_lines(
         figures.append("–" if res.percent is None else f"{res.percent:.0f}%")
         if calibrated:
             figures.append(fmt(res.calibrated))
-        means = res.criterion_means
-        figures.extend([fmt(means.get(k)) for k in keys])
+        means = [fmt(res.criterion_means.get(k)) for k in keys]
         lines.append(
             TableLine(
                 app=app,
@@ -151,7 +149,8 @@ def _table_lines(
                 rank="–" if res.rank is None else str(res.rank),
                 amount=format_pence(app.amount_requested_pence),
                 reviews=f"{res.n}{of_panel}",
-                figures=Markup("".join([FIGURE_CELL.format(t) for t in figures])),  # noqa: S704
+                figures=Markup("".join(map(FIGURE_CELL.format, labels, figures))),  # noqa: S704
+                criteria=Markup("".join(map(FIGURE_CELL.format, titles, means))),  # noqa: S704
                 short=not res.meets_quorum,
                 flagged=res.flagged,
             )
@@ -180,11 +179,16 @@ def application_result(round_id: int, application_id: int) -> Any:
     note = db.session.execute(
         db.select(MeetingNote).where(MeetingNote.application_id == app.id)
     ).scalar_one_or_none()
+    allocation = None  # the funding line is not shown without every application (item 29)
+    if not found.without_conflicts:
+        allocation = criteria.allocate(found.result, budget=round_.budget_pence)
+    said = words.standings(found, allocation, round_.quorum)
     return render_template(
         "results/application.html",
         round=round_,
         app=app,
         result=result,
+        standing=next(s for s in said if s.reference == app.reference),
         found=found,
         plot=plot,
         note=note,
@@ -258,132 +262,6 @@ def meeting_note(round_id: int, application_id: int) -> Any:
     return render_template(
         "results/note.html", round=round_, app=app, form=form, saved=note
     ), status
-
-
-@bp.route("/rounds/<int:round_id>/decisions")
-@policy("staff")
-def decision_list(round_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    return _decisions_page(round_, ConfirmDraftsForm(formdata=None))
-
-
-def _decisions_page(
-    round_: FundingRound, confirm_form: ConfirmDraftsForm, status: int = 200
-) -> Any:
-    found = _results_or_page(round_)
-    if isinstance(found, str):
-        return found
-    by_app = decisions.decisions_by_application(round_.id)
-    return render_template(
-        "results/decisions.html",
-        round=round_,
-        found=found,
-        decisions=by_app,
-        budget=decisions.budget(round_),
-        draws=list(reversed(decisions.draws(round_.id))),
-        form=ConfirmForm(),
-        confirm_form=confirm_form,
-        fmt=results_service.fmt,
-        editable=stages.decisions_open(round_),
-        decided=stages.decided(round_),
-    ), status
-
-
-@bp.route("/rounds/<int:round_id>/decisions/<int:application_id>", methods=["GET", "POST"])
-@policy("staff")
-def decide(round_id: int, application_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    app = _application_or_404(round_, application_id)
-    existing = decisions.decisions_by_application(round_.id).get(app.id)
-    data = None
-    if existing is not None and request.method == "GET":
-        data = {
-            "version": existing.version,
-            "outcome": existing.outcome,
-            "amount": existing.amount_awarded_pence if existing.outcome == "part" else None,
-            "reason": existing.reason,
-        }
-    form = DecisionForm(data=data)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            decisions.decide(
-                round_=round_,
-                application=app,
-                outcome=Outcome(form.outcome.data),
-                amount_pence=form.amount.data,
-                reason=cast(str, form.reason.data),
-                actor=current_user,
-                expected_version=form.version.sent(),
-                over_budget_ok=bool(form.over_budget_ok.data),
-            )
-        except decisions.StaleEdit as exc:
-            db.session.rollback()
-            form.outcome.errors = [str(exc) + " Check the saved decision and try again."]
-            status = 409
-        except decisions.DecisionsLocked as exc:
-            form.outcome.errors = [str(exc)]
-            status = 409
-        except decisions.DecisionError as exc:
-            form[exc.field].errors = [str(exc)]
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"Decision for {app.reference} saved.", "success")
-            return redirect(url_for("results.decision_list", round_id=round_.id))
-    if form.errors and status == 200:
-        status = 400
-    return render_template(
-        "results/decide.html",
-        round=round_,
-        app=app,
-        form=form,
-        existing=existing,
-        budget=decisions.budget(round_),
-    ), status
-
-
-@bp.route("/rounds/<int:round_id>/decisions/suggest", methods=["POST"])
-@policy("staff")
-def suggest(round_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            made = decisions.suggest(results=results_service.compute(round_), actor=current_user)
-        except (decisions.DecisionError, results_service.ResultsUnavailable) as exc:
-            db.session.rollback()
-            flash(str(exc), "info")
-        else:
-            db.session.commit()
-            flash(
-                f"{made} draft decisions filled from the suggested allocation. "
-                "Check them, then confirm.",
-                "success",
-            )
-    return redirect(url_for("results.decision_list", round_id=round_id))
-
-
-@bp.route("/rounds/<int:round_id>/decisions/confirm", methods=["POST"])
-@policy("staff")
-def confirm(round_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    form = ConfirmDraftsForm()
-    if form.validate_on_submit():
-        try:
-            count = decisions.confirm_drafts(
-                round_=round_, actor=current_user, over_budget_ok=bool(form.over_budget_ok.data)
-            )
-        except decisions.DecisionsLocked as exc:
-            db.session.rollback()
-            flash(str(exc), "info")
-        except decisions.DecisionError as exc:
-            db.session.rollback()
-            form[exc.field].errors = [str(exc)]
-            return _decisions_page(round_, form, 400)
-        else:
-            db.session.commit()
-            flash(f"{count} draft decisions confirmed.", "success")
-    return redirect(url_for("results.decision_list", round_id=round_id))
 
 
 @bp.route("/rounds/<int:round_id>/lottery", methods=["GET", "POST"])

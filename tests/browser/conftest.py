@@ -109,9 +109,13 @@ def assert_accessible(page: Any) -> None:
 
 
 def assert_fits_width(page: Any, width: int = 320) -> None:
+    """Nothing on the page, with its <details> opened, reaches outside the screen or hides
+    beyond the edge of a box that scrolls sideways (tests/browser/measure.py)."""
+    from tests.browser.measure import overflowing
+
     page.set_viewport_size({"width": width, "height": 800})
-    overflow = page.evaluate("document.documentElement.scrollWidth")
-    assert overflow <= width, f"{page.url} is {overflow}px wide at a {width}px viewport"
+    problems = overflowing(page, width)
+    assert problems == [], f"{page.url} at a {width}px viewport:\n" + "\n".join(problems)
 
 
 def sign_in(page: Any, base: str, email: str, password: str) -> None:

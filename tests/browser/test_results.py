@@ -6,6 +6,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from panel.extensions import db
+from panel.models import Decision
 from panel.results.exports.verify import recompute
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
@@ -46,7 +47,7 @@ def test_staff_go_from_results_to_decisions_to_a_verified_export(
     page.goto(f"{live_server}/rounds/{round_id}/decisions")
     _check(page)
     page.get_by_role("button", name="Suggest allocation").click()
-    page.get_by_text("draft decisions filled from the suggested allocation").wait_for()
+    page.get_by_text("draft decisions filled with an outcome and amount").wait_for()
     assert "£10,500 of £11,000" in page.content()
     page.get_by_role("link", name="Decide A").click()
     page.get_by_role("heading", name="Decision for A: Project A").wait_for()
@@ -54,10 +55,17 @@ def test_staff_go_from_results_to_decisions_to_a_verified_export(
     page.get_by_role("radio", name="Fund in part").check()
     page.get_by_label("Amount to award (fund in part only)").fill("£3,000")
     page.get_by_label("Reason, written for the applicant").fill("The panel funded the core costs.")
-    page.get_by_role("button", name="Save decision").click()
-    page.get_by_text("Decision for A saved.").wait_for()
+    page.get_by_role("button", name="Save and confirm").click()
+    page.get_by_text("Decision for A confirmed.").wait_for()
+    # The other drafts' reasons are written (the walk through each is tests/browser/
+    # test_decisions.py); then "Confirm all drafts" lists them and confirms them once.
+    for d in db.session.execute(db.select(Decision).where(Decision.status == "draft")).scalars():
+        d.reason = "The panel's reason."
+    db.session.commit()
     page.get_by_role("button", name="Confirm all drafts").click()
-    page.get_by_text("draft decisions confirmed").wait_for()
+    _check(page)
+    page.get_by_role("button", name="Confirm these 5 decisions").click()
+    page.get_by_text("5 draft decisions confirmed").wait_for()
 
     page.goto(f"{live_server}/rounds/{round_id}")
     page.get_by_role("button", name="Move to Decided").click()
@@ -86,7 +94,8 @@ def test_the_results_table_sorts_by_its_figures_in_the_browser(
     db.session.commit()
     sign_in(page, live_server, STAFF_EMAIL, PASSWORD)
     page.goto(f"{live_server}/rounds/{round_id}/results")
-    table = page.locator("table[data-sortable]")
+    page.get_by_text("Show the figures").click()  # the figures sit behind a disclosure
+    table = page.locator("table[data-sortable]").first
 
     def column(name: str) -> list[str]:
         headers = table.locator("thead th").all_inner_texts()

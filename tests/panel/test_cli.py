@@ -41,14 +41,15 @@ def test_create_staff_refuses_an_email_that_exists(app: Flask, runner) -> None: 
     assert "already an account" in result.output
 
 
-def test_seed_demo_makes_two_rounds_prints_logins_and_refuses_to_run_twice(
+def test_seed_demo_makes_three_rounds_prints_logins_and_refuses_to_run_twice(
     app: Flask, runner
 ) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "asha.patel@demo.example" in result.output and "password:" in result.output
     slugs = dict(db.session.execute(db.select(FundingRound.slug, FundingRound.stage)).all())
-    assert set(slugs) == {"spring-demo", "autumn-demo"}
+    assert set(slugs) == {"spring-demo", "autumn-demo", "winter-2025"}
+    assert slugs["winter-2025"] == Stage.DECIDED
     assert slugs["autumn-demo"] == Stage.APPLICATIONS
     members = db.session.execute(db.select(db.func.count()).select_from(RoundMember)).scalar_one()
     assert members >= 6

@@ -114,8 +114,11 @@ def test_proxy_headers_are_trusted_only_with_a_configured_hop_count() -> None:
 
 def test_trusted_hosts_refuse_other_host_headers() -> None:
     from panel import create_app
+    from panel.extensions import db
 
     app = create_app({**PRODUCTION, "TRUSTED_HOSTS": "grants.example.org"})
+    with app.app_context():
+        db.create_all()  # the sign-in page's header reads the fund's name from its settings
     client = app.test_client()
     assert client.get("/login", headers={"Host": "grants.example.org"}).status_code == 200
     assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400

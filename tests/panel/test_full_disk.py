@@ -18,6 +18,7 @@ from flask import Flask
 
 from panel import backup as backups
 from panel.extensions import db
+from panel.models import FUND_ROW_ID, Fund
 from tests.worlds import gen_worked_panel
 
 FULL = "The disk is full"
@@ -112,6 +113,16 @@ def test_an_export_onto_a_full_disk_says_so_in_one_line_and_leaves_nothing(
 ) -> None:
     """Item 47: no traceback, no `.part` file, no half-written export; the retry works."""
     gen_worked_panel()
+    # The command runs without the test's config: the funder's identity comes from the settings
+    # row, as staff would have saved it (the feedback export refuses a placeholder).
+    db.session.add(
+        Fund(
+            id=FUND_ROW_ID,
+            funder_name="Riverside Homes",
+            funder_org_id="GB-COH-01234567",
+            giving_prefix="360G-riverside",
+        )
+    )
     db.session.commit()
     disk = small_disk(1024)
     filler = _fill(disk, leave_kib=0)

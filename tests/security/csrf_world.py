@@ -20,6 +20,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from panel.applications import extras
 from panel.applications.importer import guess_mapping
 from panel.auth import services as accounts
 from panel.codesign import services as codesign_services
@@ -30,10 +31,13 @@ from panel.models import (
     Conflict,
     Criterion,
     CriterionComment,
+    FormDocument,
+    FormQuestion,
     FundingRound,
     Idea,
     IdeaComment,
     JoinRequest,
+    Review,
     RoundMember,
     Stage,
     User,
@@ -64,6 +68,7 @@ from tests.factories import (
     gen_user,
 )
 from tests.panel.applications.conftest import GOOD, HEADERS, csv_bytes, sheet_row
+from tests.security.csrf_grants import build_grants
 from tests.worlds import gen_meeting_round, gen_worked_round
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -87,6 +92,8 @@ class CsrfWorld:
     to_change: Application
     to_erase: Application
     to_withdraw: Application
+    question_to_remove: FormQuestion  # an extra question of the applying round's form
+    document_to_remove: FormDocument  # an optional document it asks for
     to_map: ApplicationImport  # uploaded by another member of staff
     to_import: ApplicationImport
     checking: FundingRound  # at the eligibility check, with an eligibility criterion
@@ -101,6 +108,8 @@ class CsrfWorld:
     meeting: FundingRound  # the worked panel at the Panel meeting, a draft decision on B
     worked: dict[str, Application]  # its applications by letter
     tied: FundingRound  # at the Panel meeting with a tie at the funding line (the lottery)
+    decided: FundingRound  # Decided, its "You said, we did" page not yet published
+    commented: Review  # a review of the worked panel's A with an overall comment to review
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
     invite_token: str  # Ivy's set-password link
@@ -117,6 +126,7 @@ class CsrfWorld:
     join_to_invite: JoinRequest
     join_to_decline: JoinRequest
     copro: dict[str, Any]  # co-production: Pat's entry, claims in each status, meetings, Eri
+    grants: dict[str, Any]  # after the award: tests/security/csrf_grants.py
 
 
 def build_world(staff: User) -> CsrfWorld:
@@ -171,6 +181,13 @@ def build_world(staff: User) -> CsrfWorld:
     to_score, to_declare, to_record, recorded = (gen_application(scoring) for _ in range(4))
 
     worked = gen_worked_round(staff)
+    commented = db.session.execute(
+        db.select(Review)
+        .where(Review.application_id == worked["apps"]["A"].id, Review.status == "submitted")
+        .order_by(Review.id)
+        .limit(1)
+    ).scalar_one()
+    commented.overall_comment = "A clear plan for the hall."
     gen_decision(worked["apps"]["B"], staff, status="draft")
     # TB and TC score the same and only one fits: a tie at the funding line, for the lottery.
     tied = gen_meeting_round(
@@ -223,6 +240,12 @@ def build_world(staff: User) -> CsrfWorld:
         to_change=gen_received_application(applying),
         to_erase=gen_received_application(applying),
         to_withdraw=gen_received_application(applying),
+        question_to_remove=extras.add_question(
+            round_=applying, label="Old question", kind="short_text", required=False, actor=staff
+        ),
+        document_to_remove=extras.add_document(
+            round_=applying, label="Old document", required=False, actor=staff
+        ),
         to_map=gen_import(applying, people["ida"], headers=HEADERS, rows=[imported]),
         to_import=gen_import(
             applying, people["ida"], headers=HEADERS, rows=[imported], mapping=guessed
@@ -239,6 +262,8 @@ def build_world(staff: User) -> CsrfWorld:
         meeting=worked["round"],
         worked=worked["apps"],
         tied=tied["round"],
+        decided=gen_round(created_by=staff, stage=Stage.DECIDED),
+        commented=commented,
         settings=settings,
         removable=gen_member(settings, people["rem"]),
         invite_token=invite.token,
@@ -255,6 +280,7 @@ def build_world(staff: User) -> CsrfWorld:
         join_to_invite=gen_join_request(name="Jan Joiner"),
         join_to_decline=gen_join_request(name="Dan Declined"),
         copro=copro,
+        grants=build_grants(staff),
     )
 
 
@@ -527,6 +553,62 @@ POSTS: dict[str, Post] = {
     ),
     "fund.conduct_settings": Post("staff", lambda w: {}, fill=typed(code_of_conduct="Be kind.")),
     "fund.times_settings": Post("staff", lambda w: {}, fill=typed(minutes_score_application="20")),
+    "fund.identity_settings": Post(
+        "staff",
+        lambda w: {},
+        fill=typed(funder_name="Riverside Homes", funder_org_id="GB-COH-01234567"),
+    ),
+    # ------------------------------------------------------------------ grants (after the award)
+    "grants.conditions": Post(
+        "staff", lambda w: {"round_id": w.grants["round"].id}, fill=typed(conditions="Be good.")
+    ),
+    "grants.publish": Post(
+        "staff", lambda w: {"round_id": w.grants["round"].id}, page="grants.round_grants"
+    ),
+    "grants.offer": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["round"].id, "application_id": w.grants["to_offer"].id},
+        fill=typed(report_due_on="2027-09-30"),
+    ),
+    "grants.issue_link": Post(
+        "staff",
+        lambda w: {
+            "round_id": w.grants["third"].id,
+            "grant_id": w.grants["to_link"].id,
+            "purpose": "accept",
+        },
+        page="grants.grant_page",
+    ),
+    "grants.record_payment": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["later"].id, "grant_id": w.grants["to_pay"].id},
+        page="grants.grant_page",
+        fill=typed(amount="100", paid_on=date.today().isoformat(), reference="BACS"),
+    ),
+    "grants.review": Post(
+        "staff",
+        lambda w: {"round_id": w.grants["later"].id, "grant_id": w.grants["to_review"].id},
+        page="grants.grant_page",
+        fill=typed(verdict="accept"),
+    ),
+    "grants.accept": Post(
+        "anonymous",
+        lambda w: {},
+        fill=typed(name="Bea Baker", role="Treasurer"),
+        opens=lambda w: w.grants["accept_url"],
+    ),
+    "grants.report": Post(
+        "anonymous",
+        lambda w: {},
+        fill=typed(
+            what_happened="We baked.",
+            people_count="30",
+            story="A story.",
+            spent="100",
+            spending="Flour.",
+        ),
+        opens=lambda w: w.grants["report_url"],
+    ),
     # ------------------------------------------------------------------ applications
     "applications.apply": Post(
         "anonymous",
@@ -543,6 +625,24 @@ POSTS: dict[str, Post] = {
         fill=typed(reason="The group asked us to"),
     ),
     "applications.upload": Post("staff", _round("applying"), fill=_upload),
+    "applications.add_question": Post(
+        "staff",
+        _round("applying"),
+        page="applications.form_setup",
+        fill=typed(**{"question": "How many volunteers?", "kind": "number"}),
+    ),
+    "applications.add_document": Post(
+        "staff",
+        _round("applying"),
+        page="applications.form_setup",
+        fill=typed(**{"document": "Budget"}),
+    ),
+    "applications.remove_question": Post(
+        "staff", _in("applying", question_id="question_to_remove"), page="applications.form_setup"
+    ),
+    "applications.remove_document": Post(
+        "staff", _in("applying", document_id="document_to_remove"), page="applications.form_setup"
+    ),
     "applications.columns": Post(
         "staff",
         _in("applying", import_id="to_map"),
@@ -594,7 +694,13 @@ POSTS: dict[str, Post] = {
         fill=typed(outcome="decline", reason="Others were stronger this time"),
     ),
     "results.suggest": Post("staff", _round("meeting"), page="results.decision_list"),
-    "results.confirm": Post("staff", _round("meeting"), page="results.decision_list"),
+    "results.confirm": Post("staff", _round("meeting")),
+    "results.review_comment": Post(
+        "staff",
+        lambda w: {"round_id": w.meeting.id, "review_id": w.commented.id, "part": "overall"},
+        page="results.feedback_review",
+    ),
+    "results.publish_outcome": Post("staff", _round("decided"), page="results.you_said_we_did"),
     "results.lottery": Post(
         "staff",
         _round("tied"),

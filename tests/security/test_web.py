@@ -105,7 +105,9 @@ def test_item_23_a_refused_change_leaves_no_audit_row(
 # Models that may be deleted: sign-in and form-limit counters (expire), and the involvement entry a
 # meeting's register made for someone marked present who in fact was not (the register's line
 # stays). Nothing a panel produced.
-DELETABLE = {"Throttle", "InvolvementEntry"}
+# Issue 19: drafts and attached files are the group's personal data, erased on request or
+# once the round closes (docs/security.md item 80); a replaced file goes with its replacement.
+DELETABLE = {"Throttle", "InvolvementEntry", "Attachment", "ApplicationDraft"}
 
 
 def test_item_25_nothing_a_panel_produced_is_hard_deleted() -> None:

@@ -203,16 +203,26 @@ def edit(*, criterion: Criterion, wording: Wording, expected_version: int, actor
     return True
 
 
-def remove(*, criterion: Criterion, actor: User) -> None:
-    """Archive a proposal (never delete): residents their own, staff any; never a fixed one."""
+def removal_needs_reason(criterion: Criterion, actor: User) -> bool:
+    """Staff removing a resident's proposal say why; a proposer withdrawing their own need not."""
+    return actor.is_staff and criterion.proposed_by_id != actor.id
+
+
+def remove(*, criterion: Criterion, actor: User, reason: str = "") -> None:
+    """Archive a proposal (never delete): residents their own, staff any with a reason everyone
+    on the panel reads; never a fixed one."""
     round_ = db.session.get(FundingRound, criterion.round_id)
     assert round_ is not None
     require_open(round_)
     refusal = may_remove(criterion, actor)
     if refusal:
         raise NotAllowed(refusal)
+    text = reason.strip()
+    if not text and removal_needs_reason(criterion, actor):
+        raise Invalid([("reason", "Enter why this proposal is being removed")])
     criterion.archived_at = utcnow()
     criterion.archived_by_id = actor.id
+    criterion.removed_reason = text or None
     record(
         actor=actor,
         action="criterion.removed",
@@ -220,7 +230,7 @@ def remove(*, criterion: Criterion, actor: User) -> None:
         object_id=criterion.id,
         round_id=criterion.round_id,
         before={"title": criterion.title, "shortlisted": criterion.shortlisted},
-        after={"archived": True},
+        after={"archived": True, "removed_reason": criterion.removed_reason},
     )
 
 

@@ -14,6 +14,7 @@ from panel.codesign.forms import (
     KIND_HINTS,
     CommentForm,
     CriterionFormBase,
+    RemoveForm,
     ShortlistForm,
     criterion_form,
     examples_for,
@@ -227,13 +228,23 @@ def remove(round_id: int, criterion_id: int) -> Any:
         return refused(
             round_, "You cannot remove this criterion", refusal, criterion_url(criterion)
         )
-    form = ConfirmForm()
+    form = RemoveForm()
     if form.validate_on_submit():
-        services.remove(criterion=criterion, actor=current_user)
-        db.session.commit()
-        flash(f"“{criterion.title}” has been removed from the discussion.", "success")
-        return redirect(board_url(round_))
-    return render_template("codesign/remove.html", round=round_, criterion=criterion, form=form)
+        try:
+            services.remove(criterion=criterion, actor=current_user, reason=form.reason.data or "")
+        except services.Invalid as exc:
+            show_problems(form, exc)
+        else:
+            db.session.commit()
+            flash(f"“{criterion.title}” has been removed from the discussion.", "success")
+            return redirect(board_url(round_))
+    return render_template(
+        "codesign/remove.html",
+        round=round_,
+        criterion=criterion,
+        form=form,
+        needs_reason=services.removal_needs_reason(criterion, current_user),
+    ), (400 if form.errors else 200)
 
 
 # ------------------------------------------------------------------ comments and support

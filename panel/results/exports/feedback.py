@@ -1,44 +1,70 @@
-"""Feedback for applicants: one row per application for a mail merge, never a panellist's name."""
+"""Feedback for applicants: one row per application of the round for a mail merge, including
+ineligible and withdrawn ones, never a panellist's name, and only the panel comments staff
+reviewed and included (in the words they approved)."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from panel.applications.queries import eligible_in_round
+from panel.applications.eligibility import (
+    checks_by_application,
+    eligibility_criteria,
+    failed_reasons,
+)
 from panel.extensions import db
 from panel.models import (
     OUTCOME_LABELS,
+    RECOMMENDATION_LABELS,
     Application,
+    ApplicationStatus,
+    Decision,
     Outcome,
-    Review,
-    ReviewStatus,
-    RubricCriterion,
-    Score,
+    Recommendation,
 )
+from panel.results.comments import OVERALL, panel_comments
 from panel.results.exports.sheets import decision_rows
 from panel.results.exports.spreadsheet import Column, Sheet
 from panel.results.services import RoundResults
 
+STATUS_WORDS = {
+    ApplicationStatus.RECEIVED: "Not checked",
+    ApplicationStatus.ELIGIBLE: "Eligible",
+    ApplicationStatus.INELIGIBLE: "Not eligible",
+    ApplicationStatus.WITHDRAWN: "Withdrawn",
+}
+
 
 def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any) -> Sheet:
-    """One row per application for a mail merge: decision, reason and unnamed panel comments.
+    """One row per application of the round: its status (and why it was not eligible), the
+    decision and its reason, the panel's recommendation, and the reviewed panel comments.
 
-    Comments come from the reviews the results counted, and from no other."""
-    round_, counted = results.round, results.counted
+    Comments come from the reviews the results counted, and from no other; `conn` is kept for
+    the export jobs' signature (every read here is through the session)."""
+    round_ = results.round
     columns = [
         Column("Reference", "text", 13),
         Column("Organisation", "text", 30),
         Column("Project", "text", 30),
         Column("Contact name", "text", 20),
         Column("Contact email", "text", 28),
+        Column("Application status", "text", 14),
+        Column("Why it was not considered", "text", 40),
         Column("Decision", "text", 16),
         Column("Amount requested", "money", 17),
         Column("Amount awarded", "money", 16),
         Column("Reason", "text", 60),
+        Column("Panel recommendation", "text", 18),
         Column("Panel comments", "text", 100),
+        Column("Comments not yet reviewed", "int", 12),
     ]
-    want_criterion = "criterion" in comments
-    want_overall = "overall" in comments
     decisions = decision_rows(round_.id)
+    recommended = {
+        app_id: rec
+        for app_id, rec in db.session.execute(
+            db.select(Decision.application_id, Decision.panel_recommendation).where(
+                Decision.round_id == round_.id, Decision.status == "confirmed"
+            )
+        )
+    }
     apps = db.session.execute(
         db.select(
             Application.id,
@@ -47,56 +73,66 @@ def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any)
             Application.project_title,
             Application.contact_name,
             Application.contact_email,
+            Application.status,
+            Application.withdrawn_reason,
             Application.amount_requested_pence,
         )
-        .where(eligible_in_round(round_.id))
+        .where(Application.round_id == round_.id)
         .order_by(Application.reference)
     ).all()
-    gathered: dict[int, dict[int, list[str]]] = {}
-    if want_criterion:
-        for app_id, review_id, title, comment in conn.execute(
-            db.select(Review.application_id, Review.id, RubricCriterion.title, Score.comment)
-            .join(Score, Score.review_id == Review.id)
-            .join(RubricCriterion, Score.rubric_criterion_id == RubricCriterion.id)
-            .where(
-                Review.round_id == round_.id,
-                Review.status == ReviewStatus.SUBMITTED,
-                Score.comment != "",
-            )
-            .order_by(Review.application_id, Review.id, RubricCriterion.position)
-        ):
-            if review_id in counted and comment.strip():
-                gathered.setdefault(app_id, {}).setdefault(review_id, []).append(
-                    f"{title}: {comment.strip()}"
-                )
-    if want_overall:
-        for app_id, review_id, comment in conn.execute(
-            db.select(Review.application_id, Review.id, Review.overall_comment)
-            .where(
-                Review.round_id == round_.id,
-                Review.status == ReviewStatus.SUBMITTED,
-                Review.overall_comment != "",
-            )
-            .order_by(Review.application_id, Review.id)
-        ):
-            if review_id in counted and comment.strip():
-                gathered.setdefault(app_id, {}).setdefault(review_id, []).append(
-                    f"Overall: {comment.strip()}"
+    checks = checks_by_application(round_)
+    rules = eligibility_criteria(round_)
+    reviewed: dict[int, list[tuple[int, str]]] = {}
+    waiting: dict[int, int] = {}
+    for group in panel_comments(results):
+        for c in group.comments:
+            if (c.part == OVERALL and "overall" not in comments) or (
+                c.part != OVERALL and "criterion" not in comments
+            ):
+                continue
+            if c.reviewed is None:
+                waiting[group.application_id] = waiting.get(group.application_id, 0) + 1
+            elif c.reviewed.status == "include":
+                reviewed.setdefault(group.application_id, []).append(
+                    (c.reviewer, f"{c.label}: {c.reviewed.text}")
                 )
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for app_id, ref, org, project, contact, email, asked in apps:
+        for app_id, ref, org, project, contact, email, status, withdrawn, asked in apps:
             decided = decisions.get(app_id)
             label, awarded, reason = "", None, ""
             if decided is not None and decided[1] == "confirmed":
                 label = OUTCOME_LABELS[Outcome(decided[0])]
                 awarded = decided[2] if decided[0] in (Outcome.FUND, Outcome.PART) else None
                 reason = decided[3]
-            by_review = gathered.get(app_id, {})
+            why = ""
+            if status == ApplicationStatus.INELIGIBLE:
+                failed = failed_reasons(checks.get(app_id, {}), rules)
+                why = "; ".join(f"{title}: {note}" if note else title for title, note in failed)
+            elif status == ApplicationStatus.WITHDRAWN:
+                why = withdrawn or ""
+            by_reviewer: dict[int, list[str]] = {}
+            for number, line in reviewed.get(app_id, []):
+                by_reviewer.setdefault(number, []).append(line)
             text = "\n\n".join(
-                f"Reviewer {n}:\n" + "\n".join(lines)
-                for n, (_rid, lines) in enumerate(sorted(by_review.items()), start=1)
+                f"Reviewer {n}:\n" + "\n".join(lines) for n, lines in sorted(by_reviewer.items())
             )
-            yield ref, org, project, contact, email, label, asked, awarded, reason, text
+            rec = recommended.get(app_id)
+            yield (
+                ref,
+                org,
+                project,
+                contact,
+                email,
+                STATUS_WORDS.get(ApplicationStatus(status), status),
+                why,
+                label,
+                asked,
+                awarded,
+                reason,
+                RECOMMENDATION_LABELS[Recommendation(rec)] if rec else "",
+                text,
+                waiting.get(app_id, 0) or None,
+            )
 
     return Sheet("Feedback", columns, rows(), wrap=True)

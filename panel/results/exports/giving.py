@@ -3,13 +3,15 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 
 from panel.extensions import db
+from panel.fund.identity import giving_identity
 from panel.models import Application, Decision, FundingRound, Outcome
+from panel.models import Grant as GrantOffer
 from panel.results.exports.options import ExportError
 from panel.results.exports.spreadsheet import Column, Sheet, naive_utc
 
@@ -27,8 +29,12 @@ GRANTS_HEADERS = [
     "Recipient Org:Company Number",
     "Recipient Org:Postal Code",
     "Beneficiary Location:Name",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
     "Funding Org:Identifier",
     "Funding Org:Name",
+    "Grant Programme:Code",
     "Grant Programme:Title",
     "From An Open Call?",
     "Last Modified",
@@ -37,13 +43,15 @@ GRANTS_HEADERS = [
 
 
 def giving_settings() -> tuple[str, str, str]:
-    """(funder name, funder org-id, 360G prefix) from the app's settings."""
-    config = current_app.config
-    return (
-        config.get("PANEL_FUNDER_NAME") or "Example Housing Association",
-        config.get("PANEL_FUNDER_ORG_ID") or "GB-CHC-000000",
-        (config.get("PANEL_360G_PREFIX") or "360G-example").rstrip("-"),
-    )
+    """(funder name, funder org-id, 360G prefix): instance/config.py's PANEL_FUNDER_* where set,
+    else what staff saved on the Fund settings page (placeholders until then)."""
+    return giving_identity()
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end`, counting a part month as one (at least 1)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(1, months + (1 if end.day >= start.day else 0))
 
 
 def _compact(number: str | None) -> str:
@@ -84,6 +92,19 @@ class Grant:
     charity_number: str | None
     company_number: str | None
     location: str
+    # From the grant offer, once staff have made one (panel/grants/).
+    planned_start: date | None = None
+    planned_end: date | None = None
+
+    def planned(self) -> tuple[str, str, int | None]:
+        """(start, end, months) as 360Giving writes planned dates; blanks when not planned."""
+        if self.planned_start is None or self.planned_end is None:
+            return "", "", None
+        return (
+            self.planned_start.isoformat(),
+            self.planned_end.isoformat(),
+            months_between(self.planned_start, self.planned_end),
+        )
 
 
 def awarded_grants(round_id: int) -> list[Grant]:
@@ -102,8 +123,11 @@ def awarded_grants(round_id: int) -> list[Grant]:
                 Application.charity_number,
                 Application.company_number,
                 Application.location,
+                GrantOffer.planned_start,
+                GrantOffer.planned_end,
             )
             .join(Application, Decision.application_id == Application.id)
+            .outerjoin(GrantOffer, GrantOffer.application_id == Application.id)
             .where(
                 Decision.round_id == round_id,
                 Decision.status == "confirmed",
@@ -119,7 +143,7 @@ def grants_sheet(round_: FundingRound, *, exported_at: datetime) -> Sheet:
     funder, funder_id, prefix = giving_settings()
     source = current_app.config.get("PANEL_BASE_URL") or ""
     # The standard wants plain numbers for amounts (no currency format) and text elsewhere.
-    numbers = {"Amount Applied For", "Amount Awarded"}
+    numbers = {"Amount Applied For", "Amount Awarded", "Planned Dates:Duration (months)"}
     columns = [
         Column(t, "int" if t in numbers else "text", 22 if t.startswith("Recipient") else 16)
         for t in GRANTS_HEADERS
@@ -147,8 +171,10 @@ def grants_sheet(round_: FundingRound, *, exported_at: datetime) -> Sheet:
                 g.company_number or "",
                 "",  # postcodes here are applicants' contact details: not published
                 g.location,
+                *g.planned(),
                 funder_id,
                 funder,
+                round_.slug,
                 round_.fund_name,
                 "Yes",
                 modified,
@@ -187,12 +213,15 @@ def giving_grants(round_: FundingRound, *, modified: str) -> list[dict[str, Any]
             "awardDate": naive_utc(g.decided_at).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
             "recipientOrganization": [recipient],
             "fundingOrganization": [{"id": funder_id, "name": funder}],
-            "grantProgramme": [{"title": round_.fund_name}],
+            "grantProgramme": [{"code": round_.slug, "title": round_.fund_name}],
             "fromOpenCall": "Yes",
             "dateModified": modified,
         }
         if g.location:
-            grant["beneficiaryLocation"] = [{"name": g.location}]
+            grant["beneficiaryLocation"] = [{"name": g.location, "countryCode": "GB"}]
+        start, end, months = g.planned()
+        if start:
+            grant["plannedDates"] = [{"startDate": start, "endDate": end, "duration": months}]
         if source:
             grant["dataSource"] = source
         grants.append(grant)

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from panel.audit import record
 from panel.database import reads_only
 from panel.extensions import db
+from panel.fund.identity import placeholder_problem
 from panel.models import Application, FundingRound, Review, ReviewStatus, Score, User
 from panel.results.exports.about import about_sheet
 from panel.results.exports.coproduction import coproduction_sheet
@@ -30,6 +31,9 @@ from panel.results.exports.spreadsheet import Sheet, XlsxWriter, csv_chunks, wri
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
+
+# Exports that name the funder to the world (360Giving) or to applicants (feedback letters).
+NEEDS_FUNDER = ("360giving", "360giving-json", "feedback")
 
 # How an export was made, as its audit record says.
 VIA_WEB = "web"
@@ -105,6 +109,10 @@ def _write(
     now: datetime | None,
     release: Callable[[], None] | None,
 ) -> None:
+    if options.fmt in NEEDS_FUNDER:
+        problem = placeholder_problem()
+        if problem is not None:  # never publish grants or write letters as "Example Housing"
+            raise ExportError(problem)
     exported_at = now or datetime.now(UTC)
     conn = conn if conn is not None else db.session
     total = estimated_rows(round_)

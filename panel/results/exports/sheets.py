@@ -12,10 +12,13 @@ from typing import Any
 from sqlalchemy import String, func, type_coerce
 
 import criteria
+from panel.applications.extras import answers_for_round
 from panel.extensions import db
 from panel.models import (
     CONFLICT_KIND_LABELS,
     OUTCOME_LABELS,
+    QUORUM_RESOLUTION_LABELS,
+    RECOMMENDATION_LABELS,
     Application,
     Conflict,
     Criterion,
@@ -23,6 +26,8 @@ from panel.models import (
     Decision,
     LotteryDraw,
     Outcome,
+    QuorumResolution,
+    Recommendation,
     Review,
     ReviewStatus,
     RubricCriterion,
@@ -98,6 +103,7 @@ def summary_sheet(results: RoundResults) -> Sheet:
     """One row per eligible application in rank order, with the engine's unrounded figures."""
     titles = criterion_titles(results.scored)
     keys = [c.key for c in results.scored]
+    extra_questions, extra_answers = answers_for_round(results.round.id)
     columns = [
         Column("Rank", "int", 7),
         Column("Reference", "text", 13),
@@ -119,6 +125,8 @@ def summary_sheet(results: RoundResults) -> Sheet:
         ],
         Column("Decision", "text", 20),
         Column("Amount awarded", "money", 16),
+        # Issue 19: one column per extra question of the round's form, headed by its wording.
+        *[Column(q.label, "text", min(40, max(14, len(q.label)))) for q in extra_questions],
     ]
     decisions = decision_rows(results.round.id)
 
@@ -151,6 +159,7 @@ def summary_sheet(results: RoundResults) -> Sheet:
                 *[app.criterion_means.get(k) for k in keys],
                 label,
                 awarded,
+                *[extra_answers.get(info.id, {}).get(q.key, "") for q in extra_questions],
             )
 
     return Sheet("Summary", columns, rows(), progress_rows=True)
@@ -410,6 +419,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
         Column("Decided at", "datetime", 17),
         Column("Lottery seed", "text", 24),
         Column("Lottery place", "int", 9),
+        Column("Panel recommendation", "text", 18),
+        Column("Chair's note", "text", 40),
+        Column("Below the quorum: resolved by", "text", 24),
+        Column("Below the quorum: what happened", "text", 40),
     ]
     places = lottery_places(round_id)
     query = (
@@ -424,6 +437,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
             Decision.suggested,
             Decision.decided_by_id,
             Decision.decided_at,
+            Decision.panel_recommendation,
+            Decision.chair_note,
+            Decision.quorum_resolution,
+            Decision.quorum_note,
         )
         .join(Application, Decision.application_id == Application.id)
         .where(Decision.round_id == round_id)
@@ -442,6 +459,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
             suggested,
             by,
             at,
+            recommended,
+            chair_note,
+            resolution,
+            resolution_note,
         ) in db.session.execute(query):
             seed, place = places.get(ref, ("", None))
             yield (
@@ -457,6 +478,10 @@ def decisions_sheet(round_id: int, names: Names) -> Sheet:
                 at,
                 seed,
                 place,
+                RECOMMENDATION_LABELS[Recommendation(recommended)] if recommended else "",
+                chair_note,
+                QUORUM_RESOLUTION_LABELS[QuorumResolution(resolution)] if resolution else "",
+                resolution_note,
             )
 
     return Sheet("Decisions", columns, rows(), wrap=True)

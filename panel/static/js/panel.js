@@ -17,6 +17,8 @@
  *   [data-confirm]                     confirm() before a button/link/form submits
  *   a[role="button"]                   space bar activates link buttons
  *   [data-prevent-double-click]        ignore a second click within 1 second
+ *   table.table                        cells without data-label get their column's
+ *                                      heading (rows are labelled cards on a phone)
  *   form[data-submit-once]             long work (an import): once sent, the form is not
  *                                      sent again until the answer arrives; its buttons
  *                                      say so (aria-disabled) and [data-submit-once-status]
@@ -365,7 +367,28 @@
     });
   }
 
+  /* (j) Table cells say their column -------------------------------------- */
+  // On a phone each table row is a card (panel.css): a cell without data-label gets its
+  // column's heading, so the card still says what each value is.
+  function initTableLabels() {
+    all("table.table").forEach(function (table) {
+      var heads = all("thead th", table).map(function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      if (!heads.length) return;
+      all("tbody tr, tfoot tr", table).forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          var label = heads[column];
+          if (label && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", label);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
   function init() {
+    safely("table labels", initTableLabels);
     safely("submit once", initSubmitOnce);
     safely("confirm", initConfirm);
     safely("link buttons", initLinkButtons);

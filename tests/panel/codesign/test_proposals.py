@@ -322,3 +322,27 @@ def test_the_board_shows_what_is_fixed_and_what_is_open_at_a_glance(
     assert "Led by local people" in open_part and "Led by local people" not in fixed_part
     assert "1 supporter · 2 comments · You support this" in open_part
     assert "Shortlisted" in open_part and "Scored" in open_part
+
+
+def test_staff_removing_a_residents_proposal_say_why_and_the_panel_reads_it(
+    client: FlaskClient, staff: User, resident: User, make_round: Callable[..., FundingRound]
+) -> None:
+    """Item 60: staff cannot remove a resident's proposal without a reason; the reason is kept
+    on the proposal and in the audit, and everyone on the panel reads it there."""
+    round_ = make_round(members=(resident,))
+    theirs = gen_criterion(round_, resident, "Uses local suppliers")
+    AuthActions(client).login(staff)
+    url = f"/rounds/{round_.id}/criteria/{theirs.id}/remove"
+    refused = client.post(url, data={"reason": "  "})
+    assert refused.status_code == 400
+    assert "Enter why this proposal is being removed" in refused.get_data(as_text=True)
+    db.session.refresh(theirs)
+    assert theirs.archived_at is None
+    done = client.post(url, data={"reason": "The funder's rules already require this."})
+    assert done.status_code == 302
+    db.session.refresh(theirs)
+    assert theirs.removed_reason == "The funder's rules already require this."
+    AuthActions(client).logout()
+    AuthActions(client).login(resident)
+    page = client.get(f"/rounds/{round_.id}/criteria/{theirs.id}").get_data(as_text=True)
+    assert "Why it was removed: The funder&#39;s rules already require this." in page

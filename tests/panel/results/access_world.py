@@ -15,4 +15,12 @@ def extras(world: dict[str, Any]) -> dict[str, Any]:
         project_title="Access project",
     )
     job = gen_export_job(world["round"], world["staff"])
-    return {"application_id": app.id, "job_id": job.id, "fmt": "csv"}
+    # review_id and part name a panel comment for the feedback review (none need exist: the
+    # access checks come before the lookup).
+    return {
+        "application_id": app.id,
+        "job_id": job.id,
+        "fmt": "csv",
+        "review_id": 1,
+        "part": "overall",
+    }

@@ -12,6 +12,7 @@ from panel.models import Application, AuditEvent, Decision, FundingRound, Outcom
 from panel.results import decisions
 from tests.conftest import AuthActions
 from tests.factories import gen_staff
+from tests.panel.results.drafting import confirm_all, write_reasons
 from tests.worlds import gen_meeting_round
 
 FOUR = {"A": (5, 5), "B": (4, 4), "C": (3, 3), "D": (2, 2)}
@@ -112,7 +113,8 @@ def test_suggest_allocation_works_within_what_confirmed_awards_leave(
         db.select(AuditEvent.after).where(AuditEvent.action == "decision.suggested")
     ).scalar_one()
     assert suggested["budget_left"] == 2_000_00 and suggested["confirmed"] == ["D"]
-    assert client.post(f"/rounds/{round_id}/decisions/confirm").status_code == 302
+    write_reasons(client, round_id)
+    assert confirm_all(client, round_id).status_code == 302
     assert _confirmed_total(round_id) == 3_000_00
 
 
@@ -153,13 +155,14 @@ def test_confirming_drafts_that_go_over_the_budget_needs_the_same_tick(
         },
     )
     assert over.status_code == 302  # D confirmed knowingly: £1,000 confirmed, £3,000 in drafts
-    refused = client.post(f"/rounds/{round_id}/decisions/confirm")
+    write_reasons(client, round_id)
+    refused = confirm_all(client, round_id)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
     assert "over the budget" in page and 'href="#over_budget_ok"' in page
     assert _confirmed_total(round_id) == 1_000_00
     assert {s for _, _, s in _by_reference(round_id).values()} == {"confirmed", "draft"}
-    confirmed = client.post(f"/rounds/{round_id}/decisions/confirm", data={"over_budget_ok": "y"})
+    confirmed = confirm_all(client, round_id, over_budget_ok="y")
     assert confirmed.status_code == 302
     assert _confirmed_total(round_id) == 4_000_00
     events = (
@@ -179,5 +182,6 @@ def test_confirming_drafts_within_the_budget_needs_no_tick(
     AuthActions(client).login(staff)
     round_id = worked["round"].id
     client.post(f"/rounds/{round_id}/decisions/suggest")
-    assert client.post(f"/rounds/{round_id}/decisions/confirm").status_code == 302
+    write_reasons(client, round_id)
+    assert confirm_all(client, round_id).status_code == 302
     assert _confirmed_total(round_id) == 10_500_00

@@ -7,6 +7,7 @@ from flask import Flask
 from panel.extensions import db
 from panel.models import Application, ApplicationStatus, Conflict, FundingRound, Review
 from panel.results.services import compute
+from tests.panel.results.drafting import include_every_comment
 from tests.panel.results.export_reading import export_bytes, records, workbook
 from tests.worlds import WorkedPanel, gen_worked_panel, ref
 
@@ -75,11 +76,14 @@ def test_no_sheet_of_any_export_holds_a_review_the_analysis_did_not_count(app: F
     assert len(reviews) == 21
     assert (ref("B"), p2) not in {(r["Reference"], r["Panellist"]) for r in reviews}
     assert ref("D") not in {r["Reference"] for r in reviews}
+    include_every_comment(panel.round_id)
     feedback = {
         r["Reference"]: r
         for r in records(workbook(export_bytes(panel.round_id, "feedback")).active)
     }
-    assert ref("D") not in feedback
+    # D stays in the feedback (every application gets a letter), without any panel comment.
+    assert feedback[ref("D")]["Application status"] == "Not eligible"
+    assert feedback[ref("D")]["Panel comments"] is None
     assert feedback[ref("B")]["Panel comments"].count("Overall: Overall view of B") == 4
     assert "Reviewer 5" not in feedback[ref("B")]["Panel comments"]
 

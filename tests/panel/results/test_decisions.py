@@ -8,6 +8,7 @@ from panel.extensions import db
 from panel.models import AuditEvent, Decision, MeetingNote, Stage, User
 from panel.rounds import services as rounds
 from tests.conftest import AuthActions
+from tests.panel.results.drafting import confirm_all, write_reasons
 
 
 def _decisions(round_id: int) -> dict[str, tuple[str, int, str]]:
@@ -106,13 +107,14 @@ def test_the_round_can_be_decided_only_when_every_application_has_a_confirmed_de
     ]
     AuthActions(client).login(staff)
     client.post(f"/rounds/{round_.id}/decisions/suggest")
-    client.post(f"/rounds/{round_.id}/decisions/confirm")
+    write_reasons(client, round_.id)
+    confirm_all(client, round_.id)
     assert rounds.stage_problems(round_, Stage.DECIDED) == []
     client.post(f"/rounds/{round_.id}/stage", data={"expected": "panel"})
     db.session.refresh(round_)
     assert round_.stage == Stage.DECIDED
     url = f"/rounds/{round_.id}/decisions/{worked['apps']['D'].id}"
-    locked = client.post(url, data={"outcome": "fund", "reason": "Too late", "version": "2"})
+    locked = client.post(url, data={"outcome": "fund", "reason": "Too late", "version": "3"})
     assert locked.status_code == 409
     assert "decided: its decisions are locked" in locked.get_data(as_text=True)
 

@@ -14,6 +14,7 @@ from panel.extensions import db
 from panel.results import exports as ex
 from panel.results.synthetic import seed_synthetic
 from tests.conftest import CountQueries
+from tests.panel.results.drafting import include_every_comment
 from tests.panel.results.export_reading import all_text, export_bytes, records, workbook
 from tests.worlds import HOSTILE, gen_worked_panel, ref
 
@@ -160,6 +161,7 @@ def test_the_lottery_seed_is_exported_beside_the_drawn_applications(app: Flask) 
 def test_no_export_holds_a_formula_even_when_users_write_formulas(app: Flask) -> None:
     """Item 20: no export holds a formula; risky text is quoted text."""
     panel = gen_worked_panel(hostile=True)
+    include_every_comment(panel.round_id)  # hostile comments reach the feedback only this way
     for fmt in ("xlsx", "360giving", "feedback"):
         for anonymise in (False, True):
             book = workbook(export_bytes(panel.round_id, fmt, anonymise=anonymise))
@@ -232,6 +234,7 @@ def test_csv_is_the_summary_in_utf8_with_a_byte_order_mark(app: Flask) -> None:
 
 def test_feedback_is_one_row_per_application_with_comments_and_no_names(app: Flask) -> None:
     panel = gen_worked_panel()
+    include_every_comment(panel.round_id)
     book = workbook(export_bytes(panel.round_id, "feedback"))
     rows = {r["Reference"]: r for r in records(book.active)}
     assert set(rows) == {ref(x) for x in "ABCDEF"}
