@@ -13,7 +13,7 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: 3.3; stubs:
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from panel.money import NotAnAmount, parse_pounds, pence_to_input
@@ -51,6 +51,10 @@ class PoundsField(StringField):
         super().__init__(*args, **kwargs)
         self.required_message = required_message
         self.raw = ""
+        # A bare InputRequired() says what to enter too, never the stock sentence.
+        for validator in self.validators:
+            if isinstance(validator, InputRequired | DataRequired) and not validator.message:
+                validator.message = required_message
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = (valuelist[0] if valuelist else "") or ""

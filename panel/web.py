@@ -15,6 +15,7 @@ from panel.errors import http_error, render_error, unexpected_error
 from panel.extensions import db, login_manager
 from panel.models.types import uk_date, uk_datetime
 from panel.money import format_pence
+from panel.rounds.stages import STAGE_COLOURS
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.globals["stage_labels"] = _stage_labels()
+    app.jinja_env.globals["stage_colours"] = {s.value: c for s, c in STAGE_COLOURS.items()}
     app.jinja_env.autoescape = True
     from panel import faults  # a busy or unreachable database, a full disk: see panel/faults
 

@@ -22,8 +22,24 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
     is_flag=True,
     help="Skip rows with the same organisation and project title as an application we have.",
 )
-def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> None:
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help=(
+        'Say which column holds a question, e.g. --column spend_on="What the money is for" '
+        "(FIELD: a question's name or label; HEADER: the column's heading or number). "
+        "Repeat for each column the guess gets wrong."
+    ),
+)
+def import_applications(
+    round_ident: str, path: Path, skip_duplicates: bool, columns: tuple[str, ...]
+) -> None:
     """Import applications from an .xlsx or .csv FILE into ROUND (an id or slug): all or nothing.
+
+    Columns are matched to the questions by their headings, forgivingly (the same words or a
+    close spelling); each guess is printed, and --column corrects any of them.
 
     The rows are checked without holding the database's write lock, then written in one short
     transaction, so the site keeps saving meanwhile.
@@ -53,7 +69,17 @@ def import_applications(round_ident: str, path: Path, skip_duplicates: bool) -> 
             sys.exit(1)
         for note in sheet.notes:
             click.echo(note)
-        mapping = matching.guess_mapping(sheet.headers, extras.questions(round_))
+        try:
+            mapping = matching.apply_columns(
+                matching.guess_mapping(sheet.headers, extras.questions(round_)),
+                sheet.headers,
+                list(columns),
+            )
+        except matching.ColumnChoiceError as exc:
+            click.echo(f"{exc}. Nothing was imported.", err=True)
+            sys.exit(1)
+        for line in matching.mapping_lines(mapping, sheet.headers):
+            click.echo(line)
         with progress_bar("Checking") as progress:
             preview = matching.build_preview(
                 round_=round_, rows=sheet.rows, mapping=mapping, progress=progress

@@ -21,6 +21,7 @@ from panel.models import (
     User,
 )
 from panel.models.types import utcnow
+from panel.rounds.moves import step_back_check
 from panel.rounds.services import stage_check
 from panel.rubrics import current_rubric
 
@@ -211,4 +212,30 @@ def _every_application_checked(round_: FundingRound) -> str | None:
         return f"{waiting} {noun} not been checked yet."
     if _count(round_, ApplicationStatus.ELIGIBLE) == 0:
         return "No application has been found eligible, so there is nothing for the panel to score."
+    return None
+
+
+@step_back_check(Stage.APPLICATIONS)
+def _nobody_applied_yet(round_: FundingRound) -> str | None:
+    received = db.session.execute(
+        db.select(func.count(Application.id)).where(Application.round_id == round_.id)
+    ).scalar_one()
+    if received:
+        noun = "application has" if received == 1 else "applications have"
+        return (
+            f"{received} {noun} been received under these criteria, so the round cannot go back "
+            "to Co-design."
+        )
+    return None
+
+
+@step_back_check(Stage.ELIGIBILITY)
+def _nothing_checked_yet(round_: FundingRound) -> str | None:
+    checked = _count(round_, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
+    if checked:
+        noun = "application has" if checked == 1 else "applications have"
+        return (
+            f"{checked} {noun} already been checked for eligibility, so applications cannot "
+            "open again."
+        )
     return None

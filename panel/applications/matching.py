@@ -5,8 +5,10 @@ rows that repeat an application of the round, or an earlier row, are found. The 
 and the command line show the same report.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from panel.applications import extras
@@ -57,14 +59,86 @@ def _normal(header: str) -> str:
     return "".join(ch for ch in header.lower() if ch.isalnum())
 
 
+# Words that say nothing about which question a header is ("What the money is for": money).
+_STOP = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "their",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+        "please",
+        "give",
+    )
+)
+# How alike a header and a question must be (0 to 1) before the guess is offered.
+FUZZY_THRESHOLD = 0.6
+
+
+def _words(text: str) -> set[str]:
+    """The header's words that carry meaning, each without a plural "s"."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP}
+
+
+def likeness(header: str, name: str) -> float:
+    """How alike a header and a question's label or alias are, 0 to 1: the share of the
+    shorter one's meaningful words the other has, or how alike the letters are (difflib), the
+    higher of the two."""
+    ours, theirs = _words(header), _words(name)
+    overlap = len(ours & theirs) / min(len(ours), len(theirs)) if ours and theirs else 0.0
+    letters = SequenceMatcher(None, _normal(header), _normal(name)).ratio()
+    return max(overlap, letters)
+
+
+def _names(key: str, label: str) -> list[str]:
+    return [label, *_ALIASES.get(key, [])]
+
+
 def question_fields(questions: Sequence[FormQuestion]) -> list[Field]:
     """The round's extra questions as optional import fields (their key and wording)."""
     return [Field(q.key, q.label, False) for q in questions]
 
 
 def guess_mapping(headers: list[str], questions: Sequence[FormQuestion] = ()) -> dict[str, int]:
-    """{field key: column index} from the headers: exact labels first, then common names; then
-    each extra question of the round by its wording."""
+    """{field key: column index} from the headers: exact labels first, then common names, then
+    each extra question of the round by its exact wording; then the most alike header above
+    FUZZY_THRESHOLD (word overlap or spelling) for what is left, best pairs first."""
     normal = [_normal(h) for h in headers]
     mapping: dict[str, int] = {}
     used: set[int] = set()
@@ -88,7 +162,69 @@ def guess_mapping(headers: list[str], questions: Sequence[FormQuestion] = ()) ->
                 mapping[question.key] = index
                 used.add(index)
                 break
+    pairs = sorted(
+        (
+            (max(likeness(headers[i], n) for n in _names(spec.key, spec.label)), -i, spec.key, i)
+            for spec in [*FIELDS, *question_fields(questions)]
+            if spec.key not in mapping
+            for i in range(len(headers))
+            if i not in used and normal[i]
+        ),
+        reverse=True,
+    )
+    for score, _, key, index in pairs:
+        if score < FUZZY_THRESHOLD:
+            break
+        if key not in mapping and index not in used:
+            mapping[key] = index
+            used.add(index)
     return mapping
+
+
+def mapping_lines(mapping: dict[str, int], headers: list[str]) -> list[str]:
+    """For the command line: each question read from a column not headed with its own label
+    (a guess, or a --column choice), in the form's order."""
+    return [
+        f"{spec.label} ({spec.key}): column {mapping[spec.key] + 1}, “{headers[mapping[spec.key]]}”"
+        for spec in FIELDS
+        if spec.key in mapping and _normal(headers[mapping[spec.key]]) != _normal(spec.label)
+    ]
+
+
+class ColumnChoiceError(ValueError):
+    """A column named on the command line that the file or the form does not have."""
+
+
+def apply_columns(
+    mapping: dict[str, int], headers: list[str], choices: list[str]
+) -> dict[str, int]:
+    """The mapping with each "FIELD=HEADER" choice applied: FIELD is a question's key or label,
+    HEADER a column's heading (case and spacing ignored) or its number from 1. A column chosen
+    for one question is no longer guessed for another."""
+    out = dict(mapping)
+    by_name = {}
+    for spec in FIELDS:
+        by_name[_normal(spec.key)] = spec.key
+        by_name[_normal(spec.label)] = spec.key
+    for choice in choices:
+        field, sep, header = choice.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise ColumnChoiceError(
+                f'Write --column as FIELD=HEADER, for example summary="About us" (not {choice!r})'
+            )
+        key = by_name.get(_normal(field))
+        if key is None:
+            known = ", ".join(spec.key for spec in FIELDS)
+            raise ColumnChoiceError(f"There is no question {field.strip()!r}: use one of {known}")
+        matches = [i for i, h in enumerate(headers) if _normal(h) == _normal(header)]
+        if not matches and header.strip().isdigit() and 1 <= int(header) <= len(headers):
+            matches = [int(header) - 1]
+        if not matches:
+            raise ColumnChoiceError(f"The file has no column headed {header.strip()!r}")
+        index = matches[0]
+        out = {k: i for k, i in out.items() if i != index}
+        out[key] = index
+    return out
 
 
 # --------------------------------------------------------------------------- checking rows

@@ -13,7 +13,7 @@ from flask import (
 )
 
 from panel.access import policy
-from panel.applications import attachments, bp, drafts, extras, services
+from panel.applications import attachments, bp, drafts, extras, repeats, services
 from panel.applications.forms import (
     ORGANISATION_TYPE_HINTS,
     ApplyForm,
@@ -23,6 +23,7 @@ from panel.applications.forms import (
 from panel.extensions import db
 from panel.ideas.queries import ideas_for_round
 from panel.models import ApplicationDraft, Attachment, FundingRound
+from panel.models.types import utcnow
 
 
 def client_address() -> str:
@@ -71,7 +72,15 @@ def apply(slug: str) -> Any:
         existing = services.by_submission_key(form.submission_key.data)
         if existing is not None and existing.round_id == round_.id:
             return _sent(round_, existing.reference)  # the same form sent twice
-        if services.rate_limited(address=client_address()):
+        # The same answers from this browser within the hour (Back, then Send again): the first
+        # reference, nothing saved and nothing counted.
+        now, fp = utcnow(), repeats.fingerprint(round_.id, form.data)
+        earlier = repeats.earlier_reference(session.get(repeats.SENT_KEY), fp, now)
+        if earlier is not None:
+            return _sent(round_, earlier, again=True)
+        if not repeats.limit_lifted(
+            session.get(repeats.LIFT_KEY), round_, now
+        ) and services.rate_limited(address=client_address(), content_hash=fp):
             current_app.logger.warning("application rate limit hit from %s", client_address())
             return render_template("applications/too_many.html", round=round_), 429
         if form.website.data:
@@ -102,9 +111,12 @@ def apply(slug: str) -> Any:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
             else:
-                services.note_attempt(address=client_address())
+                services.note_attempt(address=client_address(), content_hash=fp)
                 db.session.commit()
                 session.pop(DRAFT_SESSION, None)
+                session[repeats.SENT_KEY] = repeats.remember(
+                    session.get(repeats.SENT_KEY), fp, application.reference, now
+                )
                 return _sent(round_, application.reference)
     return _form_page(round_, form, 400 if form.errors else 200, draft)
 
@@ -212,8 +224,8 @@ def _save_draft(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDr
     return response
 
 
-def _sent(round_: FundingRound, reference: str) -> Any:
-    session["application_sent"] = {"round": round_.slug, "reference": reference}
+def _sent(round_: FundingRound, reference: str, again: bool = False) -> Any:
+    session["application_sent"] = {"round": round_.slug, "reference": reference, "again": again}
     return redirect(url_for("applications.sent", slug=round_.slug))
 
 
@@ -226,4 +238,9 @@ def sent(slug: str) -> Any:
     sent = session.get("application_sent") or {}
     if sent.get("round") != slug:
         return redirect(url_for("applications.apply", slug=slug))
-    return render_template("applications/sent.html", round=round_, reference=sent["reference"])
+    return render_template(
+        "applications/sent.html",
+        round=round_,
+        reference=sent["reference"],
+        again=bool(sent.get("again")),
+    )

@@ -22,6 +22,7 @@ from panel.limits import lock
 from panel.models import Application, ApplicationStatus, FundingRound, Stage, User
 from panel.models.application import ApplicationAttempt
 from panel.models.types import uk_today, utcnow
+from panel.rounds.stages import form_open
 
 RATE_LIMIT_PER_HOUR = 5
 
@@ -47,13 +48,8 @@ STATUS_COLOURS = {
 
 
 def is_open(round_: FundingRound, today: date | None = None) -> bool:
-    """The public form takes applications: stage Applications open, and today within the dates."""
-    today = today or uk_today()
-    if round_.current_stage is not Stage.APPLICATIONS:
-        return False
-    if round_.applications_open_on and today < round_.applications_open_on:
-        return False
-    return not (round_.applications_close_on and today > round_.applications_close_on)
+    """The public form takes applications: the rule is `panel.rounds.stages.form_open`."""
+    return form_open(round_, today)
 
 
 def is_published(round_: FundingRound, today: date | None = None) -> bool:
@@ -67,25 +63,42 @@ def is_published(round_: FundingRound, today: date | None = None) -> bool:
     return True
 
 
-def rate_limited(*, address: str, limit: int = RATE_LIMIT_PER_HOUR) -> bool:
-    """True when this address has sent `limit` applications in the last hour.
+def rate_limited(
+    *, address: str, limit: int = RATE_LIMIT_PER_HOUR, content_hash: str | None = None
+) -> bool:
+    """True when this address has sent `limit` different applications in the last hour: the
+    same answers sent again (`content_hash`, panel.applications.repeats) never count twice.
 
     The address's counter row stays locked until the transaction ends, so the count and the
     attempt noted after it are one step: simultaneous sends from one address take turns.
     """
     lock(f"apply:{address[:64]}")
     since = utcnow() - timedelta(hours=1)
-    count: int = db.session.execute(
+    recent = (
+        ApplicationAttempt.address == address[:64],
+        ApplicationAttempt.at >= since,
+    )
+    without_hash: int = db.session.execute(
         db.select(func.count(ApplicationAttempt.id)).where(
-            ApplicationAttempt.address == address[:64], ApplicationAttempt.at >= since
+            *recent, ApplicationAttempt.content_hash.is_(None)
         )
     ).scalar_one()
-    return count >= limit
+    hashes = {
+        h
+        for h in db.session.execute(
+            db.select(ApplicationAttempt.content_hash)
+            .where(*recent, ApplicationAttempt.content_hash.is_not(None))
+            .distinct()
+        ).scalars()
+    }
+    if content_hash in hashes:
+        return False  # these answers were counted already
+    return without_hash + len(hashes) >= limit
 
 
-def note_attempt(*, address: str) -> None:
+def note_attempt(*, address: str, content_hash: str | None = None) -> None:
     """Count one application (or a bot's) from this address towards the rate limit."""
-    db.session.add(ApplicationAttempt(address=address[:64]))
+    db.session.add(ApplicationAttempt(address=address[:64], content_hash=content_hash))
 
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -3,13 +3,14 @@
 The public form is in public_views.py, the spreadsheet import in import_views.py.
 """
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
-from panel.applications import bp, changes, importer, services
+from panel.applications import bp, changes, importer, repeats, services
 from panel.applications.eligibility import (
     checks_by_application,
     checks_of,
@@ -31,6 +32,7 @@ from panel.applications.validation import FIELD_BY_KEY, PERSONAL_FIELDS, as_answ
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, ApplicationStatus, AuditEvent, FundingRound
+from panel.models.types import uk_datetime, utcnow
 
 
 def _application_or_404(round_: FundingRound, application_id: int) -> Application:
@@ -57,7 +59,26 @@ def overview(round_: FundingRound) -> dict[str, Any]:
         "can_import": importer.imports_open(round_),
         "eligibility_open": eligibility_open(round_),
         "eligibility_over": eligibility_over(round_),
+        "limit_lifted": repeats.limit_lifted(session.get(repeats.LIFT_KEY), round_, utcnow()),
+        "lift_form": ConfirmForm(),
     }
+
+
+@bp.route("/rounds/<int:round_id>/applications/drop-in", methods=["POST"])
+@policy("staff")
+def lift_limit(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    if ConfirmForm().validate_on_submit():
+        grant = repeats.lift_limit(round_=round_, actor=current_user, now=utcnow())
+        db.session.commit()
+        session[repeats.LIFT_KEY] = grant
+        until = uk_datetime(datetime.fromtimestamp(grant["until"], UTC))
+        flash(
+            f"This browser can send any number of applications until {until}. Sign out before "
+            "residents use this computer.",
+            "success",
+        )
+    return redirect(url_for("rounds.detail", round_id=round_.id))
 
 
 # --------------------------------------------------------------------------- staff's list

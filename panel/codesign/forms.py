@@ -221,7 +221,9 @@ class RemoveForm(PanelForm):
 
 
 class ShortlistForm(PanelForm):
-    shortlist = HiddenField(validators=[DataRequired()])
+    shortlist = HiddenField(
+        validators=[DataRequired("Choose whether to shortlist this criterion or take it off")]
+    )
 
 
 class BoundaryForm(PanelForm):

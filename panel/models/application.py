@@ -179,3 +179,6 @@ class ApplicationAttempt(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # A fingerprint of the answers (panel.applications.repeats): the same answers sent again
+    # never count twice. None for a bot's honeypot send, which always counts.
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)

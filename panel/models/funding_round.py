@@ -83,6 +83,9 @@ class FundingRound(Model):
     scoring_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     blind_scoring: Mapped[bool] = mapped_column(default=True)
     stage: Mapped[str] = mapped_column(String(20), default=Stage.CODESIGN)
+    # Why staff opened applications without criteria adopted with the panel (None: they did
+    # not); shown on "How these criteria were agreed".
+    criteria_by_staff_reason: Mapped[str | None] = mapped_column(Text, default=None)
     # Method settings (docs/scoring-method.md): shown in the export's About sheet.
     rank_by: Mapped[str] = mapped_column(String(12), default="mean")
     calibrate: Mapped[bool] = mapped_column(default=False)

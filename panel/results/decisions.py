@@ -37,6 +37,7 @@ from panel.results.lottery import draw_lottery, draws, latest_draw, tie_at_the_l
 from panel.results.quorum import below_quorum, needs_more_scores
 from panel.results.sentences import facts_for, starting_sentences
 from panel.results.services import RoundResults, compute
+from panel.rounds.moves import step_back_check
 from panel.rounds.services import lock_round, stage_check
 
 __all__ = [  # what the views and tests use from here, wherever it is written
@@ -393,4 +394,21 @@ def _within_budget(round_: FundingRound) -> str | None:
     b = budget(round_)
     if b.over:
         return "The awards are over the budget. Change some decisions first."
+    return None
+
+
+@step_back_check(Stage.PANEL)
+def _no_decision_recorded(round_: FundingRound) -> str | None:
+    recorded = db.session.execute(
+        db.select(db.func.count())
+        .select_from(Decision)
+        .join(Application, Decision.application_id == Application.id)
+        .where(Application.round_id == round_.id)
+    ).scalar_one()
+    if recorded:
+        noun = "decision has" if recorded == 1 else "decisions have"
+        return (
+            f"{recorded} {noun} been recorded, so scoring cannot open again: the decisions "
+            "were made on these scores."
+        )
     return None

@@ -187,13 +187,63 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
 class StageForm(PanelForm):
     # The stage the person saw; if the round has moved since, nothing happens.
     expected = HiddenField()
+    # Asked only when Co-design ends with no criteria adopted (the service checks the reason).
+    without_panel = BooleanField("Staff adopt the criteria without the panel")
+    criteria_reason = TextAreaField(
+        "Why staff adopt the criteria without the panel",
+        filters=[strip],
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters")],
+    )
+    # Asked only when moving on closes the public form before its advertised closing day.
+    close_early = BooleanField("Yes, close applications early")
+
+    def reason(self) -> str:
+        """Staff's reason for going without the panel, only when they ticked the box."""
+        return (self.criteria_reason.data or "") if self.without_panel.data else ""
+
+
+class StepBackForm(PanelForm):
+    expected = HiddenField()
+    reason = TextAreaField(
+        "Why is the round going back a stage?",
+        filters=[strip],
+        validators=[
+            DataRequired("Say why the round is going back a stage"),
+            Length(max=2000, message="Keep the reason under 2,000 characters"),
+        ],
+    )
 
 
 class AddMemberForm(PanelForm):
-    user_id = SelectField("Resident", coerce=int, validators=[DataRequired("Choose a resident")])
+    # Several residents at once: each ticked box sends one user_id.
+    user_id = MultiCheckboxField(
+        "Residents to add",
+        coerce=int,
+        validators=[DataRequired("Choose at least one resident to add to the panel")],
+    )
     role = RadioField(
-        "Role on the panel",
+        "Their role on the panel",
         choices=choices(("panellist", "Panellist"), ("chair", "Chair")),
         default="panellist",
         validators=[DataRequired("Choose a role")],
     )
+
+
+class LogFilterForm(PanelForm):
+    """The change log's filters, sent in the address (a GET form: no token)."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Who", coerce=int, choices=[], validate_choice=False)
+    application = SelectField("Application", coerce=int, choices=[], validate_choice=False)
+    kind = SelectField("Kind of change", choices=[], validate_choice=False)
+
+    def offer(self, *, people: list[Any], applications: list[Any], kinds: dict[str, str]) -> None:
+        """The choices: everyone who changed something, each application, each kind."""
+        self.person.choices = choices((0, "Anyone"), *((p.id, p.display_name) for p in people))
+        self.application.choices = choices(
+            (0, "Any application"),
+            *((a.id, f"{a.reference}: {a.project_title}") for a in applications),
+        )
+        self.kind.choices = choices(("", "Any kind"), *kinds.items())

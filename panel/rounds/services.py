@@ -12,7 +12,9 @@ from panel.audit import changes, record
 from panel.extensions import db
 from panel.ideas import services as ideas
 from panel.models import FundingRound, PanelRole, Role, RoundMember, Stage, User
-from panel.models.types import utcnow
+from panel.models.types import uk_date, utcnow
+from panel.rounds.stages import days_early
+from panel.rubrics import current_rubric
 
 
 class RoundError(ValueError):
@@ -49,6 +51,44 @@ class StageRefused(RoundError):
     def __init__(self, reasons: list[str]) -> None:
         super().__init__(" ".join(reasons))
         self.reasons = reasons
+
+
+class NeedsConfirming(RoundError):
+    """The move needs something more from staff: a tick or a reason, by the form's `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+NO_CRITERIA_TEXT = (
+    "No criteria have been adopted with the panel yet. Adopt them first, or tick “Staff "
+    "adopt the criteria without the panel” and say why: residents will read your reason on "
+    "“How these criteria were agreed”"
+)
+
+
+def needs_criteria_reason(round_: FundingRound) -> bool:
+    """Whether opening applications now needs staff's reason for going without the panel: the
+    round is at Co-design and no criteria are adopted."""
+    return round_.current_stage is Stage.CODESIGN and current_rubric(round_) is None
+
+
+def closes_early_text(round_: FundingRound) -> str | None:
+    """What moving on does to a public form advertised as open for longer, or None."""
+    days = days_early(round_)
+    if days is None:
+        return None
+    close = uk_date(round_.applications_close_on)
+    if days == 0:
+        return (
+            f"Applications are advertised to close at the end of today ({close}). Moving on "
+            "closes the public form now, a few hours early."
+        )
+    return (
+        f"Applications are advertised to close on {close}. Moving on closes the public form "
+        f"now, {days} {'day' if days == 1 else 'days'} early."
+    )
 
 
 # Checks that must pass before a round may enter a stage. Each returns a reason to refuse, or None.
@@ -266,8 +306,17 @@ def stage_problems(round_: FundingRound, target: Stage) -> list[str]:
     return problems
 
 
-def advance_stage(*, round_: FundingRound, actor: User, expected: Stage) -> Stage:
-    """Move the round to the next stage, if it is still at `expected` and every check passes."""
+def advance_stage(
+    *,
+    round_: FundingRound,
+    actor: User,
+    expected: Stage,
+    criteria_reason: str = "",
+    close_early: bool = False,
+) -> Stage:
+    """Move the round to the next stage, if it is still at `expected` and every check passes.
+    Opening applications with no adopted criteria needs `criteria_reason` (staff adopt them
+    without the panel); closing applications before the advertised day needs `close_early`."""
     lock_round(round_)  # no decision or other guarded write slips in between checks and move
     current = round_.current_stage
     if current is not expected:
@@ -280,6 +329,18 @@ def advance_stage(*, round_: FundingRound, actor: User, expected: Stage) -> Stag
     problems = stage_problems(round_, target)
     if problems:
         raise StageRefused(problems)
+    after: dict[str, Any] = {"stage": target.value}
+    if needs_criteria_reason(round_):
+        if not criteria_reason.strip():
+            raise NeedsConfirming("criteria_reason", NO_CRITERIA_TEXT)
+        round_.criteria_by_staff_reason = after["criteria_by_staff_reason"] = (
+            criteria_reason.strip()
+        )
+    early = closes_early_text(round_)
+    if early and not close_early:
+        raise NeedsConfirming("close_early", f"{early} Tick the box to close applications early")
+    if early:
+        after["days_early"] = days_early(round_)
     round_.stage = target
     record(
         actor=actor,
@@ -288,7 +349,7 @@ def advance_stage(*, round_: FundingRound, actor: User, expected: Stage) -> Stag
         object_id=round_.id,
         round_id=round_.id,
         before={"stage": current.value},
-        after={"stage": target.value},
+        after=after,
     )
     return target
 
@@ -334,6 +395,16 @@ def add_member(*, round_: FundingRound, user: User, role: PanelRole, actor: User
         after={"user_id": user.id, "name": user.display_name, "role": str(role)},
     )
     return member
+
+
+def add_members(
+    *, round_: FundingRound, users: list[User], role: PanelRole, actor: User
+) -> list[RoundMember]:
+    """Put several residents on the round's panel at once, each as `add_member` would (all or
+    none: the first refusal stops the rest, and the caller rolls back)."""
+    if not users:
+        raise RoundError("Choose at least one resident to add to the panel")
+    return [add_member(round_=round_, user=u, role=role, actor=actor) for u in users]
 
 
 def remove_member(*, member: RoundMember, actor: User) -> None:
@@ -382,6 +453,16 @@ def rounds_for(user: User) -> list[FundingRound]:
             RoundMember.user_id == user.id, RoundMember.removed_at.is_(None)
         )
     return list(db.session.execute(query).scalars())
+
+
+def any_residents() -> bool:
+    """Whether any active resident exists at all (else the panel page says to add one first)."""
+    return (
+        db.session.execute(
+            db.select(User.id).where(User.role == Role.RESIDENT, User.active.is_(True)).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def residents_not_on_panel(round_: FundingRound) -> list[User]:

@@ -3,10 +3,11 @@
 Templates are given what this module decides, so none of them tests a stage's name.
 """
 
+from datetime import date
 from typing import NamedTuple
 
 from panel.models import FundingRound, Stage
-from panel.models.types import uk_date, uk_datetime
+from panel.models.types import uk_date, uk_datetime, uk_today
 
 
 class StageStep(NamedTuple):
@@ -26,6 +27,57 @@ def stage_steps(round_: FundingRound) -> list[StageStep]:
         )
         for stage in Stage
     ]
+
+
+# Each stage's tag colour (panel.css .tag--*), so rounds at different stages are told apart
+# at a glance; the words always say the stage too.
+STAGE_COLOURS = {
+    Stage.CODESIGN: "purple",
+    Stage.APPLICATIONS: "blue",
+    Stage.ELIGIBILITY: "yellow",
+    Stage.SCORING: "orange",
+    Stage.PANEL: "turquoise",
+    Stage.DECIDED: "green",
+}
+
+
+def form_open(round_: FundingRound, today: date | None = None) -> bool:
+    """The public form takes applications: stage Applications open, and today within the dates.
+    Staff's pages and the public form both ask this, so they never disagree."""
+    today = today or uk_today()
+    if round_.current_stage is not Stage.APPLICATIONS:
+        return False
+    if round_.applications_open_on and today < round_.applications_open_on:
+        return False
+    return not (round_.applications_close_on and today > round_.applications_close_on)
+
+
+def days_early(round_: FundingRound, today: date | None = None) -> int | None:
+    """How many days before its advertised closing date moving on would close the public form
+    (0: it was to close at the end of today), or None when moving on closes nothing early."""
+    today = today or uk_today()
+    close = round_.applications_close_on
+    if round_.current_stage is not Stage.APPLICATIONS or close is None or today > close:
+        return None
+    return (close - today).days
+
+
+def form_state(round_: FundingRound, today: date | None = None) -> str:
+    """Whether the public form is open, in a sentence for staff, from the same rule as the form."""
+    today = today or uk_today()
+    opens, close = round_.applications_open_on, round_.applications_close_on
+    if form_open(round_, today):
+        return (
+            f"Applications are open until {uk_date(close)}." if close else "Applications are open."
+        )
+    if round_.current_stage is Stage.APPLICATIONS and opens and today < opens:
+        return f"Applications open on {uk_date(opens)}: the public form is closed until then."
+    if round_.current_stage is Stage.APPLICATIONS and close:
+        return (
+            f"Applications closed on {uk_date(close)}: the public form is closed. "
+            "Next: check each application is eligible."
+        )
+    return "The public form is closed."
 
 
 # What is waiting at each stage, for staff and for a resident on the panel. {close} is the day
@@ -48,9 +100,11 @@ FOR_PANELLISTS = {
 }
 
 
-def next_step(round_: FundingRound, *, staff: bool) -> str:
+def next_step(round_: FundingRound, *, staff: bool, today: date | None = None) -> str:
     """What is waiting for the person in this round, in a sentence (staff or a panellist)."""
     close, deadline = round_.applications_close_on, round_.scoring_deadline
+    if staff and round_.current_stage is Stage.APPLICATIONS:
+        return form_state(round_, today)
     if staff:
         return FOR_STAFF[round_.current_stage].format(
             close=f" until {uk_date(close)}" if close else "",

@@ -9,10 +9,17 @@ from panel.access import membership, policy, round_for_member, round_or_404
 from panel.extensions import db
 from panel.forms import ConfirmForm, choices
 from panel.ideas.queries import ideas_for_round
-from panel.models import AuditEvent, PanelRole, RoundMember, Stage, User
-from panel.rounds import bp, services
-from panel.rounds.forms import AddMemberForm, RoundForm, StageForm, round_form_defaults
-from panel.rounds.stages import next_step, stage_steps
+from panel.models import FundingRound, PanelRole, RoundMember, Stage, User
+from panel.rounds import bp, log, moves, services
+from panel.rounds.forms import (
+    AddMemberForm,
+    LogFilterForm,
+    RoundForm,
+    StageForm,
+    StepBackForm,
+    round_form_defaults,
+)
+from panel.rounds.stages import form_state, next_step, stage_steps
 
 
 @bp.route("/")
@@ -45,19 +52,35 @@ def new_round() -> Any:
 @policy("member")
 def detail(round_id: int) -> Any:
     round_ = round_for_member(round_id)
+    return _detail_page(round_)
+
+
+def _detail_page(
+    round_: FundingRound,
+    stage_form: StageForm | None = None,
+    back_form: StepBackForm | None = None,
+    status: int = 200,
+) -> Any:
     target = round_.current_stage.next()
-    problems = services.stage_problems(round_, target) if target and current_user.is_staff else []
+    staff = current_user.is_staff
+    back = moves.previous_stage(round_.current_stage) if staff else None
     return render_template(
         "rounds/detail.html",
         round=round_,
         members=services.current_members(round_),
         my_membership=membership(round_, current_user),
         next_stage=target,
-        problems=problems,
-        stage_form=StageForm(expected=round_.stage),
+        problems=services.stage_problems(round_, target) if target and staff else [],
+        ask_criteria_reason=staff and services.needs_criteria_reason(round_),
+        closes_early=services.closes_early_text(round_) if staff else None,
+        form_state=form_state(round_) if staff else "",
+        stage_form=stage_form or StageForm(expected=round_.stage),
+        back_stage=back,
+        back_problems=moves.step_back_problems(round_) if back else [],
+        back_form=back_form or StepBackForm(expected=round_.stage),
         stage_steps=stage_steps(round_),
         ideas=ideas_for_round(round_.id),
-    )
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -86,6 +109,13 @@ def edit_round(round_id: int) -> Any:
     return render_template("rounds/edit.html", form=form, round=round_), status
 
 
+def _expected(form: StageForm | StepBackForm) -> Stage:
+    try:
+        return Stage(form.expected.data)  # type: ignore[arg-type]  # None: ValueError too
+    except ValueError:
+        abort(400)
+
+
 @bp.route("/rounds/<int:round_id>/stage", methods=["POST"])
 @policy("staff")
 def advance_stage(round_id: int) -> Any:
@@ -93,17 +123,51 @@ def advance_stage(round_id: int) -> Any:
     form = StageForm()
     if form.validate_on_submit():
         try:
-            expected = Stage(form.expected.data)  # type: ignore[arg-type]  # None: ValueError too
-        except ValueError:
-            abort(400)
-        try:
-            stage = services.advance_stage(round_=round_, actor=current_user, expected=expected)
+            stage = services.advance_stage(
+                round_=round_,
+                actor=current_user,
+                expected=_expected(form),
+                criteria_reason=form.reason(),
+                close_early=bool(form.close_early.data),
+            )
+        except services.NeedsConfirming as exc:
+            db.session.rollback()
+            field = form.criteria_reason if exc.field == "criteria_reason" else form.close_early
+            field.errors = [str(exc)]
+            return _detail_page(round_, stage_form=form, status=400)
         except services.RoundError as exc:
             db.session.rollback()
             flash(str(exc), "info")
         else:
             db.session.commit()
             flash(f"The round is now at the stage: {stage.label}.", "success")
+    elif form.errors:
+        return _detail_page(round_, stage_form=form, status=400)
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/stage/back", methods=["POST"])
+@policy("staff")
+def step_back(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    form = StepBackForm()
+    if form.validate_on_submit():
+        try:
+            stage = moves.step_back(
+                round_=round_,
+                actor=current_user,
+                expected=_expected(form),
+                reason=form.reason.data or "",
+            )
+        except services.RoundError as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(f"The round has gone back to the stage: {stage.label}.", "success")
+            return redirect(url_for("rounds.detail", round_id=round_id))
+    if form.errors:
+        return _detail_page(round_, back_form=form, status=400)
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
@@ -113,22 +177,26 @@ def panel(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     form = AddMemberForm()
     candidates = services.residents_not_on_panel(round_)
-    form.user_id.choices = choices(
-        (0, "Choose a resident"), *((u.id, f"{u.display_name} ({u.email})") for u in candidates)
-    )
+    form.user_id.choices = choices(*((u.id, f"{u.display_name} ({u.email})") for u in candidates))
     if form.validate_on_submit():
-        user = db.session.get(User, form.user_id.data)
-        if user is None:
-            abort(404)
+        users = [db.session.get(User, user_id) for user_id in form.user_id.data or []]
         try:
-            services.add_member(
-                round_=round_, user=user, role=PanelRole(form.role.data), actor=current_user
+            added = services.add_members(
+                round_=round_,
+                users=[u for u in users if u is not None],
+                role=PanelRole(form.role.data),
+                actor=current_user,
             )
         except services.RoundError as exc:
+            db.session.rollback()
             form.user_id.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(f"{user.display_name} has been added to the panel.", "success")
+            names = ", ".join(m.user.display_name for m in added)
+            flash(
+                f"{names} {'has' if len(added) == 1 else 'have'} been added to the panel.",
+                "success",
+            )
             return redirect(url_for("rounds.panel", round_id=round_.id))
     status = 400 if form.errors else 200
     return render_template(
@@ -138,6 +206,7 @@ def panel(round_id: int) -> Any:
         members=services.current_members(round_),
         remove_form=ConfirmForm(),
         has_candidates=bool(candidates),
+        any_residents=bool(candidates) or services.any_residents(),
     ), status
 
 
@@ -159,15 +228,34 @@ def remove_member(round_id: int, member_id: int) -> Any:
 @policy("staff")
 def audit_log(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    form = LogFilterForm(formdata=request.args)
+    form.offer(
+        people=log.people_in_log(round_),
+        applications=log.applications_of(round_),
+        kinds={key: words for key, (words, _) in log.KINDS.items()},
+    )
+    try:
+        person, application = int(form.person.data or 0), int(form.application.data or 0)
+    except (TypeError, ValueError):
+        person = application = 0
+    filters = log.LogFilters(
+        person_id=person or None, application_id=application or None, kind=form.kind.data or None
+    )
     page = request.args.get("page", 1, type=int) or 1
-    per_page = 50
     events = db.paginate(
-        db.select(AuditEvent)
-        .where(AuditEvent.round_id == round_.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        log.log_query(round_, filters),
         # A page past the end is empty; past a million, its offset would not fit the database.
         page=min(max(page, 1), 1_000_000),
-        per_page=per_page,
+        per_page=50,
         error_out=False,
     )
-    return render_template("rounds/log.html", round=round_, events=events)
+    args = {k: v for k, v in request.args.items() if k != "page" and v not in ("", "0")}
+    return render_template(
+        "rounds/log.html",
+        round=round_,
+        form=form,
+        events=events,
+        entries=log.entries(round_, list(events.items)),
+        filtered=filters != log.LogFilters(),
+        args=args,
+    )

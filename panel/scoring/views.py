@@ -122,6 +122,8 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
     rubric = current_rubric(round_)
     criteria = rubric.scored if rubric is not None else []
     review = lookups.find_review(application_id=application.id, panellist_id=panellist.id)
+    # Read before saving: the save updates this same object.
+    first_submit = review is None or review.status != "submitted"
     closed = rules.may_change_scores(round_, by_staff=by_staff, review=review)
     at_meeting = rules.meeting_revision(round_, by_staff=by_staff, review=review)
     if rubric is None:
@@ -177,7 +179,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                 abort(404)
             else:
                 db.session.commit()
-                return _after_save(round_, application, panellist, saved, by_staff)
+                return _after_save(round_, application, panellist, saved, by_staff, first_submit)
         else:
             status = 400
     return render_template(
@@ -204,7 +206,12 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
 
 
 def _after_save(
-    round_: FundingRound, application: Application, panellist: User, saved: Any, by_staff: bool
+    round_: FundingRound,
+    application: Application,
+    panellist: User,
+    saved: Any,
+    by_staff: bool,
+    first_submit: bool,
 ) -> Any:
     if by_staff:
         what = "submitted" if saved.status == "submitted" else "saved as a draft"
@@ -213,8 +220,17 @@ def _after_save(
             "success",
         )
         return redirect(url_for("scoring.coverage", round_id=round_.id))
+    if saved.status == "submitted" and first_submit:
+        # On to the next application to score, or to the end of the queue.
+        flash(f"Scores sent for {application.reference}.", "success")
+        queue = progress.my_queue(round_=round_, panellist=panellist)
+        if queue.next_up is None:
+            return redirect(url_for("scoring.all_scored", round_id=round_.id))
+        return redirect(
+            url_for("scoring.score", round_id=round_.id, application_id=queue.next_up.id)
+        )
     if saved.status == "submitted":
-        flash(f"Your scores for {application.reference} are submitted. Thank you.", "success")
+        flash(f"Your changes to the scores for {application.reference} are saved.", "success")
     else:
         flash(
             f"Your draft for {application.reference} is saved. You can finish it later.",

@@ -55,7 +55,7 @@ def test_a_save_while_the_database_is_locked_keeps_the_form_and_sends_again(
         assert_accessible(page)
     assert page.get_by_label(f"Comment on {w['titles'][0]} (optional)").input_value() == COMMENT
     page.get_by_role("button", name="Submit scores").click()
-    page.get_by_text("are submitted. Thank you.").wait_for()
+    page.get_by_text("Scores sent for").wait_for()
     assert COMMENT.replace("\n", "\r\n") in saved_comments()
 
 

@@ -39,5 +39,5 @@ def test_a_save_while_the_database_is_stopped_shows_what_was_typed_and_sends_it_
     assert_accessible(page)
     own_postgres.start()
     page.get_by_role("button", name="Send it again").click()
-    page.get_by_text("are submitted. Thank you.").wait_for()
+    page.get_by_text("Scores sent for").wait_for()
     assert COMMENT.replace("\n", "\r\n") in saved_comments()

@@ -27,7 +27,7 @@ def test_staff_sign_in_create_a_round_and_add_a_panellist(
     assert "has been created" in page.content()
 
     page.get_by_role("button", name="Manage the panel").click()
-    page.get_by_label("Resident").select_option(label=RESIDENT)
+    page.get_by_label(RESIDENT).check()
     page.get_by_role("button", name="Add to panel").click()
     page.get_by_text("Rita Resident has been added to the panel").wait_for()
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from panel.extensions import db
-from panel.models import Conflict, Review, ReviewStatus, Role, Stage, User
+from panel.models import Application, Conflict, Review, ReviewStatus, Role, Stage, User
 from panel.scoring.services.reviews import ScoreEntry, save_review
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
@@ -95,8 +95,14 @@ def test_a_panellist_scores_on_a_phone_with_a_draft_a_conflict_and_blind_scoring
     group(page, 2, w["titles"][1]).get_by_role("radio", name="3", exact=True).check()
     group(page, 3, w["titles"][2]).get_by_role("radio", name="5", exact=True).check()
     page.get_by_role("button", name="Submit scores").click()
-    page.get_by_text("are submitted. Thank you").wait_for()
-    # Now they see how the panel scored it.
+    # Sent: straight on to the next application to score, saying which one was sent.
+    page.get_by_text(f"Scores sent for {w['refs'][0]}").wait_for()
+    page.get_by_role("heading", name=re.compile("Project 2")).wait_for()
+    assert_accessible(page)
+    assert_fits_width(page, 390)
+
+    # Back on the first, they now see how the panel scored it.
+    page.goto(f"{base}/scoring/{w['app_ids'][0]}")
     assert SECRET in page.inner_text("main")
     assert "Save changes" in page.inner_text("main")
 
@@ -106,7 +112,8 @@ def test_a_panellist_scores_on_a_phone_with_a_draft_a_conflict_and_blind_scoring
     for i, title in enumerate(w["titles"], start=1):
         group(page, i, title).get_by_role("radio", name="2", exact=True).check()
     page.get_by_role("button", name="Submit scores").click()
-    page.get_by_text("are submitted. Thank you").wait_for()
+    page.get_by_text(f"Scores sent for {w['refs'][1]}").wait_for()
+    page.get_by_role("heading", name=re.compile("Project 3")).wait_for()
 
     # A conflict on the third, from the list.
     page.get_by_role("link", name="Back to your scoring").click()
@@ -182,3 +189,48 @@ def test_leaving_the_scoring_page_with_unsaved_changes_warns(
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+
+
+def test_on_a_wide_screen_the_questions_stay_beside_the_application_and_on_a_phone_below_it(
+    live_server: str, page: Any, make_user: Any, make_round: Any, staff: User
+) -> None:
+    """Issue 15: at 1280 px the application and the questions sit side by side, the questions
+    staying in view while the page scrolls; at 390 px the application's long answers start
+    closed, the key facts first; the end page passes axe."""
+    w = setup_round(make_user, make_round, staff)
+    long_one = db.session.get(Application, w["app_ids"][0])
+    assert long_one is not None
+    long_one.summary = "\n".join(f"Paragraph {n} about the project." for n in range(120))
+    db.session.commit()
+    base = f"{live_server}/rounds/{w['round_id']}"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server, "pat@example.org", PASSWORD)
+    page.goto(f"{base}/scoring/{w['app_ids'][0]}")
+    application = page.locator(".scoring-layout__application")
+    questions = page.locator(".scoring-layout__questions")
+    app_box, q_box = application.bounding_box(), questions.bounding_box()
+    assert app_box["x"] + app_box["width"] <= q_box["x"]  # side by side
+    assert all(page.eval_on_selector_all("details[data-open-wide]", "ds => ds.map(d => d.open)"))
+    page.evaluate("() => window.scrollTo(0, 1500)")
+    assert page.evaluate("() => window.scrollY") == 1500
+    q_box = questions.bounding_box()
+    assert 0 <= q_box["y"] <= 1  # still at the top of the window: sticky
+    assert q_box["height"] <= 800  # and no taller than it: the questions scroll on their own
+    assert_accessible(page)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/scoring/{w['app_ids'][1]}")
+    opened = page.eval_on_selector_all("details[data-open-wide]", "ds => ds.map(d => d.open)")
+    assert opened == [False, False, False]
+    facts = page.get_by_text("Amount requested").bounding_box()
+    first_question = group(page, 1, w["titles"][0]).bounding_box()
+    assert facts["y"] < first_question["y"]
+    # Six short screens at most before the first question, not the whole application.
+    assert first_question["y"] < 6 * PHONE["height"]
+    page.get_by_text("About the project").click()
+    assert page.get_by_text("What project 2 does for neighbours.").is_visible()
+    assert_fits_width(page, 320)
+
+    page.goto(f"{base}/scoring/done")
+    page.get_by_role("heading", name="You still have applications to score").wait_for()
+    assert_accessible(page)

@@ -112,6 +112,7 @@ class CsrfWorld:
     commented: Review  # a review of the worked panel's A with an overall comment to review
     settings: FundingRound  # at Co-design, for the round's own pages
     removable: RoundMember  # Rem, on the settings round's panel
+    stepping: FundingRound  # at Applications open with none received: it may step back
     invite_token: str  # Ivy's set-password link
     idea: Idea  # Olu's idea, which Pat comments on and reports a comment of
     idea_to_support: Idea
@@ -194,6 +195,7 @@ def build_world(staff: User) -> CsrfWorld:
         staff, {"TA": (5, 5), "TB": (3, 3), "TC": (3, 3)}, budget_pence=2_000_00
     )
     settings = gen_round(created_by=staff, slug="csrf-settings")
+    stepping = gen_round(created_by=staff, slug="csrf-stepping", stage=Stage.APPLICATIONS)
     invite = accounts.issue_link(user=people["ivy"], purpose="invite", actor=staff)
     records.save(
         person=people["era"], details=records.Details(access_needs="A quiet room"), actor=staff
@@ -266,6 +268,7 @@ def build_world(staff: User) -> CsrfWorld:
         commented=commented,
         settings=settings,
         removable=gen_member(settings, people["rem"]),
+        stepping=stepping,
         invite_token=invite.token,
         idea=idea,
         idea_to_support=gen_idea(olu, title="An idea to support"),
@@ -426,7 +429,19 @@ POSTS: dict[str, Post] = {
         ),
     ),  # fmt: skip
     "rounds.edit_round": Post("staff", _round("settings"), fill=typed(name="Settings renamed")),
-    "rounds.advance_stage": Post("staff", _round("settings"), page="rounds.detail"),
+    "rounds.advance_stage": Post(
+        "staff",
+        _round("settings"),
+        page="rounds.detail",
+        fill=typed(without_panel="y", criteria_reason="The board set these criteria"),
+    ),
+    "applications.lift_limit": Post("staff", _round("applying"), page="rounds.detail"),
+    "rounds.step_back": Post(
+        "staff",
+        _round("stepping"),
+        page="rounds.detail",
+        fill=typed(reason="Opened by mistake"),
+    ),
     "rounds.panel": Post(
         "staff",
         _round("settings"),

@@ -8,9 +8,13 @@ Views and templates never test stage names: they ask these functions, or take `p
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
+
+from panel.extensions import db
 from panel.models import FundingRound, Review, ReviewStatus, Stage, User
 from panel.models.types import utcnow
 from panel.rounds import services as rounds
+from panel.rounds.moves import step_back_check
 from panel.scoring.services.errors import DeadlinePassed, NotFound, ScoringClosed, ScoringError
 
 # Stages in which a conflict may be declared (the recusal matters until the round is decided).
@@ -187,3 +191,19 @@ def phase(round_: FundingRound) -> Phase:
         decided=round_decided(round_),
         conflicts_open=conflicts_open(round_),
     )
+
+
+@step_back_check(Stage.SCORING)
+def _no_review_submitted(round_: FundingRound) -> str | None:
+    submitted: int = db.session.execute(
+        db.select(func.count(Review.id)).where(
+            Review.round_id == round_.id, Review.status == ReviewStatus.SUBMITTED
+        )
+    ).scalar_one()
+    if submitted:
+        noun = "review has" if submitted == 1 else "reviews have"
+        return (
+            f"{submitted} {noun} been submitted, so scoring cannot go back to the eligibility "
+            "check: the panel has scored these applications."
+        )
+    return None

@@ -387,6 +387,14 @@
     });
   }
 
+  // Wide screens show the whole application beside the questions: open its sections.
+  function initOpenWide() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 1024px)").matches) return;
+    all("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   function init() {
     safely("table labels", initTableLabels);
     safely("submit once", initSubmitOnce);
@@ -398,6 +406,7 @@
     safely("character count", initCharacterCount);
     safely("unsaved", initUnsaved);
     safely("error summary", initErrorSummary);
+    safely("open wide", initOpenWide);
   }
 
   if (document.readyState === "loading") {

@@ -149,12 +149,15 @@ def test_stages_move_forward_one_at_a_time_and_are_audited(
 ) -> None:
     round_ = make_round()
     AuthActions(client).login(staff)
-    client.post(f"/rounds/{round_.id}/stage", data={"expected": "codesign"})
+    reason = {"without_panel": "y", "criteria_reason": "The board set them"}
+    client.post(f"/rounds/{round_.id}/stage", data={"expected": "codesign", **reason})
     db.session.refresh(round_)
     assert round_.stage == Stage.APPLICATIONS
     # A second press from the same stale page does not skip a stage.
     page = client.post(
-        f"/rounds/{round_.id}/stage", data={"expected": "codesign"}, follow_redirects=True
+        f"/rounds/{round_.id}/stage",
+        data={"expected": "codesign", **reason},
+        follow_redirects=True,
     ).get_data(as_text=True)
     db.session.refresh(round_)
     assert round_.stage == Stage.APPLICATIONS
@@ -164,7 +167,12 @@ def test_stages_move_forward_one_at_a_time_and_are_audited(
             AuditEvent.action == "round.stage_changed"
         )
     ).all()
-    assert actions == [({"stage": "codesign"}, {"stage": "applications"})]
+    assert actions == [
+        (
+            {"stage": "codesign"},
+            {"stage": "applications", "criteria_by_staff_reason": "The board set them"},
+        )
+    ]
 
 
 def test_scoring_cannot_open_without_a_big_enough_panel_and_says_why(
@@ -262,7 +270,9 @@ def test_the_log_shows_changes_newest_first(
     client: FlaskClient, staff: User, make_round: Callable[..., FundingRound]
 ) -> None:
     round_ = make_round()
-    services.advance_stage(round_=round_, actor=staff, expected=Stage.CODESIGN)
+    services.advance_stage(
+        round_=round_, actor=staff, expected=Stage.CODESIGN, criteria_reason="Set by the board"
+    )
     # A later change (entering Eligibility check itself needs adopted criteria and applications).
     record(
         actor=staff,
@@ -277,7 +287,8 @@ def test_the_log_shows_changes_newest_first(
     AuthActions(client).login(staff)
     page = client.get(f"/rounds/{round_.id}/log").get_data(as_text=True)
     # The newer change (to eligibility) is listed before the older one (from co-design).
-    assert page.index("stage: eligibility") < page.index("stage: codesign")
+    newer = page.index("moved the round on from Applications open to Eligibility check")
+    assert newer < page.index("moved the round on from Co-design to Applications open")
     assert page.count("Round: stage changed") == 2
 
 

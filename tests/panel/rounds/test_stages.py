@@ -32,8 +32,9 @@ def test_the_next_step_names_the_closing_day_and_the_deadline_when_the_round_has
     dated = FundingRound(applications_close_on=date(2026, 3, 31), scoring_deadline=DEADLINE)
     undated = FundingRound(applications_close_on=None, scoring_deadline=None)
     dated.stage = undated.stage = Stage.APPLICATIONS
-    assert next_step(dated, staff=True) == "Applications are open until 31 March 2026."
-    assert next_step(undated, staff=True) == "Applications are open."
+    march = date(2026, 3, 1)
+    assert next_step(dated, staff=True, today=march) == "Applications are open until 31 March 2026."
+    assert next_step(undated, staff=True, today=march) == "Applications are open."
     assert next_step(dated, staff=False) == "Community groups are applying. Nothing to do yet."
     dated.stage = undated.stage = Stage.SCORING
     assert next_step(dated, staff=True) == "The panel is scoring until 20 April 2026 at 11:59pm."
@@ -71,3 +72,18 @@ def test_the_round_page_shows_where_the_round_is(
     assert f"{current}>\n    Eligibility check <span" in page
     assert page.count("stage-list__item--done") == 2
     assert page.count('<span class="visually-hidden">(done)</span>') == 2
+
+
+def test_each_stage_has_its_own_tag_colour_on_the_home_page(
+    client: FlaskClient, staff: User, make_round: Callable[..., FundingRound]
+) -> None:
+    from panel.rounds.stages import STAGE_COLOURS
+
+    assert set(STAGE_COLOURS) == set(Stage)
+    assert len(set(STAGE_COLOURS.values())) == len(Stage)  # no two stages look the same
+    for stage in (Stage.CODESIGN, Stage.SCORING, Stage.PANEL, Stage.DECIDED):
+        make_round(stage=stage, name=f"A round at {stage.label}")
+    AuthActions(client).login(staff)
+    page = client.get("/").get_data(as_text=True)
+    for stage in (Stage.CODESIGN, Stage.SCORING, Stage.PANEL, Stage.DECIDED):
+        assert f'tag--{STAGE_COLOURS[stage]}">{stage.label}<' in page

@@ -63,6 +63,7 @@ def test_the_scoring_area_has_every_page_the_issue_asks_for(walk: dict[str, Any]
     endpoints = {endpoint for endpoint, _, _ in walk["routes"]}
     assert endpoints == {
         "scoring.my_scoring",
+        "scoring.all_scored",
         "scoring.score",
         "scoring.enter_for",
         "scoring.declare_conflict",
