@@ -73,11 +73,21 @@ def main() -> None:
         last = lines[-1] if lines else f"failed (exit {done.returncode}; see results/)"
         rows.append(f"| `{script}` | {meaning} | {last} | {took:.0f} s | {before} / {load()} |")
         print(f"{script}: {last}", flush=True)
+    text = README.read_text()
+    if only and START in text:  # keep the rows of the scripts not run this time
+        kept = [
+            line
+            for line in text.split(START, 1)[1].split(END, 1)[0].splitlines()
+            if line.startswith("| `") and line.split("`")[1] not in only
+        ]
+        order = [name for name, _m, _q in SCRIPTS]
+        rows = sorted(kept + rows, key=lambda line: order.index(line.split("`")[1]))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     table = "\n".join(
         [
             START,
-            f"Last run: {stamp}{' (--quick)' if args.quick else ''}, "
+            f"Last run: {stamp}{' (--quick)' if args.quick else ''}"
+            f"{' (only ' + ', '.join(sorted(only)) + '; other rows kept)' if only else ''}, "
             f"{os.cpu_count()} cores, Python {sys.version.split()[0]}.",
             "",
             "| Script | Ratio of | Last line | Took | Load average before / after |",
@@ -86,7 +96,6 @@ def main() -> None:
             END,
         ]
     )
-    text = README.read_text()
     if START in text and END in text:
         head, rest = text.split(START, 1)
         text = head + table + rest.split(END, 1)[1]
