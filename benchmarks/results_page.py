@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +36,7 @@ from _setup import (
 from panel.extensions import db
 
 TARGET = 2.0
+FIRST_VIEW_LIMIT = 0.150  # issue 20, target 4: a worker's first view of the results
 
 
 def group_by(round_id: int) -> list[Any]:
@@ -238,6 +240,12 @@ def main() -> None:
     print(
         f"queries per {label}: {counts[small]} at 100 applications, {counts[big]} at "
         f"{args.applications} ({'constant' if counts[small] == counts[big] else 'GROWS'})"
+    )
+    first = t_page if t_page is not None else t_compute
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"ratio: {first / FIRST_VIEW_LIMIT:.2f}x (target <= 1.0x; a fresh worker's first view "
+        f"{first * 1000:.0f} ms against {FIRST_VIEW_LIMIT * 1000:.0f} ms)"
     )
 
 

@@ -21,12 +21,12 @@ database.
 
 import errno
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
-import psycopg
 import sqlalchemy.exc as sa_exc
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import CursorResult, Engine, Executable, event
@@ -171,8 +171,10 @@ def fault_kind(error: BaseException) -> str | None:
 
 def _driver_lost_connection(exc: BaseException) -> bool:
     """psycopg's own connection failures carry no SQLSTATE: refused, reset, closed."""
+    psycopg = sys.modules.get("psycopg")  # not imported: no psycopg error can exist
     return (
-        isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+        psycopg is not None
+        and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
         and getattr(exc, "sqlstate", None) is None
     )
 

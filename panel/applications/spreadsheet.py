@@ -20,8 +20,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from defusedxml import DefusedXmlException
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
 
 from panel.applications.validation import FIELD_BY_KEY, FIELDS, clean_text
 
@@ -197,6 +195,10 @@ def read_xlsx(data: bytes) -> Sheet:
 
 def read_workbook(data: bytes) -> Sheet:
     """Open the workbook safely (read-only, defusedxml) and read its first worksheet."""
+    # openpyxl (and lxml) load when a workbook is read, not when the app starts.
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = None
     rows: list[tuple[int, list[str]]] = []
     formulas: list[str] = []
@@ -306,6 +308,9 @@ HELP = {
 
 def template_workbook() -> bytes:
     """An empty .xlsx with the right headings and a help sheet."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = cast("Worksheet", workbook.active)  # a new workbook's one sheet
     sheet.title = "Applications"

@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 from panel.models import FundingRound, OrganisationType
 from panel.money import NotAnAmount, format_pence, parse_pounds
 from panel.text import plain_name
@@ -177,6 +175,8 @@ def check_email(raw: str) -> str:
     text = clean_text(raw)
     if not text:
         raise Missing("Enter an email address")
+    from email_validator import EmailNotValidError, validate_email  # only when one is checked
+
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

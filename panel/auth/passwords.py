@@ -6,7 +6,6 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024  # long passphrases are accepted in full; this only stops absurd payloads
@@ -32,6 +31,8 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return "Your password must not be your name"
     personal = [email, email.split("@")[0], *name.split()] if email else name.split()
     # zxcvbn reads at most 72 characters (it slows down fast beyond): it judges their start.
+    from zxcvbn import zxcvbn  # a large word list: loaded when a password is first judged
+
     result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=[p for p in personal if p])
     if result["score"] >= ENOUGH:
         return None

@@ -20,7 +20,6 @@ import sqlite3
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, cast
 
-import psycopg
 import sqlalchemy.exc as sa_exc
 from flask import Flask, current_app, g, has_app_context, render_template, request, session
 from flask_login import AnonymousUserMixin
@@ -48,7 +47,17 @@ TOO_LONG_ADVICE = (
 def init_app(app: Flask) -> None:
     """Register the fault handlers, the safe end of requests and the template helpers."""
     # Driver errors raised without SQLAlchemy around them are looked at too.
-    for error in (sa_exc.DBAPIError, sa_exc.TimeoutError, sqlite3.Error, psycopg.Error, OSError):
+    errors: list[type[Exception]] = [
+        sa_exc.DBAPIError,
+        sa_exc.TimeoutError,
+        sqlite3.Error,
+        OSError,
+    ]
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        import psycopg  # only an app on PostgreSQL pays for importing its driver
+
+        errors.append(psycopg.Error)
+    for error in errors:
         app.register_error_handler(error, answer_fault)
     app.register_error_handler(RequestEntityTooLarge, too_large)
     # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse order).

@@ -24,11 +24,11 @@ def _round(ident: str) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["xlsx", "csv", "360giving", "360giving-json", "feedback"]),
+    type=click.Choice(["xlsx", "csv", "scores-csv", "360giving", "360giving-json", "feedback"]),
     default="xlsx",
     show_default=True,
-    help="xlsx: the full workbook; csv: the Summary; 360giving(-json): awarded grants; "
-    "feedback: one row per application for a mail merge.",
+    help="xlsx: the full workbook; csv: the Summary; scores-csv: every score (the Scores "
+    "sheet); 360giving(-json): awarded grants; feedback: one row per application for a mail merge.",
 )
 @click.option(
     "--output",

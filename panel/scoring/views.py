@@ -252,10 +252,8 @@ def _others(round_: FundingRound, application: Application) -> list[dict[str, An
 
 
 def _next_up(round_: FundingRound, application: Application) -> Application | None:
-    queue = progress.my_queue(round_=round_, panellist=current_user)
-    if queue.next_up is not None and queue.next_up.id != application.id:
-        return queue.next_up
-    return None
+    next_up = progress.next_to_score(round_=round_, panellist=current_user)
+    return next_up if next_up is not None and next_up.id != application.id else None
 
 
 def _staff_application(round_: FundingRound, application: Application) -> Any:

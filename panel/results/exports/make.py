@@ -1,13 +1,15 @@
 """Making an export: the chosen format written to a file, with progress for a long one."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from sqlalchemy import func
 
 from panel.audit import record
+from panel.database import reads_only
 from panel.extensions import db
 from panel.fund.identity import placeholder_problem
 from panel.models import Application, FundingRound, Review, ReviewStatus, Score, User
@@ -25,7 +27,7 @@ from panel.results.exports.sheets import (
     scores_sheet,
     summary_sheet,
 )
-from panel.results.exports.spreadsheet import XlsxWriter, write_csv
+from panel.results.exports.spreadsheet import Sheet, XlsxWriter, csv_chunks, write_csv
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
@@ -75,11 +77,38 @@ def write_export(
 ) -> None:
     """Write the chosen export of the round to `out`; `conn` streams the large sheets.
 
-    `release` is called once the summary is computed, so a background job can end the
-    session's transaction before the long streaming reads (which use `conn`).
+    `release` is called once the session's reads are done, so a background job can end the
+    session's transaction before the long streaming reads (which use `conn`). With `release`
+    (a job beside people scoring), the session's reads run in a read-only transaction (on
+    SQLite: no write lock, so saves go on meanwhile) and every sheet except the streamed Scores
+    and Reviews is read in full there; the file is then written outside any write transaction,
+    and `progress` may record progress in short transactions of its own.
     """
     if options.fmt not in FORMATS:
         raise ExportError(f"There is no export called {options.fmt!r}.")
+    if release is None:
+        _write(round_, options, out, progress=progress, conn=conn, now=now, release=None)
+        return
+    with ExitStack() as reading:
+        reading.enter_context(reads_only())
+
+        def end_reading() -> None:
+            reading.close()  # the read-only transaction ends: progress may be written now
+            release()
+
+        _write(round_, options, out, progress=progress, conn=conn, now=now, release=end_reading)
+
+
+def _write(
+    round_: FundingRound,
+    options: ExportOptions,
+    out: IO[bytes],
+    *,
+    progress: Progress | None,
+    conn: Any,
+    now: datetime | None,
+    release: Callable[[], None] | None,
+) -> None:
     if options.fmt in NEEDS_FUNDER:
         problem = placeholder_problem()
         if problem is not None:  # never publish grants or write letters as "Example Housing"
@@ -95,7 +124,15 @@ def write_export(
         if progress is not None:
             progress(min(done, total), total)
 
-    if options.fmt in ("xlsx", "csv"):
+    if options.fmt == "scores-csv":
+        results = compute(round_)
+        sheet = scores_sheet(
+            results, Names(round_.id, anonymise=options.anonymise), conn, stored_times=True
+        )
+        if release is not None:
+            release()
+        write_csv(sheet, out, progress=tick)
+    elif options.fmt in ("xlsx", "csv"):
         results = compute(round_)
         names = Names(round_.id, anonymise=options.anonymise)
         # Every sheet is set up (its session reads done) before `release`; the long streams
@@ -103,7 +140,7 @@ def write_export(
         sheets = [summary_sheet(results)]
         if options.fmt == "xlsx":
             sheets += [
-                scores_sheet(results, names, conn),
+                scores_sheet(results, names, conn, stored_times=True),
                 reviews_sheet(results, names, conn),
                 criteria_sheet(results, names),
                 conflicts_sheet(round_.id, names, anonymise=options.anonymise),
@@ -114,31 +151,54 @@ def write_export(
                 coproduction_sheet(round_),
             ]
         if release is not None:
+            for sheet in sheets:
+                if sheet.name not in ("Scores", "Reviews"):  # these two stream through `conn`
+                    sheet.rows = list(sheet.rows)  # read now, in the read-only transaction
             release()
         if options.fmt == "csv":
             write_csv(sheets[0], out)
             tick(total)
             return
-        book = XlsxWriter()
-        for sheet in sheets:
-            book.add(sheet, progress=tick if sheet.progress_rows else None)
-        book.save(out)
+        write_book(out, sheets, tick)
     elif options.fmt == "360giving":
-        book = XlsxWriter()
-        book.add(grants_sheet(round_, exported_at=exported_at))
-        book.save(out)
+        grants = grants_sheet(round_, exported_at=exported_at)
+        if release is not None:
+            grants.rows = list(grants.rows)
+            release()
+        write_book(out, [grants], None)
     elif options.fmt == "360giving-json":
         package = giving_package(round_, exported_at=exported_at)
+        if release is not None:
+            release()
         out.write(json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8"))
     else:
         feedback = feedback_sheet(compute(round_), comments=options.comments, conn=conn)
         if release is not None:
             release()
-        book = XlsxWriter()
-        book.add(feedback, progress=tick)
-        book.save(out)
+        feedback.progress_rows = True
+        write_book(out, [feedback], tick)
     if progress is not None:
         progress(total, total)
+
+
+def scores_csv_chunks(round_: FundingRound, *, anonymise: bool, conn: Any) -> Iterator[bytes]:
+    """The per-score csv as chunks for a streamed download. The analysis is done here (so
+    ResultsUnavailable is raised before anything is sent); the scores are read through `conn`
+    as the chunks are taken, outside the request's session."""
+    results = compute(round_)
+    names = Names(round_.id, anonymise=anonymise)
+    return csv_chunks(scores_sheet(results, names, conn, stored_times=True))
+
+
+def write_book(out: IO[bytes], sheets: list[Sheet], tick: Callable[[int], None] | None) -> None:
+    """The sheets as one workbook in `out`; its temporary files go whatever happens."""
+    book = XlsxWriter()
+    try:
+        for sheet in sheets:
+            book.add(sheet, progress=tick if sheet.progress_rows else None)
+        book.save(out)
+    finally:
+        book.discard()
 
 
 def record_export(

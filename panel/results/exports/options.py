@@ -12,6 +12,7 @@ FORMATS: dict[str, tuple[str, str]] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     "csv": ("summary.csv", "text/csv; charset=utf-8"),
+    "scores-csv": ("scores.csv", "text/csv; charset=utf-8"),
     "360giving": (
         "360giving.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -26,6 +27,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 FORMAT_LABELS = {
     "xlsx": "Full results workbook (xlsx)",
     "csv": "Summary only (csv)",
+    "scores-csv": "Every score (csv, one row per score)",
     "360giving": "360Giving spreadsheet of awarded grants (xlsx)",
     "360giving-json": "360Giving data package of awarded grants (JSON)",
     "feedback": "Feedback for applicants (xlsx, one row per application)",

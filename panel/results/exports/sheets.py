@@ -9,7 +9,7 @@ from the Scores sheet: see `panel.results.exports.verify`.
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, func, type_coerce
 
 import criteria
 from panel.applications.extras import answers_for_round
@@ -166,9 +166,17 @@ def summary_sheet(results: RoundResults) -> Sheet:
 
 
 def scores_sheet(
-    results: RoundResults, names: Names, conn: Any, *, progress: Callable[[int], None] | None = None
+    results: RoundResults,
+    names: Names,
+    conn: Any,
+    *,
+    progress: Callable[[int], None] | None = None,
+    stored_times: bool = False,
 ) -> Sheet:
-    """Every score of the reviews the results counted, streamed from the cursor."""
+    """Every score of the reviews the results counted, streamed from the cursor.
+
+    `stored_times`: "Submitted at" as the database gives it (SQLite: its UTC text, which a
+    csv can take as it is; PostgreSQL: a datetime), skipping the datetime made per score."""
     titles = criterion_titles(results.scored)
     columns = [
         Column("Reference", "text", 13),
@@ -190,7 +198,7 @@ def scores_sheet(
             RubricCriterion.weight,
             Score.value,
             Score.comment,
-            Review.submitted_at,
+            type_coerce(Review.submitted_at, String) if stored_times else Review.submitted_at,
             Review.revised,
         )
         .select_from(Score)

@@ -1,23 +1,24 @@
-"""The spreadsheet writer: typed cells, write-only xlsx sheets and CSV, never a formula.
+"""The spreadsheet writer: typed cells, constant-memory xlsx sheets and CSV, never a formula.
 
 Formula injection (OWASP "CSV injection", docs/security.md item 20): every user-written string is
 written as text. openpyxl stores any string longer than one character that begins with "=" as a
-formula, in write-only mode too, so risky strings become text cells with a quote prefix; in CSV
-they get a leading apostrophe. Control characters a workbook cannot hold are stripped.
+formula, so the workbook is written with XlsxWriter, cell by cell by the column's kind (never
+guessing from a string's look): user text is always a string cell, and a risky one gets a quote
+prefix; in CSV it gets a leading apostrophe. Control characters a workbook cannot hold are stripped.
 """
 
 import csv
 import io
-import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+# The control characters a workbook cannot hold (the same set openpyxl refuses).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # A string starting with one of these would be run as a formula by some spreadsheet program.
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -29,6 +30,10 @@ MONEY_FORMAT = '"£"#,##0.00'
 FIGURE_FORMAT = "0.0000"
 
 PERCENT_FORMAT = "0.00"
+
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"  # openpyxl's own for a datetime, as before
+
+DATE_FORMAT = "yyyy-mm-dd"
 
 PROGRESS_EVERY = 2_000
 
@@ -69,110 +74,158 @@ class Sheet:
 
 
 class XlsxWriter:
-    """A write-only workbook whose cells are typed by column kind; user text is never a formula."""
+    """A constant-memory workbook whose cells are typed by column kind; user text is never a
+    formula. Each sheet's rows go to a temporary file as they come (XlsxWriter's
+    `constant_memory` mode, strings inline), so memory stays flat whatever the round's size."""
 
     def __init__(self) -> None:
-        self.workbook = Workbook(write_only=True)
-        self._bold = Font(bold=True)
+        import xlsxwriter  # only the commands and pages that write a workbook pay for it
 
-    def _text_cell(self, ws: Any, value: str, wrap: bool) -> Any:
-        text = clean(value)
-        if not text.startswith(RISKY_STARTS) and not wrap:
-            return text
-        cell = WriteOnlyCell(ws, text)
-        cell.data_type = "s"  # never "f", whatever the text begins with
-        if text.startswith(RISKY_STARTS):
-            cell.quotePrefix = True
-        if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
+        self._tmpdir = tempfile.mkdtemp(prefix="panel-xlsx-")
+        self.workbook = xlsxwriter.Workbook(
+            None,
+            {
+                "constant_memory": True,
+                "tmpdir": self._tmpdir,
+                # Cells are written by kind: nothing is guessed from a string's look.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
 
-    def _converter(self, ws: Any, column: Column, wrap: bool) -> Callable[[Any], Any]:
+    def _format(self, **properties: Any) -> Any:
+        key = tuple(sorted(properties.items()))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(properties)
+        return found
+
+    def _writer(self, ws: Any, column: Column, wrap: bool) -> Callable[[int, int, Any], Any]:
+        """A function (row, col, value) writing one cell of this column."""
         kind = column.kind
-
-        def styled(value: Any, number_format: str) -> Any:
-            cell = WriteOnlyCell(ws, value)
-            cell.number_format = number_format
-            return cell
-
+        # XlsxWriter's typed writers without the A1-notation wrapper: called once per cell.
+        write_string, write_number = ws._write_string, ws._write_number
+        write_datetime = ws._write_datetime
         if kind == "text":
+            plain = self._format(text_wrap=True, valign="top") if wrap else None
+            risky = (
+                self._format(text_wrap=True, valign="top", quote_prefix=True)
+                if wrap
+                else (self._format(quote_prefix=True))
+            )
             # References, names and titles repeat on every score row: clean each once.
-            # Cells with a style are made afresh (openpyxl writes them one by one).
-            cache: dict[str, Any] = {}
+            cache: dict[str, tuple[str, Any]] = {}
 
-            def text(v: Any) -> Any:
+            def text(r: int, c: int, v: Any) -> None:
                 if v is None or v == "":
-                    return None
+                    return
                 found = cache.get(v)
-                if found is not None:
-                    return found
-                made = self._text_cell(ws, str(v), wrap)
-                if isinstance(made, str) and len(cache) < 10_000 and len(made) < 200:
-                    cache[v] = made
-                return made
+                if found is None:
+                    cleaned = clean(str(v))
+                    found = (cleaned, risky if cleaned.startswith(RISKY_STARTS) else plain)
+                    if len(cache) < 10_000 and len(cleaned) < 200:
+                        cache[v] = found
+                write_string(r, c, found[0], found[1])
 
             return text
         if kind == "int":
-            return lambda v: v
-        if kind == "figure":
-            return lambda v: None if v is None else styled(v, FIGURE_FORMAT)
-        if kind == "percent":
-            return lambda v: None if v is None else styled(v, PERCENT_FORMAT)
+
+            def integer(r: int, c: int, v: Any) -> None:
+                if v is not None:
+                    write_number(r, c, v)
+
+            return integer
+        number_format = {
+            "figure": FIGURE_FORMAT,
+            "percent": PERCENT_FORMAT,
+            "money": MONEY_FORMAT,
+            "datetime": DATETIME_FORMAT,
+            "date": DATE_FORMAT,
+        }.get(kind)
+        if number_format is None:
+            raise ValueError(f"unknown column kind {kind}")
+        fmt = self._format(num_format=number_format)
         if kind == "money":
-            return lambda v: None if v is None else styled(v / 100, MONEY_FORMAT)
-        if kind == "datetime":
-            # openpyxl gives a datetime its own date-and-time format: no second style lookup.
-            return lambda v: None if v is None else naive_utc(v)
-        if kind == "date":
-            return lambda v: None if v is None else v
-        raise ValueError(f"unknown column kind {kind}")
+
+            def money(r: int, c: int, v: Any) -> None:
+                if v is not None:
+                    write_number(r, c, v / 100, fmt)
+
+            return money
+        if kind in ("datetime", "date"):
+            last: list[Any] = [None, None]
+
+            def when(r: int, c: int, v: Any) -> None:
+                if v is None:
+                    return
+                if v != last[0]:  # the scores of one review share its time: convert it once
+                    if isinstance(v, str):  # SQLite's stored UTC text (`stored_times`)
+                        made: Any = datetime.fromisoformat(v)
+                    else:
+                        made = naive_utc(v) if isinstance(v, datetime) else v
+                    last[0], last[1] = v, made
+                write_datetime(r, c, last[1], fmt)
+
+            return when
+
+        def figure(r: int, c: int, v: Any) -> None:
+            if v is not None:
+                write_number(r, c, v, fmt)
+
+        return figure
 
     def add(self, sheet: Sheet, progress: Callable[[int], None] | None = None) -> int:
         """Write one sheet: bold frozen header, filter, widths; returns the number of rows."""
-        ws = self.workbook.create_sheet(sheet.name)
-        ws.freeze_panes = "A2"
-        for index, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        header = []
-        for column in sheet.columns:
-            title = clean(column.title)
-            cell = WriteOnlyCell(ws, title)
-            cell.data_type = "s"  # criterion titles are user-written
-            cell.quotePrefix = title.startswith(RISKY_STARTS)
-            cell.font = self._bold
-            header.append(cell)
-        ws.append(header)
-        converters = [self._converter(ws, c, sheet.wrap) for c in sheet.columns]
+        ws = self.workbook.add_worksheet(sheet.name)
+        ws.freeze_panes(1, 0)
+        bold, bold_risky = self._format(bold=True), self._format(bold=True, quote_prefix=True)
+        for index, column in enumerate(sheet.columns):
+            ws.set_column(index, index, column.width)
+            title = clean(column.title)  # criterion titles are user-written
+            ws.write_string(0, index, title, bold_risky if title.startswith(RISKY_STARTS) else bold)
+        writers = [self._writer(ws, c, sheet.wrap) for c in sheet.columns]
+        width = len(writers)
         count = 0
-        for row in sheet.rows:
-            ws.append([convert(value) for convert, value in zip(converters, row, strict=True)])
-            count += 1
+        for count, row in enumerate(sheet.rows, start=1):
+            for col, (write, value) in enumerate(zip(writers, row, strict=True)):
+                write(count, col, value)
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
         if progress is not None:
             progress(count % PROGRESS_EVERY)
-        last = get_column_letter(len(sheet.columns))
-        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        ws.autofilter(0, 0, count, width - 1)
         return count
 
     def save(self, out: IO[bytes]) -> None:
-        """Write the workbook to `out`. If that fails (a full disk), the error goes on and
-        nothing is left behind: each sheet's stream is finished first, a failed save removes
-        the sheets' temporary files, and `out` takes no more writes (openpyxl leaves its zip
-        open, to be finished when it is collected, and would print errors then)."""
-        for sheet in self.workbook.worksheets:
-            if not sheet.closed:
-                sheet.close()
+        """Write the workbook to `out`. If that fails (a full disk), the error (an OSError) goes
+        on and nothing is left behind: the sheets' temporary files are removed either way, and
+        `out` takes no more writes (a half-made zip would otherwise write on when collected)."""
+        from xlsxwriter.exceptions import FileCreateError
+
         guarded = StopsAfterFailure(out)
+        self.workbook.filename = guarded
         try:
-            self.workbook.save(guarded)
+            self.workbook.close()
+        except FileCreateError as error:
+            guarded.fail()
+            cause = error.args[0] if error.args else None
+            if isinstance(cause, OSError):
+                raise cause from None  # callers know a full disk by its OSError
+            raise
         except BaseException:
             guarded.fail()
-            for sheet in self.workbook.worksheets:
-                writer = sheet._writer  # type: ignore[attr-defined]  # write-only sheets have one
-                if writer is not None and os.path.exists(writer.out):
-                    writer.cleanup()
             raise
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the sheets' temporary files (after saving, or instead of it)."""
+        if not self.workbook.fileclosed:
+            for ws in self.workbook.worksheets():
+                ws._opt_close()
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
 
 
 class StopsAfterFailure:
@@ -222,27 +275,81 @@ def naive_utc(value: datetime) -> datetime:
     return value
 
 
-def write_csv(sheet: Sheet, out: IO[bytes]) -> int:
-    """The sheet as UTF-8 CSV with a byte-order mark (so Excel reads £ and accents right)."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
+def _csv_converter(kind: str) -> Callable[[Any], str]:
+    """A function making one column's csv field from a value; text and times are remembered
+    (references, names, titles and a review's time repeat row after row)."""
+    if kind == "text":
+        memo: dict[str, str] = {}
+
+        def text(v: Any) -> str:
+            if v is None:
+                return ""
+            found = memo.get(v) if v.__class__ is str else None
+            if found is None:
+                found = csv_safe(str(v))
+                if v.__class__ is str and len(memo) < 10_000 and len(found) < 200:
+                    memo[v] = found
+            return found
+
+        return text
+    if kind == "money":
+        return lambda v: "" if v is None else f"{v / 100:.2f}"
+    if kind == "datetime":
+        last: list[Any] = [None, ""]
+
+        def when(v: Any) -> str:
+            if v is None:
+                return ""
+            if v != last[0]:  # the scores of one review share its time: format it once
+                # Text is SQLite's stored UTC time ("2026-05-01 12:00:00.000000").
+                text = v[:19] if isinstance(v, str) else None
+                last[0], last[1] = v, text or naive_utc(v).strftime("%Y-%m-%d %H:%M:%S")
+            return str(last[1])
+
+        return when
+    if kind == "int":
+        return lambda v: "" if v is None else str(v)
+    return lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v))
+
+
+CSV_CHUNK_ROWS = 2_000
+
+
+def csv_chunks(sheet: Sheet, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The sheet as UTF-8 CSV with a byte-order mark (so Excel reads £ and accents right), in
+    chunks of a few thousand rows: a download can stream it while the rows are still read."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow([csv_safe(c.title) for c in sheet.columns])
+    converters = [_csv_converter(c.kind) for c in sheet.columns]
+    writerow = writer.writerow
+    first = True
     count = 0
     for row in sheet.rows:
-        cells = []
-        for column, value in zip(sheet.columns, row, strict=True):
-            if value is None:
-                cells.append("")
-            elif column.kind == "text":
-                cells.append(csv_safe(str(value)))
-            elif column.kind == "money":
-                cells.append(f"{value / 100:.2f}")
-            elif column.kind == "datetime":
-                cells.append(naive_utc(value).strftime("%Y-%m-%d %H:%M:%S"))
-            else:
-                cells.append(repr(value) if isinstance(value, float) else str(value))
-        writer.writerow(cells)
+        writerow([convert(v) for convert, v in zip(converters, row, strict=True)])
         count += 1
-    text.flush()
-    text.detach()
+        if count % CSV_CHUNK_ROWS == 0:
+            yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode("utf-8")
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+            if progress is not None:
+                progress(CSV_CHUNK_ROWS)
+    yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode("utf-8")
+    if progress is not None:
+        progress(count % CSV_CHUNK_ROWS)
+
+
+def write_csv(sheet: Sheet, out: IO[bytes], progress: Callable[[int], None] | None = None) -> int:
+    """The sheet as UTF-8 CSV with a byte-order mark, written to `out`; returns its rows."""
+    count = 0
+
+    def counted(rows: int) -> None:
+        nonlocal count
+        count += rows
+        if progress is not None:
+            progress(rows)
+
+    for chunk in csv_chunks(sheet, counted):
+        out.write(chunk)
     return count

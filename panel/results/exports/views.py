@@ -5,6 +5,7 @@ Small exports stream straight back; large ones run as an ExportJob.
 """
 
 import io
+from contextlib import ExitStack
 from typing import Any
 
 from flask import (
@@ -30,19 +31,25 @@ from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
 from panel.results.exports import jobs, liveness
-from panel.results.exports.make import VIA_WEB, record_export
+from panel.results.exports.make import VIA_WEB, record_export, scores_csv_chunks
 from panel.results.services import ResultsUnavailable
 
 FORMAT_HINTS = {
     "xlsx": "Every sheet: Summary, Scores, Reviews, Criteria, Conflicts, Decisions and About. "
     "Anyone can recompute the Summary from it.",
     "csv": "The Summary sheet only, for any spreadsheet program.",
+    "scores-csv": "The Scores sheet only: every counted score with its panellist, criterion and "
+    "comment. Quick even for a large round.",
     "360giving": "Confirmed awards in the 360Giving open data format, ready to publish.",
     "360giving-json": "The same awards as a 360Giving JSON data package, checked against the "
     "360Giving schema before it is offered.",
     "feedback": "One row per application with the decision, the reason and the panel's "
     "comments, without names: ready for a mail merge.",
 }
+
+
+# Exports streamed straight back at any size: a csv of every score is quick to make.
+STREAMED = ("scores-csv",)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -117,7 +124,7 @@ def start_export(round_id: int) -> Any:
     if not form.validate_on_submit():
         return _render(round_, form, 400)
     options = _options(form)
-    if jobs.needs_job(round_, options):
+    if options.fmt not in STREAMED and jobs.needs_job(round_, options):
         job = jobs.start_job(round_=round_, options=options, actor=current_user)
         db.session.commit()  # queues the job for the worker (panel.queue)
         return redirect(url_for("results.job_status", round_id=round_.id, job_id=job.id))
@@ -140,6 +147,8 @@ def download_now(round_id: int, fmt: str) -> Any:
     options = ex.ExportOptions(
         fmt, anonymise=bool(request.args.get("anonymise")), comments=comments
     )
+    if options.fmt in STREAMED:
+        return _stream(round_, options)
     if jobs.needs_job(round_, options):
         flash("This export is large, so it is made in the background. Choose it again below.")
         return redirect(url_for("results.export_page", round_id=round_.id))
@@ -156,6 +165,29 @@ def download_now(round_id: int, fmt: str) -> Any:
     db.session.commit()
     out.seek(0)
     return _file_response(out, filename=filename, mimetype=ex.FORMATS[fmt][1])
+
+
+def _stream(round_: FundingRound, options: ex.ExportOptions) -> Any:
+    """The per-score csv, streamed as it is read whatever the round's size (never a job)."""
+    # A connection of its own: closed when the response is (never direct_passthrough, whose
+    # response object, with its on-close callbacks, is dropped before the body is sent).
+    reading = ExitStack()
+    conn = reading.enter_context(jobs.reading_connection())
+    try:
+        chunks = scores_csv_chunks(round_, anonymise=options.anonymise, conn=conn)
+    except ResultsUnavailable as exc:
+        reading.close()
+        db.session.rollback()
+        flash(str(exc))
+        return redirect(url_for("results.export_page", round_id=round_.id))
+    record_export(round_=round_, options=options, actor=current_user, via=VIA_WEB)
+    filename = ex.export_filename(round_, options.fmt, anonymise=options.anonymise)
+    db.session.commit()
+    response = Response(chunks, mimetype=ex.FORMATS[options.fmt][1])
+    response.call_on_close(reading.close)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/rounds/<int:round_id>/export/jobs/<int:job_id>")

@@ -184,8 +184,10 @@ def test_the_workbook_is_closed_even_when_reading_fails(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Item 21: read_only=True, and the workbook is closed in finally."""
+    import openpyxl  # the reader imports it when a workbook is read (not at start-up)
+
     closed: list[bool] = []
-    real = spreadsheet.load_workbook
+    real = openpyxl.load_workbook
 
     def tracking(*args: Any, **kwargs: Any) -> Any:
         assert kwargs == {"read_only": True, "data_only": False}
@@ -199,7 +201,7 @@ def test_the_workbook_is_closed_even_when_reading_fails(
         workbook.close = close
         return workbook
 
-    monkeypatch.setattr(spreadsheet, "load_workbook", tracking)
+    monkeypatch.setattr(openpyxl, "load_workbook", tracking)
     with pytest.raises(spreadsheet.ImportRefused):
         spreadsheet.read_upload("sums.xlsx", _formulas())
     assert closed == [True]

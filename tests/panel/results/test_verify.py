@@ -43,7 +43,11 @@ def test_verify_passes_on_synthetic_rounds_ranked_each_way(app: Flask, tmp_path:
     path = export_to(app, str(round_id), tmp_path / "s.xlsx")
     code, output = verify(app, path)
     assert code == 0, output
-    summary = list(load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        summary = list(book["Summary"].iter_rows(values_only=True))
+    finally:
+        book.close()
     assert any(row[13] and "not enough scores" in row[13] for row in summary[1:])
 
 

@@ -1,0 +1,85 @@
+"""Time the CLI as a process: `flask --app panel --help` and a small `export`, and what start-up
+imports (from `python -X importtime`).
+
+Usage: .venv/bin/python benchmarks/startup.py [--repeat 7] [--top 12]
+Makes a scratch SQLite database (`flask db upgrade`, `seed-synthetic` 5 x 3 x 4), then times
+each command `--repeat` times as a fresh process and prints the medians, and the modules that
+`create_app` spends most on. Prints figures; asserts nothing. Targets: `--help` under 0.4 s and
+a small `export` under 0.6 s; the ratio is the worse of the two against its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HELP_TARGET = 0.4
+EXPORT_TARGET = 0.6
+
+
+def run(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--top", type=int, default=12)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="panel-startup-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANEL_", "FLASK_"))}
+    env["PANEL_DATABASE_URL"] = f"sqlite:///{folder / 'startup.sqlite3'}"
+    env["PANEL_SECRET_KEY"] = secrets.token_hex(32)
+    flask = [sys.executable, "-m", "flask", "--app", "panel"]
+    run([*flask, "db", "upgrade"], env)
+    run(
+        [*flask, "seed-synthetic", "--applications", "5", "--panellists", "3", "--criteria", "4"],
+        env,
+    )
+
+    help_times = [run([*flask, "--help"], env) for _ in range(args.repeat)]
+    export = [*flask, "export", "1", "--format", "xlsx", "--output", str(folder / "small.xlsx")]
+    export_times = [run(export, env) for _ in range(args.repeat)]
+    bare = [run([sys.executable, "-c", "pass"], env) for _ in range(args.repeat)]
+
+    probe = "from panel import create_app; create_app()"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    top: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m:
+            package = m[4].split(".")[0]
+            top[package] = top.get(package, 0) + int(m[1])
+    print("create_app's imports, self time by top-level package:")
+    for package, micros in sorted(top.items(), key=lambda kv: -kv[1])[: args.top]:
+        print(f"  {micros / 1000:7.1f} ms  {package}")
+    t_help, t_export = statistics.median(help_times), statistics.median(export_times)
+    print(f"python -c pass:                 {statistics.median(bare):.3f} s (the floor)")
+    print(f"flask --app panel --help:       {t_help:.3f} s (target < {HELP_TARGET} s)")
+    print(f"flask --app panel export (5x3): {t_export:.3f} s (target < {EXPORT_TARGET} s)")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    ratio = max(t_help / HELP_TARGET, t_export / EXPORT_TARGET)
+    print(f"ratio: {ratio:.2f}x (target <= 1.0x; the worse of --help / 0.4 s and export / 0.6 s)")
+
+
+if __name__ == "__main__":
+    main()

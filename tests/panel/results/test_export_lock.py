@@ -1,0 +1,71 @@
+"""A background export never holds SQLite's write lock while it reads or writes its file
+(issue 20, target 7): people's saves go on meanwhile.
+
+A second connection tries to take the write lock at once (no waiting) at every statement the
+export's session runs before it releases its reads, and at every progress tick while the file
+is written; each attempt must succeed.
+"""
+
+import sqlite3
+import tempfile
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from panel.extensions import db
+from panel.models import FundingRound
+from panel.results import exports as ex
+from panel.results.exports.jobs import reading_connection
+from tests.worlds import gen_worked_panel
+
+
+def _lock_is_free(path: str) -> bool:
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "scores-csv", "feedback", "360giving"])
+def test_a_job_export_reads_and_writes_without_holding_the_write_lock(app: Flask, fmt: str) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    path = str(db.engine.url.database)
+    panel = gen_worked_panel()
+    db.session.commit()
+    checks: list[tuple[str, bool]] = []
+    released = False
+
+    def during_reads(*_args: Any) -> None:
+        if not released:
+            checks.append(("read", _lock_is_free(path)))
+
+    def release() -> None:
+        nonlocal released
+        released = True
+        db.session.commit()
+
+    def progress(done: int, total: int) -> None:
+        checks.append(("write", _lock_is_free(path)))
+
+    round_ = db.session.get(FundingRound, panel.round_id)
+    sa.event.listen(db.engine, "before_cursor_execute", during_reads)
+    try:
+        with reading_connection() as conn, tempfile.TemporaryFile() as out:
+            ex.write_export(
+                round_, ex.ExportOptions(fmt), out, progress=progress, conn=conn, release=release
+            )
+            out.seek(0)
+            assert len(out.read()) > 100
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", during_reads)
+    assert released
+    assert any(kind == "read" for kind, _ in checks) and any(k == "write" for k, _ in checks)
+    assert all(free for _kind, free in checks), checks
