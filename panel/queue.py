@@ -14,20 +14,33 @@ sweep picks up any row whose queued task was lost, so the queue is never the onl
 
 import functools
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask
-from huey import Huey, crontab
-from huey.api import TaskWrapper
-from huey.consumer import Consumer
-from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from panel.extensions import db
+
+# huey.storage imports psycopg for a PostgreSQL storage we never use, which would put psycopg's
+# tens of milliseconds on every start-up on SQLite (benchmarks/startup.py). Hide it while huey
+# loads, unless it is loaded already; SQLAlchemy imports it normally when a PostgreSQL URL is
+# used, as the entry is removed again straight after.
+_HIDE_PSYCOPG = "psycopg" not in sys.modules
+if _HIDE_PSYCOPG:
+    sys.modules["psycopg"] = None  # type: ignore[assignment]
+try:
+    from huey import Huey, crontab
+    from huey.api import TaskWrapper
+    from huey.consumer import Consumer
+    from huey.storage import RedisStorage, SqliteStorage
+finally:
+    if _HIDE_PSYCOPG:
+        del sys.modules["psycopg"]
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
