@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("scoring", __name__)
 
-from panel.scoring import done_views, views  # noqa: E402, F401
+from panel.scoring import conflict_views, done_views, views  # noqa: E402, F401
