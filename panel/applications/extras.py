@@ -10,6 +10,7 @@ question's wording as a column header).
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from panel.applications.services import ApplicationError
 from panel.audit import record
@@ -116,19 +117,25 @@ def add_question(
     return question
 
 
-def remove_question(*, question: FormQuestion, actor: User) -> None:
-    """Stop asking an extra question (policy: staff); it and the answers given are kept."""
-    if question.removed_at is not None:
+def remove(*, item: FormQuestion | FormDocument, actor: User) -> None:
+    """Stop asking an extra question or for a document (policy: staff): it is kept (removed_at),
+    with the answers and files already sent, as nothing a panel produced is hard-deleted."""
+    if item.removed_at is not None:
         return
+    before: dict[str, Any]
+    if isinstance(item, FormQuestion):
+        what, before = "question", {"label": item.label, "kind": item.kind}
+    else:
+        what, before = "document", {"label": item.label, "required": item.required}
     record(
         actor=actor,
-        action="application_form.question_removed",
-        object_type="form_question",
-        object_id=question.id,
-        round_id=question.round_id,
-        before={"label": question.label, "kind": question.kind},
+        action=f"application_form.{what}_removed",
+        object_type=f"form_{what}",
+        object_id=item.id,
+        round_id=item.round_id,
+        before=before,
     )
-    question.removed_at = utcnow()
+    item.removed_at = utcnow()
     db.session.flush()
 
 
@@ -159,22 +166,6 @@ def add_document(
         after={"label": label, "required": required},
     )
     return document
-
-
-def remove_document(*, document: FormDocument, actor: User) -> None:
-    """Stop asking for a document (policy: staff); files already sent are kept."""
-    if document.removed_at is not None:
-        return
-    record(
-        actor=actor,
-        action="application_form.document_removed",
-        object_type="form_document",
-        object_id=document.id,
-        round_id=document.round_id,
-        before={"label": document.label, "required": document.required},
-    )
-    document.removed_at = utcnow()
-    db.session.flush()
 
 
 # --------------------------------------------------------------------------- answers
