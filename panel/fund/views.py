@@ -79,12 +79,7 @@ def _identity_helper() -> dict[str, Any]:
 
 
 def _show(form: Any, exc: services.FundError) -> int:
-    for name, message in exc.problems:
-        target = form._fields.get(name) if name != "form" else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
+    form.show_problems(exc.problems)
     return 409 if isinstance(exc, services.StaleSettings) else 400
 
 

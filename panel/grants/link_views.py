@@ -131,12 +131,7 @@ def report() -> Any:
                 )
             except services.GrantError as exc:
                 db.session.rollback()
-                for name, message in exc.problems:
-                    target = form._fields.get(name)
-                    if target is None:
-                        form.form_errors.append(message)
-                    else:
-                        target.errors = [*target.errors, message]
+                form.show_problems(exc.problems)
             else:
                 db.session.commit()
                 session.pop("grant_link", None)

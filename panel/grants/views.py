@@ -16,12 +16,7 @@ from panel.models.types import uk_today
 
 
 def _show(form: Any, exc: services.GrantError) -> int:
-    for name, message in exc.problems:
-        target = form._fields.get(name) if name != "form" else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
+    form.show_problems(exc.problems)
     return 409 if isinstance(exc, services.StaleGrant) else 400
 
 
