@@ -97,7 +97,7 @@ def accept() -> Any:
                 )
             except services.GrantError as exc:
                 db.session.rollback()
-                form.form_errors.append(str(exc))
+                form.show_problems(exc.problems)
             else:
                 return _done("accept")
         db.session.commit()  # the attempt counts, whatever was typed
