@@ -104,16 +104,8 @@ def add_question(
         options=choices if kind == "choice" else [],
         required=required,
     )
-    db.session.add(question)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="application_form.question_added",
-        object_type="form_question",
-        object_id=question.id,
-        round_id=round_.id,
-        after={"label": label, "kind": kind, "required": required, "options": question.options},
-    )
+    after = {"label": label, "kind": kind, "required": required, "options": question.options}
+    _logged(question, "question_added", after=after, actor=actor)
     return question
 
 
@@ -127,16 +119,31 @@ def remove(*, item: FormQuestion | FormDocument, actor: User) -> None:
         what, before = "question", {"label": item.label, "kind": item.kind}
     else:
         what, before = "document", {"label": item.label, "required": item.required}
+    item.removed_at = utcnow()
+    _logged(item, f"{what}_removed", before=before, actor=actor)
+
+
+def _logged(
+    item: FormQuestion | FormDocument,
+    change: str,
+    *,
+    actor: User,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Save a change to the round's form and log it in the same transaction."""
+    db.session.add(item)
+    db.session.flush()
+    what = "question" if isinstance(item, FormQuestion) else "document"
     record(
         actor=actor,
-        action=f"application_form.{what}_removed",
+        action=f"application_form.{change}",
         object_type=f"form_{what}",
         object_id=item.id,
         round_id=item.round_id,
         before=before,
+        after=after,
     )
-    item.removed_at = utcnow()
-    db.session.flush()
 
 
 def add_document(
@@ -155,16 +162,7 @@ def add_document(
         hint=hint.strip(),
         required=required,
     )
-    db.session.add(document)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="application_form.document_added",
-        object_type="form_document",
-        object_id=document.id,
-        round_id=round_.id,
-        after={"label": label, "required": required},
-    )
+    _logged(document, "document_added", after={"label": label, "required": required}, actor=actor)
     return document
 
 
