@@ -15,7 +15,9 @@ from panel.models import FundingRound, Grant
 from panel.models.types import uk_today
 
 
-def _show(form: Any, exc: services.GrantError) -> int:
+def _refused(form: Any, exc: services.GrantError) -> int:
+    """Nothing of a refused change is kept; its problems are shown by their fields."""
+    db.session.rollback()
     form.show_problems(exc.problems)
     return 409 if isinstance(exc, services.StaleGrant) else 400
 
@@ -114,8 +116,7 @@ def offer(round_id: int, application_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash(f"The offer to {award.application.organisation_name} has been saved.", "success")
@@ -203,8 +204,7 @@ def record_payment(round_id: int, grant_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash("The payment has been recorded.", "success")
@@ -232,8 +232,7 @@ def review(round_id: int, grant_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash(
