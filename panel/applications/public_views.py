@@ -189,16 +189,21 @@ def _save_draft(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDr
     if files is None:
         db.session.rollback()
         return _form_page(round_, form, 400, draft)
-    draft, token = drafts.save(round_=round_, answers=form.typed(), draft=draft)
     try:
-        attachments.keep(round_=round_, checked=files, draft=draft)
+        draft, link, emailed = sending.save_draft(
+            round_=round_,
+            answers=form.typed(),
+            files=files,
+            draft=draft,
+            email=(form.contact_email.data or "").strip(),
+            link_for=lambda token: url_for(
+                "applications.continue_draft", slug=round_.slug, token=token, _external=True
+            ),
+        )
     except attachments.AttachmentRefused as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return _form_page(round_, form, 400, None)
-    link = url_for("applications.continue_draft", slug=round_.slug, token=token, _external=True)
-    email = (form.contact_email.data or "").strip()
-    emailed = drafts.send_link(round_=round_, draft=draft, email=email, link=link)
     db.session.commit()
     session[DRAFT_SESSION] = {"id": draft.id, "round": round_.slug}
     response = current_app.make_response(

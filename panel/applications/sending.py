@@ -1,12 +1,13 @@
 """Sending the public application form: what turns a send away before anything is checked or
 saved (a key this form did not make, the same form or answers sent again, too many from one
-address, a bot), and keeping a sent application with its draft's and chosen files.
+address, a bot), keeping a sent application with its draft's and chosen files, and keeping a
+draft with its files behind a new private link.
 
 Takes plain values (the address, what the browser remembers), never the request; flushes,
 never commits."""
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -105,3 +106,21 @@ def send(
     attachments.keep(round_=round_, checked=files, application=application)
     services.note_attempt(address=address, content_hash=fingerprint)
     return application
+
+
+def save_draft(
+    *,
+    round_: FundingRound,
+    answers: dict[str, Any],
+    files: dict[int, attachments.CheckedFile],
+    draft: ApplicationDraft | None,
+    email: str,
+    link_for: Callable[[str], str],
+) -> tuple[ApplicationDraft, str, bool]:
+    """Keep what was typed and the files chosen as a draft behind a new private link (policy:
+    public, while the round is open), offered by email when one was typed; the draft, its link
+    (`link_for(token)`) and whether the link was emailed. Raises AttachmentRefused."""
+    draft, token = drafts.save(round_=round_, answers=answers, draft=draft)
+    attachments.keep(round_=round_, checked=files, draft=draft)
+    link = link_for(token)
+    return draft, link, drafts.send_link(round_=round_, draft=draft, email=email, link=link)
