@@ -1,5 +1,6 @@
 """Form fields shared by several areas."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort
@@ -40,6 +41,16 @@ class PanelForm(FlaskForm):
                     for value in values
                 ]
             )
+
+    def show_problems(self, problems: Iterable[tuple[str, str]]) -> None:
+        """Show a service's problems (field name, message) each by its field; one named "form",
+        or naming no field of this form, at the top."""
+        for name, message in problems:
+            target = self._fields.get(name) if name != "form" else None
+            if target is None:
+                self.form_errors.append(message)
+            else:
+                target.errors = [*target.errors, message]
 
 
 class PoundsField(StringField):

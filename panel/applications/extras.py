@@ -10,6 +10,7 @@ question's wording as a column header).
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from panel.applications.services import ApplicationError
 from panel.audit import record
@@ -103,33 +104,46 @@ def add_question(
         options=choices if kind == "choice" else [],
         required=required,
     )
-    db.session.add(question)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="application_form.question_added",
-        object_type="form_question",
-        object_id=question.id,
-        round_id=round_.id,
-        after={"label": label, "kind": kind, "required": required, "options": question.options},
-    )
+    after = {"label": label, "kind": kind, "required": required, "options": question.options}
+    _logged(question, "question_added", after=after, actor=actor)
     return question
 
 
-def remove_question(*, question: FormQuestion, actor: User) -> None:
-    """Stop asking an extra question (policy: staff); it and the answers given are kept."""
-    if question.removed_at is not None:
+def remove(*, item: FormQuestion | FormDocument, actor: User) -> None:
+    """Stop asking an extra question or for a document (policy: staff): it is kept (removed_at),
+    with the answers and files already sent, as nothing a panel produced is hard-deleted."""
+    if item.removed_at is not None:
         return
+    before: dict[str, Any]
+    if isinstance(item, FormQuestion):
+        what, before = "question", {"label": item.label, "kind": item.kind}
+    else:
+        what, before = "document", {"label": item.label, "required": item.required}
+    item.removed_at = utcnow()
+    _logged(item, f"{what}_removed", before=before, actor=actor)
+
+
+def _logged(
+    item: FormQuestion | FormDocument,
+    change: str,
+    *,
+    actor: User,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Save a change to the round's form and log it in the same transaction."""
+    db.session.add(item)
+    db.session.flush()
+    what = "question" if isinstance(item, FormQuestion) else "document"
     record(
         actor=actor,
-        action="application_form.question_removed",
-        object_type="form_question",
-        object_id=question.id,
-        round_id=question.round_id,
-        before={"label": question.label, "kind": question.kind},
+        action=f"application_form.{change}",
+        object_type=f"form_{what}",
+        object_id=item.id,
+        round_id=item.round_id,
+        before=before,
+        after=after,
     )
-    question.removed_at = utcnow()
-    db.session.flush()
 
 
 def add_document(
@@ -148,33 +162,8 @@ def add_document(
         hint=hint.strip(),
         required=required,
     )
-    db.session.add(document)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="application_form.document_added",
-        object_type="form_document",
-        object_id=document.id,
-        round_id=round_.id,
-        after={"label": label, "required": required},
-    )
+    _logged(document, "document_added", after={"label": label, "required": required}, actor=actor)
     return document
-
-
-def remove_document(*, document: FormDocument, actor: User) -> None:
-    """Stop asking for a document (policy: staff); files already sent are kept."""
-    if document.removed_at is not None:
-        return
-    record(
-        actor=actor,
-        action="application_form.document_removed",
-        object_type="form_document",
-        object_id=document.id,
-        round_id=document.round_id,
-        before={"label": document.label, "required": document.required},
-    )
-    document.removed_at = utcnow()
-    db.session.flush()
 
 
 # --------------------------------------------------------------------------- answers

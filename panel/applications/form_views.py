@@ -122,13 +122,7 @@ def add_document(round_id: int) -> Any:
 )
 @policy("staff")
 def remove_question(round_id: int, question_id: int) -> Any:
-    round_ = round_or_404(round_id)
-    question = in_round_or_404(FormQuestion, question_id, round_)
-    if not RemoveForm().validate():
-        return _setup_page(round_, status=400)
-    extras.remove_question(question=question, actor=current_user)
-    db.session.commit()
-    return redirect(url_for("applications.form_setup", round_id=round_.id))
+    return _remove(round_id, FormQuestion, question_id)
 
 
 @bp.route(
@@ -136,11 +130,15 @@ def remove_question(round_id: int, question_id: int) -> Any:
 )
 @policy("staff")
 def remove_document(round_id: int, document_id: int) -> Any:
+    return _remove(round_id, FormDocument, document_id)
+
+
+def _remove(round_id: int, model: type[FormQuestion] | type[FormDocument], item_id: int) -> Any:
     round_ = round_or_404(round_id)
-    document = in_round_or_404(FormDocument, document_id, round_)
+    item = in_round_or_404(model, item_id, round_)
     if not RemoveForm().validate():
         return _setup_page(round_, status=400)
-    extras.remove_document(document=document, actor=current_user)
+    extras.remove(item=item, actor=current_user)
     db.session.commit()
     return redirect(url_for("applications.form_setup", round_id=round_.id))
 

@@ -295,6 +295,11 @@ def round_form(
     return Form(**kwargs)
 
 
+def _help_text() -> StringField:
+    """The optional help text staff give with an extra question or a document."""
+    return StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
+
+
 class QuestionForm(PanelForm):
     question = StringField(
         "Question",
@@ -304,9 +309,7 @@ class QuestionForm(PanelForm):
             Length(max=200, message="Keep the question under 200 characters"),
         ],
     )
-    question_hint = StringField(
-        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
-    )
+    question_hint = _help_text()
     kind = RadioField(
         "Kind of answer", choices=choices(*QUESTION_KINDS.items()), validate_choice=False
     )
@@ -331,9 +334,7 @@ class DocumentForm(PanelForm):
             Length(max=120, message="Keep the name under 120 characters"),
         ],
     )
-    document_hint = StringField(
-        "Help text (optional)", filters=[strip], validators=[Length(max=500)]
-    )
+    document_hint = _help_text()
     document_required = BooleanField("Groups must attach this document")
 
 

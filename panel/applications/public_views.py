@@ -13,16 +13,17 @@ from flask import (
 )
 
 from panel.access import policy
-from panel.applications import attachments, bp, drafts, extras, repeats, services
+from panel.applications import attachments, bp, drafts, extras, repeats, sending, services
 from panel.applications.forms import (
     ORGANISATION_TYPE_HINTS,
     ApplyForm,
     RoundApplyForm,
     round_form,
 )
+from panel.applications.sending import Turned
 from panel.extensions import db
 from panel.ideas.queries import ideas_for_round
-from panel.models import ApplicationDraft, Attachment, FundingRound
+from panel.models import ApplicationDraft, FundingRound
 from panel.models.types import utcnow
 
 
@@ -58,66 +59,66 @@ def apply(slug: str) -> Any:
     form = _round_form(round_, draft)
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
-    elif request.form.get("action") == "save":
+        return _form_page(round_, form, 200, draft)
+    if request.form.get("action") == "save":
         return _save_draft(round_, form, draft)
-    else:
-        if not services.is_submission_key(form.submission_key.data or ""):
-            # Not a key this form made (too long for its column, or odd characters): nothing is
-            # saved, and the form comes back holding every answer, with a fresh key.
-            form.submission_key.data = secrets.token_urlsafe(24)
-            form.form_errors.append(
-                "Nothing was sent. Check your answers, then send the form again."
+    return _send(round_, form, draft)
+
+
+def _send(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDraft | None) -> Any:
+    """Send the form: screened first (sending.screen), then checked, then kept."""
+    now, fp = utcnow(), repeats.fingerprint(round_.id, form.data)
+    screened = sending.screen(
+        round_=round_,
+        submission_key=form.submission_key.data or "",
+        fingerprint=fp,
+        address=client_address(),
+        remembered=session.get(repeats.SENT_KEY),
+        lifted=session.get(repeats.LIFT_KEY),
+        honeypot=bool(form.website.data),
+        now=now,
+    )
+    if screened.turned is Turned.BAD_KEY:
+        # Nothing is saved, and the form comes back holding every answer, with a fresh key.
+        form.submission_key.data = secrets.token_urlsafe(24)
+        form.form_errors.append("Nothing was sent. Check your answers, then send the form again.")
+        return _form_page(round_, form, 400, draft)
+    if screened.turned is Turned.TOO_MANY:
+        current_app.logger.warning("application rate limit hit from %s", client_address())
+        return render_template("applications/too_many.html", round=round_), 429
+    if screened.turned is Turned.BOT:  # it sees the usual confirmation; nothing is saved
+        current_app.logger.warning("application honeypot filled from %s", client_address())
+        db.session.commit()
+    if screened.reference is not None:
+        return _sent(round_, screened.reference, again=screened.again)
+    values, extra, files = form.check(round_), form.check_extras(), _checked_files(form)
+    missing = (
+        [] if files is None else sending.missing_documents(round_=round_, draft=draft, chosen=files)
+    )
+    for document in missing:
+        form[document.key].errors = [f"Attach your {document.label.lower()}"]
+    if values is not None and extra is not None and files is not None and not missing:
+        try:
+            application = sending.send(
+                round_=round_,
+                values=values,
+                extra_answers=extra,
+                files=files,
+                draft=draft,
+                submission_key=form.submission_key.data or "",
+                address=client_address(),
+                fingerprint=fp,
             )
-            return _form_page(round_, form, 400, draft)
-        existing = services.by_submission_key(form.submission_key.data)
-        if existing is not None and existing.round_id == round_.id:
-            return _sent(round_, existing.reference)  # the same form sent twice
-        # The same answers from this browser within the hour (Back, then Send again): the first
-        # reference, nothing saved and nothing counted.
-        now, fp = utcnow(), repeats.fingerprint(round_.id, form.data)
-        earlier = repeats.earlier_reference(session.get(repeats.SENT_KEY), fp, now)
-        if earlier is not None:
-            return _sent(round_, earlier, again=True)
-        if not repeats.limit_lifted(
-            session.get(repeats.LIFT_KEY), round_, now
-        ) and services.rate_limited(address=client_address(), content_hash=fp):
-            current_app.logger.warning("application rate limit hit from %s", client_address())
-            return render_template("applications/too_many.html", round=round_), 429
-        if form.website.data:
-            # A bot filled in the hidden field: it sees the usual confirmation; nothing is saved.
-            current_app.logger.warning("application honeypot filled from %s", client_address())
-            services.note_attempt(address=client_address())
+        except (services.ApplicationError, attachments.AttachmentRefused) as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
             db.session.commit()
-            # A made-up reference in the real format, so the bot learns nothing from it.
-            return _sent(round_, services.reference_for(round_, secrets.randbelow(9000) + 1000))
-        values = form.check(round_)
-        extra = form.check_extras()
-        files = _checked_files(form)
-        held = [a.document_id for a in _draft_files(draft)] + list((files or {}).keys())
-        missing = files is not None and _refuse_missing(form, round_, held)
-        if values is not None and extra is not None and files is not None and not missing:
-            try:
-                application = services.create_application(
-                    round_=round_,
-                    values={**values, "extra_answers": extra},
-                    source="online",
-                    actor=None,
-                    submission_key=form.submission_key.data or secrets.token_urlsafe(24),
-                )
-                if draft is not None:
-                    drafts.finish(draft=draft, application=application)
-                attachments.keep(round_=round_, checked=files, application=application)
-            except (services.ApplicationError, attachments.AttachmentRefused) as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-            else:
-                services.note_attempt(address=client_address(), content_hash=fp)
-                db.session.commit()
-                session.pop(DRAFT_SESSION, None)
-                session[repeats.SENT_KEY] = repeats.remember(
-                    session.get(repeats.SENT_KEY), fp, application.reference, now
-                )
-                return _sent(round_, application.reference)
+            session.pop(DRAFT_SESSION, None)
+            session[repeats.SENT_KEY] = repeats.remember(
+                session.get(repeats.SENT_KEY), fp, application.reference, now
+            )
+            return _sent(round_, application.reference)
     return _form_page(round_, form, 400 if form.errors else 200, draft)
 
 
@@ -132,7 +133,7 @@ def _form_page(
         ideas=ideas_for_round(round_.id),
         scored=extras.what_we_score(round_),
         draft=draft,
-        draft_files={a.document_id: a for a in _draft_files(draft)},
+        draft_files={a.document_id: a for a in sending.draft_files(draft)},
         accept=attachments.ACCEPT,
         max_file=attachments.MAX_FILE_BYTES,
     ), status
@@ -149,10 +150,6 @@ def _session_draft(round_: FundingRound) -> ApplicationDraft | None:
     if held.get("round") != round_.slug:
         return None
     return drafts.by_id(round_, held.get("id"))
-
-
-def _draft_files(draft: ApplicationDraft | None) -> list[Attachment]:
-    return attachments.files_of(draft=draft) if draft is not None else []
 
 
 def _round_form(round_: FundingRound, draft: ApplicationDraft | None) -> RoundApplyForm:
@@ -179,13 +176,6 @@ def _checked_files(form: RoundApplyForm) -> dict[int, attachments.CheckedFile] |
     return None if refused else checked
 
 
-def _refuse_missing(form: RoundApplyForm, round_: FundingRound, held: list[int | None]) -> bool:
-    missing = attachments.missing_documents(round_, have=held)
-    for document in missing:
-        form[document.key].errors = [f"Attach your {document.label.lower()}"]
-    return bool(missing)
-
-
 def _save_draft(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDraft | None) -> Any:
     """Keep what was typed (and any files chosen) behind a new private link."""
     form.validate()
@@ -199,16 +189,21 @@ def _save_draft(round_: FundingRound, form: RoundApplyForm, draft: ApplicationDr
     if files is None:
         db.session.rollback()
         return _form_page(round_, form, 400, draft)
-    draft, token = drafts.save(round_=round_, answers=form.typed(), draft=draft)
     try:
-        attachments.keep(round_=round_, checked=files, draft=draft)
+        draft, link, emailed = sending.save_draft(
+            round_=round_,
+            answers=form.typed(),
+            files=files,
+            draft=draft,
+            email=(form.contact_email.data or "").strip(),
+            link_for=lambda token: url_for(
+                "applications.continue_draft", slug=round_.slug, token=token, _external=True
+            ),
+        )
     except attachments.AttachmentRefused as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return _form_page(round_, form, 400, None)
-    link = url_for("applications.continue_draft", slug=round_.slug, token=token, _external=True)
-    email = (form.contact_email.data or "").strip()
-    emailed = drafts.send_link(round_=round_, draft=draft, email=email, link=link)
     db.session.commit()
     session[DRAFT_SESSION] = {"id": draft.id, "round": round_.slug}
     response = current_app.make_response(

@@ -78,13 +78,12 @@ def _identity_helper() -> dict[str, Any]:
     return {"fund_identity": fund_identity}
 
 
-def _show(form: Any, exc: services.FundError) -> int:
-    for name, message in exc.problems:
-        target = form._fields.get(name) if name != "form" else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
+def _refused(form: Any, exc: services.FundError) -> int:
+    """Show why a save of the settings was refused; the form now carries the settings' current
+    version, so sending it again saves over what is there now."""
+    db.session.rollback()
+    form.show_problems(exc.problems)
+    form.version.data = str(services.settings_version())
     return 409 if isinstance(exc, services.StaleSettings) else 400
 
 
@@ -108,9 +107,7 @@ def welcome_settings() -> Any:
                 text=form.welcome(), expected_version=form.version.sent(), actor=current_user
             )
         except services.FundError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
-            form.version.data = str(services.settings_version())
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash("The welcome has been saved." if changed else "Nothing was changed.", "success")
@@ -136,9 +133,7 @@ def conduct_settings() -> Any:
                 actor=current_user,
             )
         except services.FundError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
-            form.version.data = str(services.settings_version())
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash(
@@ -160,12 +155,7 @@ def times_settings() -> Any:
             changed = times.set_minutes(minutes=form.minutes(), actor=current_user)
         except times.TimesError as exc:
             db.session.rollback()
-            for key, message in exc.problems:
-                field = form._fields.get(f"minutes_{key}")
-                if field is None:
-                    form.form_errors.append(message)
-                else:
-                    field.errors = [*field.errors, message]
+            form.show_problems((f"minutes_{key}", message) for key, message in exc.problems)
         else:
             db.session.commit()
             flash("The times have been saved." if changed else "Nothing was changed.", "success")
@@ -195,9 +185,7 @@ def identity_settings() -> Any:
                 actor=current_user,
             )
         except services.FundError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
-            form.version.data = str(services.settings_version())
+            status = _refused(form, exc)
         else:
             db.session.commit()
             done = changed or logo_changed

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("grants", __name__)
 
-from panel.grants import funded_views, link_views, views  # noqa: E402, F401
+from panel.grants import erasure, funded_views, link_views, views  # noqa: E402, F401

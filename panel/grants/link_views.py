@@ -97,12 +97,9 @@ def accept() -> Any:
                 )
             except services.GrantError as exc:
                 db.session.rollback()
-                form.form_errors.append(str(exc))
+                form.show_problems(exc.problems)
             else:
-                db.session.commit()
-                session.pop("grant_link", None)
-                session["grant_done"] = "accept"
-                return redirect(url_for("grants.link_done"))
+                return _done("accept")
         db.session.commit()  # the attempt counts, whatever was typed
         status = 400
     application = grant.application
@@ -131,17 +128,9 @@ def report() -> Any:
                 )
             except services.GrantError as exc:
                 db.session.rollback()
-                for name, message in exc.problems:
-                    target = form._fields.get(name)
-                    if target is None:
-                        form.form_errors.append(message)
-                    else:
-                        target.errors = [*target.errors, message]
+                form.show_problems(exc.problems)
             else:
-                db.session.commit()
-                session.pop("grant_link", None)
-                session["grant_done"] = "report"
-                return redirect(url_for("grants.link_done"))
+                return _done("report")
         db.session.commit()
         status = 400
     return render_template(
@@ -153,6 +142,15 @@ def report() -> Any:
         max_photos=reports.MAX_PHOTOS,
         photo_kb=reports.PHOTO_MAX_BYTES // 1024,
     ), status
+
+
+def _done(purpose: str) -> Any:
+    """The link's work is saved: the visit ends (the session forgets the link) and the group
+    sees what was done."""
+    db.session.commit()
+    session.pop("grant_link", None)
+    session["grant_done"] = purpose
+    return redirect(url_for("grants.link_done"))
 
 
 @bp.route("/grant/done")

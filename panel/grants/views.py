@@ -15,13 +15,10 @@ from panel.models import FundingRound, Grant
 from panel.models.types import uk_today
 
 
-def _show(form: Any, exc: services.GrantError) -> int:
-    for name, message in exc.problems:
-        target = form._fields.get(name) if name != "form" else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
+def _refused(form: Any, exc: services.GrantError) -> int:
+    """Nothing of a refused change is kept; its problems are shown by their fields."""
+    db.session.rollback()
+    form.show_problems(exc.problems)
     return 409 if isinstance(exc, services.StaleGrant) else 400
 
 
@@ -119,8 +116,7 @@ def offer(round_id: int, application_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash(f"The offer to {award.application.organisation_name} has been saved.", "success")
@@ -208,8 +204,7 @@ def record_payment(round_id: int, grant_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash("The payment has been recorded.", "success")
@@ -237,8 +232,7 @@ def review(round_id: int, grant_id: int) -> Any:
                 actor=current_user,
             )
         except services.GrantError as exc:
-            db.session.rollback()
-            status = _show(form, exc)
+            status = _refused(form, exc)
         else:
             db.session.commit()
             flash(

@@ -70,7 +70,11 @@ def world(
 
 
 def url_arguments(world: dict[str, Any]) -> dict[str, Any]:
-    """A value for every URL argument used by any route; a new argument must be added here."""
+    """A value for every URL argument used by any route; a new argument must be added here.
+
+    Areas may name the same argument (several take an `application_id`): the first area's value
+    is the shared one, and an area whose own object differs keeps it for its own routes (see
+    `area_arguments`), so no area's objects replace another's."""
     if "url_arguments" in world:  # the areas' objects are made once per test
         return dict(world["url_arguments"])
     values = {
@@ -80,16 +84,34 @@ def url_arguments(world: dict[str, Any]) -> dict[str, Any]:
         "token": "not-a-real-token",
         "filename": "css/panel.css",
     }
-    # Each area adds the objects its routes take (see the areas' conftest `world_extras`).
+    own: dict[str, dict[str, Any]] = {}
+    # Each area adds the objects its routes take (tests/panel/<area>/access_world.py).
     for area in AREAS:
         module = importlib.import_module(f"tests.panel.{area}.access_world")
-        values.update(module.extras(world))
+        made = module.extras(world)
+        for key, value in made.items():
+            values.setdefault(key, value)
+        own[area] = {k: v for k, v in made.items() if values[k] != v}
     world["url_arguments"] = values
+    world["area_arguments"] = own
     return dict(values)
 
 
+def area_arguments(world: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    """The values an endpoint's URL takes: its own area's objects over the shared ones."""
+    url_arguments(world)
+    return {**world["url_arguments"], **world["area_arguments"].get(endpoint.split(".")[0], {})}
+
+
+def argument_values(world: dict[str, Any], name: str) -> set[Any]:
+    """Every value the walk gives URL argument `name` (the shared one and any area's own)."""
+    url_arguments(world)
+    own = [values[name] for values in world["area_arguments"].values() if name in values]
+    return {world["url_arguments"][name], *own}
+
+
 def all_routes(app: Flask, world: dict[str, Any]) -> list[tuple[str, str, str]]:
-    args = url_arguments(world)
+    url_arguments(world)  # the areas' objects, made outside any request
     routes = []
     with app.test_request_context():
         from flask import url_for
@@ -97,6 +119,7 @@ def all_routes(app: Flask, world: dict[str, Any]) -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             if rule.endpoint in EXEMPT:
                 continue
+            args = area_arguments(world, rule.endpoint)
             unknown = set(rule.arguments) - set(args)
             assert not unknown, f"add a test value for {unknown} used by {rule.endpoint}"
             url = url_for(rule.endpoint, **{k: args[k] for k in rule.arguments})
@@ -184,6 +207,24 @@ def test_staff_reach_every_staff_page(app: Flask, world: dict[str, Any]) -> None
             assert response.headers["Content-Disposition"].startswith("attachment")
             continue
         assert b"<h1" in response.data
+
+
+def test_the_walk_covers_every_route_each_with_its_own_areas_objects(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    """Every route is walked, and an area's routes get that area's objects even where another
+    area names the same URL argument (the grants area's award is not the applications area's
+    application)."""
+    walked = {endpoint for endpoint, _, _ in all_routes(app, world)}
+    assert walked == {r.endpoint for r in app.url_map.iter_rules()} - EXEMPT
+    assert len(argument_values(world, "application_id")) > 1  # areas make their own
+    for area, own in world["area_arguments"].items():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.split(".")[0] != area:
+                continue
+            args = area_arguments(world, rule.endpoint)
+            for key, value in own.items():
+                assert args[key] == value, (rule.endpoint, key)
 
 
 def test_a_view_without_a_policy_is_refused_even_for_staff(app: Flask, staff: User) -> None:

@@ -22,7 +22,7 @@ from panel.models import (
     User,
 )
 from tests.factories import gen_conflict, gen_export_job
-from tests.panel.test_access import all_routes
+from tests.panel.test_access import all_routes, argument_values
 from tests.security.helpers import audit_count, csrf_token, post_form, sign_in, switch_to
 from tests.worlds import ScoringWorld, gen_scoring_world, gen_worked_round, score_data
 
@@ -69,9 +69,9 @@ def test_item_1_every_route_has_a_policy_and_is_walked_as_each_kind_of_person(
     routes = all_routes(app, route_world)  # also builds every area's objects in the round
     undeclared = [e for e, _, _ in routes if policy_of(app.view_functions[e]) is None]
     assert undeclared == []
-    application_id = route_world["url_arguments"]["application_id"]
-    if who == "conflicted_panellist":
-        gen_conflict(db.session.get(Application, application_id), route_world["panellist"])
+    if who == "conflicted_panellist":  # on every application the walk's URLs name
+        for application_id in argument_values(route_world, "application_id"):
+            gen_conflict(db.session.get(Application, application_id), route_world["panellist"])
     client = app.test_client()
     person = {"conflicted_panellist": route_world["panellist"]}.get(who, route_world.get(who))
     if person is not None:

@@ -108,7 +108,16 @@ def test_item_23_a_refused_change_leaves_no_audit_row(
 # who in fact was not (the register's line stays). Nothing a panel produced.
 # Issue 19: drafts and attached files are the group's personal data, erased on request or
 # once the round closes (docs/security.md item 80); a replaced file goes with its replacement.
-DELETABLE = {"Throttle", "InvolvementEntry", "PasswordLink", "Attachment", "ApplicationDraft"}
+# A grant report's photos may show people: they go when the application's personal data is
+# erased (item 80; the report's figures stay).
+DELETABLE = {
+    "Throttle",
+    "InvolvementEntry",
+    "PasswordLink",
+    "Attachment",
+    "ApplicationDraft",
+    "GrantPhoto",
+}
 
 
 def test_item_25_nothing_a_panel_produced_is_hard_deleted() -> None:

@@ -243,6 +243,8 @@ def test_erasing_personal_data_removes_it_from_the_application_and_the_log(
         "exports_stopped": [],
         "attachments_erased": 0,  # issue 19: it had no files
         "messages_emptied": [1],  # the acknowledgement the application was sent (issue #16)
+        "grant_photos_erased": 0,  # no grant
+        "grant_texts_erased": 0,
     }
     everything_logged = " ".join(f"{e.before} {e.after}" for e in events)
     for secret in (*SECRETS, "07700 900 556"):
