@@ -96,6 +96,7 @@ SAMPLE = {
     "outcome": "Fund in full",
     "amount": "Amount awarded: £1,500.00",
     "reason": "Reason: a strong, well-supported plan.",
+    "due": "31 August 2027",
     "link": LINK_MARK,
 }
 
