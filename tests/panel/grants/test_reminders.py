@@ -19,6 +19,7 @@ from tests.panel.messages.conftest import (  # noqa: F401  (the real SMTP server
     app_config,
     smtp,
     text_of,
+    wait_until,
 )
 from tests.worlds import gen_awarded_round
 
@@ -32,6 +33,13 @@ def _accepted_offer(client: FlaskClient, staff: Any) -> tuple[Any, Grant]:
     grant.accepted_at, grant.accepted_name, grant.accepted_role = utcnow(), "Bea", "Chair"
     db.session.commit()
     return world, grant
+
+
+def _sent(kind: str) -> bool:
+    db.session.expire_all()
+    status = db.session.execute(db.select(Message.status).where(Message.kind == kind)).scalar()
+    db.session.commit()
+    return status == "sent"
 
 
 def test_an_overdue_report_is_reminded_once_a_week_with_a_working_link(
@@ -53,7 +61,7 @@ def test_an_overdue_report_is_reminded_once_a_week_with_a_working_link(
     assert "31 August 2027" in body
     url = next(word for word in body.split() if "/grant/" in word)
     # The stored row keeps no link once sent, and the link is stored only hashed.
-    db.session.expire_all()
+    wait_until(lambda: _sent("report_reminder"))
     row = db.session.execute(
         db.select(Message).where(Message.kind == "report_reminder")
     ).scalar_one()
