@@ -6,6 +6,7 @@ record does (docs/architecture.md). Password links are the exception: their toke
 the audit log, so `panel.auth.services.issue_link` queues the invitation itself.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -97,11 +98,26 @@ def _applicant_message(kind: str, application: Application, actor: User | None) 
     )
 
 
+# Areas above this one add to the decision letter: each takes the confirmed decision and gives
+# text for $feedback (results registers the panel comments staff reviewed and included).
+LetterFeedback = Callable[[Decision], str]
+LETTER_FEEDBACK: list[LetterFeedback] = []
+
+
+def letter_feedback(source: LetterFeedback) -> LetterFeedback:
+    """Register a source of the decision letter's $feedback."""
+    LETTER_FEEDBACK.append(source)
+    return source
+
+
 def decision_values(decision: Decision) -> dict[str, str]:
-    """The decision letter's placeholders, from the confirmed decision."""
+    """The decision letter's placeholders, from the confirmed decision and its reviewed
+    feedback."""
     outcome = OUTCOME_LABELS.get(Outcome(decision.outcome), decision.outcome)
     funded = decision.amount_awarded_pence > 0
+    feedback = [text for source in LETTER_FEEDBACK if (text := source(decision).strip())]
     return {
+        "feedback": "\n\n".join(feedback),
         "outcome": outcome,
         "amount": f"Amount awarded: {format_pence(decision.amount_awarded_pence)}"
         if funded

@@ -116,14 +116,16 @@ KINDS: dict[str, Kind] = {
         "Decision letter",
         "Decision on your application $reference",
         'Dear $name,\n\nThe panel for $round has decided on your application for "$project" '
-        "($reference).\n\nDecision: $outcome\n$amount\n$reason\n\nThank you for applying.",
+        "($reference).\n\nDecision: $outcome\n$amount\n$reason\n\n$feedback\n\nThank you for "
+        "applying.",
     ),
 }
 
 
 def fill(wording: str, values: dict[str, str]) -> str:
-    """The wording with its placeholders replaced (unknown ones left as they are)."""
-    return Template(wording).safe_substitute(values)
+    """The wording with its placeholders replaced (unknown ones left as they are); a
+    placeholder left empty leaves no run of blank lines behind."""
+    return re.sub(r"\n{3,}", "\n\n", Template(wording).safe_substitute(values))
 
 
 def single_line(text: str, limit: int = 200) -> str:
