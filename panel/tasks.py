@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from panel.extensions import db
+from panel.grants import reminders as report_reminders
 from panel.messages import sending  # noqa: F401  (registers the outbox's tasks)
 from panel.models import ExportJob, PasswordLink
 from panel.models.types import utcnow
@@ -22,13 +23,29 @@ OLD_EXPORT_TEXT = (
     "This file was deleted {days} days after it was made, as the fund keeps exports only that "
     "long. Start the export again to make a new one."
 )
-__all__ = ["clear_expired_links", "clear_old_exports", "fail_dead_exports", "jobs", "remind"]
+__all__ = [
+    "clear_expired_links",
+    "clear_old_exports",
+    "fail_dead_exports",
+    "jobs",
+    "remind",
+    "remind_overdue_reports",
+]
 
 
 @periodic(crontab(minute="*/15"))
 def remind() -> int:
     """Every quarter of an hour: the automatic reminders that are due."""
     queued = reminders.remind_automatically()
+    db.session.commit()
+    return queued
+
+
+@periodic(crontab(hour="9", minute="30"))
+def remind_overdue_reports() -> int:
+    """Every day: a reminder to each group whose end-of-grant report is overdue (at most one a
+    week per grant), when a mail server is set up."""
+    queued = report_reminders.remind_overdue()
     db.session.commit()
     return queued
 

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from panel.applications import form_views, import_views, public_views, views  # noqa: E402, F401
+from panel.applications import (  # noqa: E402, F401
+    draft_mail,
+    form_views,
+    import_views,
+    public_views,
+    views,
+)

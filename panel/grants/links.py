@@ -42,8 +42,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_link(*, grant: Grant, purpose: str, actor: User) -> IssuedLink:
-    """A new link for `purpose` ("accept" or "report"); earlier unused ones for it stop working."""
+def issue_link(*, grant: Grant, purpose: str, actor: User | None) -> IssuedLink:
+    """A new link for `purpose` ("accept" or "report"); earlier unused ones for it stop working.
+    `actor` is None when the worker makes it (an overdue report's reminder)."""
     if purpose not in LINK_DAYS:
         raise ValueError(f"unknown link purpose {purpose!r}")
     now = utcnow()
@@ -63,7 +64,7 @@ def issue_link(*, grant: Grant, purpose: str, actor: User) -> IssuedLink:
         token_hash=_hash(token),
         created_at=now,
         expires_at=now + timedelta(days=LINK_DAYS[purpose]),
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(link)
     db.session.flush()

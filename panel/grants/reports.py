@@ -24,10 +24,7 @@ from panel.models.types import uk_today, utcnow
 
 MAX_PHOTOS = 4
 PHOTO_MAX_BYTES = 1024 * 1024  # four of them stay under the 5 MB a request may carry
-# Reminders of overdue reports go out by email once the outbox exists (issue #16): it will call
-# `overdue_reports()` and queue one message per grant through `queue_message`. Nothing is sent
-# from here; `reminder_hook` is the one place that wiring goes.
-REMINDERS_ENABLED = False
+# Overdue reports are reminded by email from panel/grants/reminders.py (a periodic task).
 
 
 @dataclass(frozen=True)
@@ -184,12 +181,6 @@ def overdue_reports(today: date | None = None) -> list[Overdue]:
     return [
         Overdue(g, a, r, (day - g.report_due_on).days, rep is not None) for g, a, r, rep in rows
     ]
-
-
-def reminder_hook(today: date | None = None) -> list[Overdue]:
-    """TODO(#16 outbox): queue one reminder per overdue report with `queue_message` once the
-    outbox exists. Until then nothing is sent; staff see the list on the overdue page."""
-    return overdue_reports(today) if REMINDERS_ENABLED else []
 
 
 def report_of_photo(found: GrantPhoto) -> GrantReport | None:

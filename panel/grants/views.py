@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from panel.access import in_round_or_404, policy, round_or_404
 from panel.extensions import db
-from panel.grants import bp, funded, links, reports, services
+from panel.grants import bp, funded, links, reminders, reports, services
 from panel.grants.forms import ConditionsForm, OfferForm, PaymentForm, PublishForm, ReviewForm
+from panel.messages.outbox import mail_configured
 from panel.models import FundingRound, Grant
 from panel.models.types import uk_today
 
@@ -266,8 +267,11 @@ def photo(round_id: int, photo_id: int) -> Any:
 @bp.route("/grants/overdue")
 @policy("staff")
 def overdue() -> Any:
+    late = reports.overdue_reports()
     return render_template(
         "grants/overdue.html",
-        overdue=reports.overdue_reports(),
+        overdue=late,
+        reminded=reminders.last_reminded(o.application.id for o in late),
+        mail_on=mail_configured(),
         rounds=funded.rounds_with_awards(),
     )

@@ -6,6 +6,7 @@ record does (docs/architecture.md). Password links are the exception: their toke
 the audit log, so `panel.auth.services.issue_link` queues the invitation itself.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -17,16 +18,23 @@ from panel.models import (
     OUTCOME_LABELS,
     Application,
     AuditEvent,
+    Criterion,
+    CriterionKind,
     Decision,
     FundingRound,
+    Message,
     Outcome,
     RoundMember,
+    Stage,
     User,
 )
 from panel.models.types import uk_datetime
 from panel.money import format_pence
 
 STAGE_MESSAGES = {"scoring": "scoring_open", "panel": "results_ready", "decided": "decisions_made"}
+# Co-design opens again when staff step a round back into it ("round.stage_stepped_back"); a
+# round starts there before it has a panel, so "panel_added" is its first message. Weights open
+# with the first scored criterion on the shortlist ("criterion.shortlisted").
 
 
 def base_url() -> str:
@@ -90,11 +98,26 @@ def _applicant_message(kind: str, application: Application, actor: User | None) 
     )
 
 
+# Areas above this one add to the decision letter: each takes the confirmed decision and gives
+# text for $feedback (results registers the panel comments staff reviewed and included).
+LetterFeedback = Callable[[Decision], str]
+LETTER_FEEDBACK: list[LetterFeedback] = []
+
+
+def letter_feedback(source: LetterFeedback) -> LetterFeedback:
+    """Register a source of the decision letter's $feedback."""
+    LETTER_FEEDBACK.append(source)
+    return source
+
+
 def decision_values(decision: Decision) -> dict[str, str]:
-    """The decision letter's placeholders, from the confirmed decision."""
+    """The decision letter's placeholders, from the confirmed decision and its reviewed
+    feedback."""
     outcome = OUTCOME_LABELS.get(Outcome(decision.outcome), decision.outcome)
     funded = decision.amount_awarded_pence > 0
+    feedback = [text for source in LETTER_FEEDBACK if (text := source(decision).strip())]
     return {
+        "feedback": "\n\n".join(feedback),
         "outcome": outcome,
         "amount": f"Amount awarded: {format_pence(decision.amount_awarded_pence)}"
         if funded
@@ -118,16 +141,11 @@ def _heard(event: AuditEvent, actor: User | None) -> None:
                 round_id=round_.id,
             )
     elif action == "round.stage_changed" and after.get("stage") in STAGE_MESSAGES:
-        round_ = db.session.get(FundingRound, event.round_id)
-        assert round_ is not None
-        for user in members_of(round_.id):
-            queue_message(
-                kind=STAGE_MESSAGES[after["stage"]],
-                to=to_user(user),
-                values=round_values(round_),
-                actor=actor,
-                round_id=round_.id,
-            )
+        _to_panel(STAGE_MESSAGES[after["stage"]], event.round_id, actor)
+    elif action == "round.stage_stepped_back" and after.get("stage") == Stage.CODESIGN:
+        _to_panel("codesign_open", event.round_id, actor)
+    elif action == "criterion.shortlisted" and _weights_just_opened(event):
+        _to_panel("weights_open", event.round_id, actor)
     elif action in ("application.received", "application.added"):
         application = db.session.get(Application, event.object_id)
         if application is not None:
@@ -142,6 +160,38 @@ def _heard(event: AuditEvent, actor: User | None) -> None:
                 _applicant_message("ineligible", application, actor)
     elif action == "decision.confirmed":
         _decision_letter(event, actor)
+
+
+def _to_panel(kind: str, round_id: int | None, actor: User | None) -> None:
+    """One message of this kind to each member of the round's panel."""
+    round_ = db.session.get(FundingRound, round_id)
+    assert round_ is not None
+    for user in members_of(round_.id):
+        queue_message(
+            kind=kind,
+            to=to_user(user),
+            values=round_values(round_),
+            actor=actor,
+            round_id=round_.id,
+        )
+
+
+def _weights_just_opened(event: AuditEvent) -> bool:
+    """Whether this shortlisting opens the sharing of weights: a scored criterion shortlisted
+    during Co-design, and the panel not yet told for this round (staff shortlist one criterion
+    at a time, and may take one off and put it back)."""
+    round_ = db.session.get(FundingRound, event.round_id)
+    criterion = db.session.get(Criterion, event.object_id)
+    if round_ is None or criterion is None or round_.current_stage is not Stage.CODESIGN:
+        return False
+    if criterion.kind != CriterionKind.SCORED:
+        return False
+    told = db.session.execute(
+        db.select(Message.id)
+        .where(Message.round_id == round_.id, Message.kind == "weights_open")
+        .limit(1)
+    ).first()
+    return told is None
 
 
 def _acknowledge_import(event: AuditEvent, references: list[str], actor: User | None) -> None:

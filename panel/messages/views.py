@@ -96,6 +96,9 @@ SAMPLE = {
     "outcome": "Fund in full",
     "amount": "Amount awarded: £1,500.00",
     "reason": "Reason: a strong, well-supported plan.",
+    "due": "31 August 2027",
+    "feedback": "What the panel said about your application:\n\nReviewer 1:\nOverall: A "
+    "well-loved project.",
     "link": LINK_MARK,
 }
 

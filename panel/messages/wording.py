@@ -96,18 +96,36 @@ KINDS: dict[str, Kind] = {
         "it against the fund's rules and it is not eligible, so it will not go to the panel."
         "\n\nIf you have questions, reply to this email or contact the Customer Engagement team.",
     ),
+    "report_reminder": Kind(
+        "End-of-grant report reminder",
+        "Your end-of-grant report for $reference is overdue",
+        'Dear $name,\n\nYour end-of-grant report for "$project" ($reference) was due on $due. '
+        "Please tell us how the project went through this private link (it works once, until "
+        "$expires):\n\n$link\n\nIf you have already sent it, thank you: you can ignore this email.",
+        has_link=True,
+    ),
+    "draft_link": Kind(
+        "Saved application link",
+        "Your saved application to $fund",
+        "Hello $name,\n\nYou saved an application to $fund ($round). Open this private link to "
+        "carry on where you left off (it works until $expires):\n\n$link\n\nEach time you save, "
+        "you get a new link and the earlier one stops working.",
+        has_link=True,
+    ),
     "decision_letter": Kind(
         "Decision letter",
         "Decision on your application $reference",
         'Dear $name,\n\nThe panel for $round has decided on your application for "$project" '
-        "($reference).\n\nDecision: $outcome\n$amount\n$reason\n\nThank you for applying.",
+        "($reference).\n\nDecision: $outcome\n$amount\n$reason\n\n$feedback\n\nThank you for "
+        "applying.",
     ),
 }
 
 
 def fill(wording: str, values: dict[str, str]) -> str:
-    """The wording with its placeholders replaced (unknown ones left as they are)."""
-    return Template(wording).safe_substitute(values)
+    """The wording with its placeholders replaced (unknown ones left as they are); a
+    placeholder left empty leaves no run of blank lines behind."""
+    return re.sub(r"\n{3,}", "\n\n", Template(wording).safe_substitute(values))
 
 
 def single_line(text: str, limit: int = 200) -> str:

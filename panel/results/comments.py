@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from panel.audit import record
 from panel.extensions import db
+from panel.messages.triggers import letter_feedback
 from panel.models import (
+    Decision,
     FeedbackComment,
     FundingRound,
     Review,
@@ -21,7 +23,7 @@ from panel.models import (
 )
 from panel.models.types import utcnow
 from panel.results.budget import DecisionError, StaleEdit
-from panel.results.services import RoundResults
+from panel.results.services import ResultsUnavailable, RoundResults, compute
 from panel.rounds.services import lock_round
 
 OVERALL = "overall"
@@ -53,10 +55,13 @@ class ApplicationComments:
     comments: list[PanelComment] = field(default_factory=list)
 
 
-def panel_comments(results: RoundResults) -> list[ApplicationComments]:
+def panel_comments(
+    results: RoundResults, *, application_id: int | None = None
+) -> list[ApplicationComments]:
     """Every non-empty comment of the counted reviews, by application (reference order), with
-    staff's review of each so far (three queries)."""
+    staff's review of each so far (three queries); only one application's, when given."""
     round_id, counted = results.round.id, results.counted
+    one = [Review.application_id == application_id] if application_id is not None else []
     found: list[tuple[int, int, str, str, str, int]] = []
     for app_id, review_id, rc_id, title, comment, position in db.session.execute(
         db.select(
@@ -73,6 +78,7 @@ def panel_comments(results: RoundResults) -> list[ApplicationComments]:
             Review.round_id == round_id,
             Review.status == ReviewStatus.SUBMITTED,
             Score.comment != "",
+            *one,
         )
     ):
         if review_id in counted and comment.strip():
@@ -82,6 +88,7 @@ def panel_comments(results: RoundResults) -> list[ApplicationComments]:
             Review.round_id == round_id,
             Review.status == ReviewStatus.SUBMITTED,
             Review.overall_comment != "",
+            *one,
         )
     ):
         if review_id in counted and comment.strip():
@@ -113,6 +120,65 @@ def panel_comments(results: RoundResults) -> list[ApplicationComments]:
             )
         )
     return sorted(by_app.values(), key=lambda g: g.reference)
+
+
+@dataclass
+class Reviewed:
+    """What applicants may read of the panel's comments: by application, the comments staff
+    included (reviewer number, "Label: words as approved"), and how many await review."""
+
+    included: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    waiting: dict[int, int] = field(default_factory=dict)
+
+
+def reviewed_comments(
+    results: RoundResults,
+    *,
+    overall: bool = True,
+    criterion: bool = True,
+    application_id: int | None = None,
+) -> Reviewed:
+    """The one rule for what reaches an applicant: only comments staff reviewed and included,
+    in the words they approved, numbered by reviewer, never named (the feedback export and the
+    decision letter both use it). `overall` and `criterion` choose which comments count."""
+    found = Reviewed()
+    for group in panel_comments(results, application_id=application_id):
+        for c in group.comments:
+            if not (overall if c.part == OVERALL else criterion):
+                continue
+            if c.reviewed is None:
+                found.waiting[group.application_id] = found.waiting.get(group.application_id, 0) + 1
+            elif c.reviewed.status == INCLUDE:
+                found.included.setdefault(group.application_id, []).append(
+                    (c.reviewer, f"{c.label}: {c.reviewed.text}")
+                )
+    return found
+
+
+def as_text(lines: list[tuple[int, str]]) -> str:
+    """An application's included comments as plain text, grouped by reviewer number."""
+    by_reviewer: dict[int, list[str]] = {}
+    for number, line in lines:
+        by_reviewer.setdefault(number, []).append(line)
+    return "\n\n".join(
+        f"Reviewer {n}:\n" + "\n".join(found) for n, found in sorted(by_reviewer.items())
+    )
+
+
+@letter_feedback
+def letter_comments(decision: Decision) -> str:
+    """The panel comments staff included for the decision letter (empty when there are none,
+    or no results to take them from)."""
+    round_ = db.session.get(FundingRound, decision.round_id)
+    if round_ is None:
+        return ""
+    try:
+        results = compute(round_)
+    except ResultsUnavailable:
+        return ""
+    found = reviewed_comments(results, application_id=decision.application_id)
+    text = as_text(found.included.get(decision.application_id, []))
+    return f"What the panel said about your application:\n\n{text}" if text else ""
 
 
 def find_comment(results: RoundResults, review_id: int, part: str) -> PanelComment | None:

@@ -27,7 +27,12 @@ from panel.ideas.queries import choosable
 from panel.ideas.services import idea_ids_of
 from panel.models import FundingRound
 from panel.models.types import UK, end_of_uk_day
-from panel.rounds.services import RoundDetails, award_problem, dates_problem
+from panel.rounds.services import (
+    MAX_REMINDER_DAYS,
+    RoundDetails,
+    award_problem,
+    dates_problem,
+)
 
 SCALES = {
     "0-5": (0, 5),
@@ -106,6 +111,11 @@ class RoundForm(PanelForm):
         ],
         filters=[lambda s: s.strip().upper() if s else s],
     )
+    reminder_days = StringField(
+        "Days before the scoring deadline to remind panellists",
+        default="3",
+        filters=[strip],
+    )
     blind_scoring = BooleanField(
         "Blind scoring: panellists only see others' scores after they submit their own",
         default=True,
@@ -128,6 +138,14 @@ class RoundForm(PanelForm):
         )
         if problem:
             raise ValidationError(problem)
+
+    def validate_reminder_days(self, field: StringField) -> None:
+        text = field.data or ""
+        if text and (not text.isdigit() or not 0 <= int(text) <= MAX_REMINDER_DAYS):
+            raise ValidationError(
+                f"Enter a whole number of days from 0 to {MAX_REMINDER_DAYS}, like 3 "
+                "(0 means no automatic reminders)"
+            )
 
     def validate_applications_close_on(self, field: DateField) -> None:
         problem = dates_problem(opens=self.applications_open_on.data, closes=field.data)
@@ -156,6 +174,7 @@ class RoundForm(PanelForm):
             applications_close_on=self.applications_close_on.data,
             scoring_deadline=end_of_uk_day(deadline) if deadline else None,
             blind_scoring=bool(self.blind_scoring.data),
+            reminder_days=int(self.reminder_days.data) if self.reminder_days.data else None,
             reference_prefix=self.reference_prefix.data or "",
             idea_ids=tuple(self.ideas.data or ()),
         )
@@ -180,6 +199,7 @@ def round_form_defaults(round_: FundingRound) -> dict[str, Any]:
         ),
         "reference_prefix": round_.reference_prefix,
         "blind_scoring": round_.blind_scoring,
+        "reminder_days": str(round_.reminder_days),
         "ideas": idea_ids_of(round_),
     }
 

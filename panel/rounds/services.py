@@ -140,7 +140,10 @@ EDITABLE = (
     "applications_close_on",
     "scoring_deadline",
     "blind_scoring",
+    "reminder_days",
 )
+# Automatic scoring reminders go this many days before the deadline (panel/scoring/reminders.py).
+MAX_REMINDER_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,9 @@ class RoundDetails:
     scoring_deadline: datetime | None = None
     blind_scoring: bool = True
     reference_prefix: str = ""
+    # Days before the scoring deadline for the automatic reminders (0: none); None keeps the
+    # round's own (3 for a new round).
+    reminder_days: int | None = None
     # The ideas the round responds to (panel.ideas); None leaves them as they are.
     idea_ids: tuple[int, ...] | None = None
 
@@ -195,6 +201,8 @@ def _check_details(details: RoundDetails) -> None:
         largest=details.max_award_pence,
         budget=details.budget_pence,
     ) or dates_problem(opens=details.applications_open_on, closes=details.applications_close_on)
+    if details.reminder_days is not None and not 0 <= details.reminder_days <= MAX_REMINDER_DAYS:
+        problem = f"Reminders can go from 0 to {MAX_REMINDER_DAYS} days before the deadline"
     if problem:
         raise RoundError(problem)
 
@@ -232,6 +240,8 @@ def create_round(*, details: RoundDetails, actor: User, slug: str | None = None)
     comes from the name unless given."""
     _check_details(details)
     values = {k: getattr(details, k) for k in EDITABLE}
+    if values["reminder_days"] is None:
+        del values["reminder_days"]  # the usual 3 days
     values["reference_prefix"] = details.reference_prefix or default_prefix(
         details.fund_name, utcnow().date()
     )
@@ -278,7 +288,7 @@ def update_round(
     before = _snapshot(round_)
     for key in EDITABLE:
         value = getattr(details, key)
-        if key == "reference_prefix" and not value:
+        if (key == "reference_prefix" and not value) or (key == "reminder_days" and value is None):
             continue
         setattr(round_, key, value)
     after = _snapshot(round_)

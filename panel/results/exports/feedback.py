@@ -20,7 +20,7 @@ from panel.models import (
     Outcome,
     Recommendation,
 )
-from panel.results.comments import OVERALL, panel_comments
+from panel.results.comments import as_text, reviewed_comments
 from panel.results.exports.sheets import decision_rows
 from panel.results.exports.spreadsheet import Column, Sheet
 from panel.results.services import RoundResults
@@ -82,20 +82,10 @@ def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any)
     ).all()
     checks = checks_by_application(round_)
     rules = eligibility_criteria(round_)
-    reviewed: dict[int, list[tuple[int, str]]] = {}
-    waiting: dict[int, int] = {}
-    for group in panel_comments(results):
-        for c in group.comments:
-            if (c.part == OVERALL and "overall" not in comments) or (
-                c.part != OVERALL and "criterion" not in comments
-            ):
-                continue
-            if c.reviewed is None:
-                waiting[group.application_id] = waiting.get(group.application_id, 0) + 1
-            elif c.reviewed.status == "include":
-                reviewed.setdefault(group.application_id, []).append(
-                    (c.reviewer, f"{c.label}: {c.reviewed.text}")
-                )
+    reviewed = reviewed_comments(
+        results, overall="overall" in comments, criterion="criterion" in comments
+    )
+    waiting = reviewed.waiting
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for app_id, ref, org, project, contact, email, status, withdrawn, asked in apps:
@@ -111,12 +101,7 @@ def feedback_sheet(results: RoundResults, *, comments: Sequence[str], conn: Any)
                 why = "; ".join(f"{title}: {note}" if note else title for title, note in failed)
             elif status == ApplicationStatus.WITHDRAWN:
                 why = withdrawn or ""
-            by_reviewer: dict[int, list[str]] = {}
-            for number, line in reviewed.get(app_id, []):
-                by_reviewer.setdefault(number, []).append(line)
-            text = "\n\n".join(
-                f"Reviewer {n}:\n" + "\n".join(lines) for n, lines in sorted(by_reviewer.items())
-            )
+            text = as_text(reviewed.included.get(app_id, []))
             rec = recommended.get(app_id)
             yield (
                 ref,

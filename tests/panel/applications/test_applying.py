@@ -217,7 +217,7 @@ def test_a_registered_sender_emails_the_link(client: FlaskClient, open_round: Fu
     finally:
         drafts.LINK_SENDERS.remove(sender)
     assert sent == [("june.hart@example.org", "http://localhost" + _link(page))]
-    assert "We have also emailed the link" in page
+    assert "We are also emailing this link" in page
 
 
 def test_extra_questions_are_checked_and_a_required_document_must_be_attached(
