@@ -8,10 +8,9 @@ from typing import Any
 from panel.extensions import db
 from panel.models import Application, Attachment, Stage, User
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
+from tests.browser.journeys import ask_for_document, finish_and_send, open_apply_page, save_a_draft
 from tests.conftest import PASSWORD
 from tests.factories import gen_boundary, gen_round, gen_rubric
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def test_a_group_reads_the_criteria_saves_a_draft_returns_by_its_link_attaches_and_sends(
@@ -30,44 +29,31 @@ def test_a_group_reads_the_criteria_saves_a_draft_returns_by_its_link_attaches_a
     round_id, email = round_.id, staff.email
     db.session.commit()  # and touch no loaded row again: that would take SQLite's write lock
 
-    # Staff set up the form: one extra question and one required document.
+    # Staff set up the form: one required document and one extra question.
     sign_in(page, live_server, email, PASSWORD)
-    page.goto(f"{live_server}/rounds/{round_id}/application-form")
+    ask_for_document(page, live_server, round_id, "Budget")
     assert_accessible(page)
     page.get_by_label("Question", exact=True).fill("How many volunteers do you have?")
     page.get_by_label("Number").check()
     page.get_by_label("Groups must answer this question").check()
     page.get_by_role("button", name="Add the question").click()
-    page.get_by_label("Document", exact=True).fill("Budget")
-    page.get_by_label("Groups must attach this document").check()
-    page.get_by_role("button", name="Ask for this document").click()
-    page.get_by_text("Must be attached.").wait_for()
+    page.get_by_text("Must be answered.").wait_for()
     assert_accessible(page)
 
     # A group reads what the panel will score, before the form.
     group = browser.new_context(viewport={"width": 1024, "height": 800})
     apply = group.new_page()
-    apply.goto(f"{live_server}/apply/spring")
-    apply.get_by_role("heading", name="What the panel will score").wait_for()
+    open_apply_page(apply, live_server, "spring")
     assert "Groups must be based in Northfield" in apply.content()
     assert "% of the score" in apply.content()
-    apply.get_by_text("What each score means", exact=False).first.click()
     assert_accessible(apply)
     assert_fits_width(apply)
     apply.set_viewport_size({"width": 1024, "height": 800})
 
-    apply.get_by_label("Name of your organisation").fill("Northfield Lunch Club")
-    apply.get_by_label("Constituted community group").check()
-    apply.get_by_label("Full name").fill("June Hart")
-    apply.get_by_label("Email address").fill("june.hart@example.org")
-    apply.get_by_label("Project title").fill("Weekly lunch club")
-    budget = tmp_path / "our budget.pdf"
-    budget.write_bytes(PDF)
-    apply.get_by_label("Budget").set_input_files(str(budget))
-    apply.get_by_role("button", name="Save and come back later").click()
-    apply.get_by_role("heading", name="Your draft is saved").wait_for()
+    link = save_a_draft(
+        apply, tmp_path, organisation="Northfield Lunch Club", title="Weekly lunch club"
+    )
     assert_accessible(apply)
-    link = apply.locator("#draft-link").inner_text().strip()
     assert link.startswith(f"{live_server}/apply/spring/continue/")
     group.close()
 
@@ -79,15 +65,8 @@ def test_a_group_reads_the_criteria_saves_a_draft_returns_by_its_link_attaches_a
     assert back.get_by_label("Project title").input_value() == "Weekly lunch club"
     assert "You attached “our budget.pdf”" in back.content()
     assert_accessible(back)
-    back.get_by_label("Postcode").fill("ls6 2ab")
-    back.get_by_label("Tell us about the project").fill("A hot lunch for older neighbours.")
-    back.get_by_label("What the money will pay for").fill("Hall hire and food.")
-    back.get_by_label("Which neighbourhood or ward is it in?").fill("Northfield")
-    back.get_by_label("How many people will benefit?").fill("35")
-    back.get_by_label("How much are you asking for?").fill("£1,250")
     back.get_by_label("How many volunteers do you have?").fill("12")
-    back.get_by_role("button", name="Send application").click()
-    back.get_by_role("heading", name="Application sent").wait_for()
+    finish_and_send(back)
     later.close()
 
     db.session.expire_all()
