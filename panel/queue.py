@@ -26,21 +26,40 @@ from sqlalchemy.orm import Session
 
 from panel.extensions import db
 
-# huey.storage imports psycopg for a PostgreSQL storage we never use, which would put psycopg's
-# tens of milliseconds on every start-up on SQLite (benchmarks/startup.py). Hide it while huey
-# loads, unless it is loaded already; SQLAlchemy imports it normally when a PostgreSQL URL is
-# used, as the entry is removed again straight after.
-_HIDE_PSYCOPG = "psycopg" not in sys.modules
-if _HIDE_PSYCOPG:
-    sys.modules["psycopg"] = None  # type: ignore[assignment]
+# huey.storage imports psycopg and redis at the top for storages most start-ups never use: psycopg
+# for a PostgreSQL storage we never use, redis (and its asyncio, sentinel and cluster modules,
+# about a fifth of a second) for RedisStorage, used only when PANEL_REDIS_URL is set. Both would
+# be on every start-up on SQLite (benchmarks/startup.py). Hide them while huey loads, unless
+# they are loaded already; `_use_redis` hands huey the redis names when a Redis URL is
+# configured, and SQLAlchemy imports psycopg normally for a PostgreSQL URL, as the entries are
+# removed again straight after.
+_HIDDEN = [name for name in ("psycopg", "redis") if name not in sys.modules]
+for _name in _HIDDEN:
+    sys.modules[_name] = None  # type: ignore[assignment]
 try:
+    import huey.storage as _huey_storage
     from huey import Huey, crontab
     from huey.api import TaskWrapper
     from huey.consumer import Consumer
     from huey.storage import RedisStorage, SqliteStorage
 finally:
-    if _HIDE_PSYCOPG:
-        del sys.modules["psycopg"]
+    for _name in _HIDDEN:
+        del sys.modules[_name]
+
+
+def _use_redis() -> None:
+    """Give huey.storage the redis names it would have imported at the top (see above), and
+    RedisStorage the client class it took from them."""
+    if _huey_storage.Redis is None:
+        import redis
+        import redis.exceptions
+
+        _huey_storage.ConnectionPool = redis.ConnectionPool
+        _huey_storage.Redis = redis.Redis
+        _huey_storage.ConnectionError = redis.exceptions.ConnectionError
+        _huey_storage.TimeoutError = redis.exceptions.TimeoutError
+        RedisStorage.redis_client = redis.Redis
+
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,6 +89,7 @@ def configure(app: Flask) -> None:
     the process that queues it (a one-person demo with no worker; some tests)."""
     url = app.config.get("PANEL_REDIS_URL")
     if url:
+        _use_redis()
         huey.storage = RedisStorage(huey.name, url=url)
     else:
         path = app.config.get("PANEL_QUEUE_FILE") or str(Path(app.instance_path) / "queue.sqlite3")

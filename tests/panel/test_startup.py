@@ -1,8 +1,9 @@
 """Start-up stays light: the heavy libraries load only in the commands and pages that use them.
 
 Every CLI call (`flask --help`, `flask export`) and every new worker pays for what `create_app`
-imports, so openpyxl, lxml, XlsxWriter, jsonschema, zxcvbn, email-validator, Alembic and (on
-SQLite) psycopg must not be among it. benchmarks/startup.py times it.
+imports, so openpyxl, lxml, XlsxWriter, jsonschema, zxcvbn, email-validator, Alembic, (on
+SQLite) psycopg and (without PANEL_REDIS_URL) redis must not be among it.
+benchmarks/startup.py times it.
 """
 
 import json
@@ -20,6 +21,7 @@ HEAVY = [
     "alembic",
     "flask_migrate",
     "psycopg",
+    "redis",
 ]
 
 PROBE = """
