@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: 3.3; stubs: 3.2
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
@@ -168,3 +169,42 @@ class HideCommentForm(PanelForm):
         ],
         filters=[strip],
     )
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed by a person: spaces are ignored, an empty box is no answer (None),
+    and anything else gets the plain message `invalid` ("Enter ..., like 25")."""
+
+    def __init__(self, *args: Any, invalid: str = "Enter a whole number", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.invalid) from exc
+
+
+class CommentForm(PanelForm):
+    """A comment in a discussion (on an idea, on a criterion), and who may read it."""
+
+    body = TextAreaField(
+        "Add a comment",
+        validators=[
+            DataRequired("Enter your comment"),
+            Length(max=5000, message="Keep your comment under 5,000 characters"),
+        ],
+        filters=[strip],
+    )
+    shared = share_field("Who can read your comment?")
+
+    @property
+    def private(self) -> bool:
+        return bool(self.shared.data == SHARE_STAFF)

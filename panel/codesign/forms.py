@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     TextAreaField,
@@ -19,6 +18,7 @@ from panel.forms import (
     SHARE_STAFF,
     PanelForm,
     VersionField,
+    WholeNumberField,
     choices,
     name_filter,
     share_field,
@@ -54,26 +54,6 @@ def examples_for(round_: FundingRound) -> dict[int, str]:
         level: EXAMPLE_LEVELS[round((level - low) * last / (high - low))]
         for level in round_.scale_levels
     }
-
-
-class WholeNumberField(IntegerField):
-    """A whole number typed by a person: spaces are ignored, anything else gets a plain message."""
-
-    def __init__(self, *args: Any, not_whole: str = "Enter a whole number", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.not_whole = not_whole
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw_data = valuelist
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(self.not_whole) from exc
 
 
 # ------------------------------------------------------------------ proposing and editing
@@ -183,22 +163,6 @@ def criterion_form(
     return form
 
 
-class CommentForm(PanelForm):
-    body = TextAreaField(
-        "Add a comment",
-        validators=[
-            DataRequired("Enter your comment"),
-            Length(max=5000, message="Keep your comment under 5,000 characters"),
-        ],
-        filters=[strip],
-    )
-    shared = share_field("Who can read your comment?")
-
-    @property
-    def private(self) -> bool:
-        return bool(self.shared.data == SHARE_STAFF)
-
-
 class ReasonForm(PanelForm):
     reason = TextAreaField(
         "Reason",
@@ -289,7 +253,7 @@ def shares_form(criteria: list[Criterion], saved: dict[int, int], **kwargs: Any)
             WholeNumberField(
                 c.title,
                 default=saved.get(c.id),
-                not_whole=f"Enter a whole number of points for {c.title}, like 25",
+                invalid=f"Enter a whole number of points for {c.title}, like 25",
                 # The range and the total are checked by criteria.weights.weight_problems.
                 validators=[InputRequired(f"Enter your points for {c.title}, or 0")],
             ),
@@ -354,7 +318,7 @@ def adopt_form(criteria: list[Criterion], proposed: dict[int, int], **kwargs: An
             WholeNumberField(
                 "Place in the order",
                 default=n,
-                not_whole=f"Enter a whole number for the place of {c.title}",
+                invalid=f"Enter a whole number for the place of {c.title}",
                 validators=[
                     Optional(),
                     NumberRange(min=1, max=999, message="Enter a place from 1 to 999"),
@@ -368,7 +332,7 @@ def adopt_form(criteria: list[Criterion], proposed: dict[int, int], **kwargs: An
                 WholeNumberField(
                     "Weight, out of 100",
                     default=proposed.get(c.id),
-                    not_whole=f"Enter a whole number for the weight of {c.title}, like 25",
+                    invalid=f"Enter a whole number for the weight of {c.title}, like 25",
                     # The range and the total are checked by criteria.weights.weight_problems.
                     validators=[Optional()],
                 ),

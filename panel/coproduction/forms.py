@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from panel.forms import PanelForm, PoundsField, choices, name_filter, strip
+from panel.forms import PanelForm, PoundsField, WholeNumberField, choices, name_filter, strip
 from panel.models import (
     ACTIVITY_LABELS,
     ATTENDANCE_LABELS,
@@ -41,20 +41,6 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Enter a real date, for example 5 3 2026") from exc
-
-
-class WholeNumberField(IntegerField):
-    """A whole number typed in a text box; a plain message when it is not one."""
-
-    def __init__(self, label: str, *, invalid: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.invalid = invalid
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.invalid) from exc
 
 
 def _hours(label: str, most: int) -> IntegerField:

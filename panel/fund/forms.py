@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from panel.forms import PanelForm, VersionField, name_filter, strip
+from panel.forms import PanelForm, VersionField, WholeNumberField, name_filter, strip
 from panel.fund.identity import LOGO_MAX_BYTES, IdentityText
 from panel.fund.services import Welcome
 from panel.fund.times import KINDS
@@ -55,22 +55,6 @@ class ConductForm(PanelForm):
     code_of_conduct = _text("The code of conduct", limit=10000)
 
 
-class MinutesField(IntegerField):
-    """Whole minutes typed by a person: spaces are ignored, anything else gets a plain message."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw_data = valuelist
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError("Enter a whole number of minutes, like 15") from exc
-
-
 class TimesFormBase(PanelForm):
     def minute_fields(self) -> list[tuple[str, Field]]:
         return [(key, self[f"minutes_{key}"]) for key in KINDS]
@@ -89,8 +73,9 @@ def times_form(current: dict[str, int], **kwargs: Any) -> TimesFormBase:
         setattr(
             TimesForm,
             f"minutes_{key}",
-            MinutesField(
+            WholeNumberField(
                 kind.label,
+                invalid="Enter a whole number of minutes, like 15",
                 default=current.get(key, kind.default),
                 validators=[InputRequired(f"Enter the minutes for {kind.label.lower()}")],
             ),

@@ -41,22 +41,6 @@ class IdeaForm(PanelForm):
         )
 
 
-class IdeaCommentForm(PanelForm):
-    body = TextAreaField(
-        "Add a comment",
-        validators=[
-            DataRequired("Enter your comment"),
-            Length(max=5000, message="Keep your comment under 5,000 characters"),
-        ],
-        filters=[strip],
-    )
-    shared = share_field("Who can read your comment?")
-
-    @property
-    def private(self) -> bool:
-        return bool(self.shared.data == SHARE_STAFF)
-
-
 class AnswerForm(PanelForm):
     status = RadioField(
         "Your answer",

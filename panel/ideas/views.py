@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from panel.access import membership, policy
 from panel.extensions import db
-from panel.forms import SHARE_HINTS, ConfirmForm
+from panel.forms import SHARE_HINTS, CommentForm, ConfirmForm
 from panel.ideas import bp, queries, services
-from panel.ideas.forms import AnswerForm, IdeaCommentForm, IdeaForm
+from panel.ideas.forms import AnswerForm, IdeaForm
 from panel.models import Idea, IdeaStatus
 from panel.notes import may_read, shown_comments
 
@@ -66,10 +66,10 @@ def new() -> Any:
 @bp.route("/ideas/<int:idea_id>")
 @policy("signed_in")
 def idea(idea_id: int) -> Any:
-    return _idea_page(idea_or_404(idea_id), IdeaCommentForm(formdata=None))
+    return _idea_page(idea_or_404(idea_id), CommentForm(formdata=None))
 
 
-def _idea_page(idea: Idea, comment_form: IdeaCommentForm, status: int = 200) -> Any:
+def _idea_page(idea: Idea, comment_form: CommentForm, status: int = 200) -> Any:
     rounds = services.rounds_of([idea.id]).get(idea.id, [])
     return render_template(
         "ideas/idea.html",
@@ -97,7 +97,7 @@ def _idea_page(idea: Idea, comment_form: IdeaCommentForm, status: int = 200) -> 
 @policy("signed_in")
 def comment(idea_id: int) -> Any:
     idea = idea_or_404(idea_id)
-    form = IdeaCommentForm()
+    form = CommentForm()
     if form.validate_on_submit():
         try:
             services.add_comment(

@@ -12,7 +12,6 @@ from panel.codesign.diff import version_changes
 from panel.codesign.forms import (
     EXAMPLE_TITLE,
     KIND_HINTS,
-    CommentForm,
     CriterionFormBase,
     RemoveForm,
     ShortlistForm,
@@ -27,7 +26,7 @@ from panel.codesign.views.common import (
     show_problems,
 )
 from panel.extensions import db
-from panel.forms import SHARE_HINTS, ConfirmForm
+from panel.forms import SHARE_HINTS, CommentForm, ConfirmForm
 from panel.ideas.queries import idea_in_round, ideas_of_criteria
 from panel.models import Criterion, FundingRound, Idea
 from panel.notes import shown_comments
