@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from panel.access import membership, policy
 from panel.extensions import db
-from panel.forms import SHARE_HINTS, CommentForm, ConfirmForm
+from panel.forms import SHARE_HINTS, CommentForm, ConfirmForm, PanelForm
 from panel.ideas import bp, queries, services
 from panel.ideas.forms import AnswerForm, IdeaForm
 from panel.models import Idea, IdeaStatus
@@ -25,14 +25,10 @@ def idea_url(idea: Idea, anchor: str = "") -> str:
     return url_for("ideas.idea", idea_id=idea.id) + (f"#{anchor}" if anchor else "")
 
 
-def show_problems(form: Any, exc: services.IdeaError) -> None:
+def show_problems(form: PanelForm, exc: services.IdeaError) -> None:
+    """An idea service's refusal on the form: each problem by its field, else at the top."""
     problems = exc.problems if isinstance(exc, services.Invalid) else [(exc.field or "", str(exc))]
-    for name, message in problems:
-        target = form._fields.get(name) if name else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
+    form.show_problems(problems)
 
 
 @bp.route("/ideas")

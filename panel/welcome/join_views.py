@@ -28,15 +28,6 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _show(form: Any, exc: join.JoinError) -> None:
-    for name, message in exc.problems:
-        target = form._fields.get(name) if name != "form" else None
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
-
-
 @bp.route("/join", methods=["GET", "POST"])
 @policy("public")
 def join_in() -> Any:
@@ -57,7 +48,7 @@ def join_in() -> Any:
                 join.request_to_join(details=form.details())
             except join.JoinError as exc:
                 db.session.rollback()
-                _show(form, exc)
+                form.show_problems(exc.problems)
             else:
                 join.note_attempt(address=client_address())
                 db.session.commit()
@@ -112,7 +103,7 @@ def join_request(request_id: int) -> Any:
             )
         except join.JoinError as exc:
             db.session.rollback()
-            _show(form, exc)
+            form.show_problems(exc.problems)
         else:
             db.session.commit()
             return render_template(

@@ -39,12 +39,7 @@ def person_record(user_id: int) -> Any:
             changed = people.save(person=person, details=form.details(), actor=current_user)
         except people.DetailsError as exc:
             db.session.rollback()
-            for name, message in exc.problems:
-                target = form._fields.get(name)
-                if target is None:
-                    form.form_errors.append(message)
-                else:
-                    target.errors = [*target.errors, message]
+            form.show_problems(exc.problems)
         else:
             db.session.commit()
             flash(
