@@ -93,10 +93,11 @@ def panel_comments(
     ):
         if review_id in counted and comment.strip():
             found.append((app_id, review_id, OVERALL, "Overall", comment.strip(), 10**6))
+    only = [FeedbackComment.application_id == application_id] if application_id is not None else []
     reviewed = {
         (fc.review_id, fc.part): fc
         for fc in db.session.execute(
-            db.select(FeedbackComment).where(FeedbackComment.round_id == round_id)
+            db.select(FeedbackComment).where(FeedbackComment.round_id == round_id, *only)
         ).scalars()
     }
     refs = {row.id: row.reference for row in results.applications.values()}
