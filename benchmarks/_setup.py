@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -36,6 +37,27 @@ def make_app(database_url: str | None) -> tuple[Flask, str]:
     with app.app_context():
         db.create_all()
     return app, database_url
+
+
+def round_parser(description: str | None, *, repeat: int) -> argparse.ArgumentParser:
+    """The options every round benchmark takes: the synthetic round's size and seed, how many
+    timed runs, and the database (a fresh SQLite file when none is given)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--applications", type=int, default=500)
+    parser.add_argument("--panellists", type=int, default=30)
+    parser.add_argument("--criteria", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=None)
+    return parser
+
+
+def seed_from_args(args: argparse.Namespace) -> int:
+    """Seed the round `round_parser`'s options describe (inside an app context), saying how long
+    it took; returns its id."""
+    round_id, took = seed_round(args.applications, args.panellists, args.criteria, args.seed)
+    print(f"seed-synthetic {args.applications} x {args.panellists} x {args.criteria}: {took:.1f} s")
+    return round_id
 
 
 def seed_round(applications: int, panellists: int, criteria: int, seed: int) -> tuple[int, float]:

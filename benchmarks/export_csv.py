@@ -8,7 +8,6 @@ synthetic round. Prints figures; asserts nothing. Target: the csv at least 10x f
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import tempfile
@@ -16,7 +15,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from _setup import make_app, seed_round
+from _setup import make_app, round_parser, seed_from_args
 
 from panel.extensions import db
 
@@ -24,13 +23,7 @@ TARGET = 10.0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=500)
-    parser.add_argument("--panellists", type=int, default=30)
-    parser.add_argument("--criteria", type=int, default=12)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", default=None)
+    parser = round_parser(__doc__.splitlines()[0], repeat=3)
     args = parser.parse_args()
 
     app, url = make_app(args.database_url)
@@ -40,11 +33,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="panel-csv-bench-"))
     with app.app_context():
-        round_id, took = seed_round(args.applications, args.panellists, args.criteria, args.seed)
-        print(
-            f"seed-synthetic {args.applications} x {args.panellists} x {args.criteria}: "
-            f"{took:.1f} s"
-        )
+        round_id = seed_from_args(args)
 
         def timed(fmt: str) -> float:
             times = []

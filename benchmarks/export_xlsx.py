@@ -11,7 +11,6 @@ peak memory (tracemalloc) within 50 MB whatever the round's size.
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import time
@@ -22,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import xlsxwriter
-from _setup import make_app, seed_round
+from _setup import make_app, round_parser, seed_from_args
 from openpyxl import Workbook
 
 from panel.extensions import db
@@ -49,13 +48,7 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=500)
-    parser.add_argument("--panellists", type=int, default=30)
-    parser.add_argument("--criteria", type=int, default=12)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", default=None)
+    parser = round_parser(__doc__.splitlines()[0], repeat=3)
     args = parser.parse_args()
 
     app, url = make_app(args.database_url)
@@ -66,11 +59,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="panel-export-bench-"))
     with app.app_context():
-        round_id, took = seed_round(args.applications, args.panellists, args.criteria, args.seed)
-        print(
-            f"seed-synthetic {args.applications} x {args.panellists} x {args.criteria}: "
-            f"{took:.1f} s"
-        )
+        round_id = seed_from_args(args)
         db.session.remove()
 
         def export() -> None:

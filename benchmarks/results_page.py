@@ -17,7 +17,6 @@ in a gunicorn worker.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 from typing import Any
@@ -29,6 +28,8 @@ from _setup import (
     fmt_ms,
     make_app,
     median_time,
+    round_parser,
+    seed_from_args,
     seed_round,
     staff_email,
 )
@@ -87,13 +88,7 @@ def revise_one(app: Any, round_id: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=500)
-    parser.add_argument("--panellists", type=int, default=30)
-    parser.add_argument("--criteria", type=int, default=12)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", default=None)
+    parser = round_parser(__doc__.splitlines()[0], repeat=5)
     args = parser.parse_args()
 
     app, url = make_app(args.database_url)
@@ -102,11 +97,7 @@ def main() -> None:
     from panel.results.services import compute
 
     with app.app_context():
-        big, took = seed_round(args.applications, args.panellists, args.criteria, args.seed)
-        print(
-            f"seed-synthetic {args.applications} x {args.panellists} x {args.criteria}: "
-            f"{took:.1f} s"
-        )
+        big = seed_from_args(args)
         small, _ = seed_round(100, args.panellists, args.criteria, args.seed + 1)
         email = staff_email(big)
         small_email = staff_email(small)
