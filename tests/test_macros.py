@@ -279,3 +279,27 @@ def test_csrf_error_says_page_expired(app: Flask) -> None:
         "Check your answers and send the form again.</a>"
     ) in html
     assert "CSRF" not in html
+
+
+def test_choice_inputs_match_the_wtforms_widget(app: Flask) -> None:
+    """The radios and checkboxes macro writes each input itself (the widget's attribute
+    formatting was most of a scoring page's time): the markup must stay what WTForms writes,
+    chosen options checked and odd values escaped."""
+
+    class ChoiceForm(FlaskForm):
+        pick = RadioField("Pick", choices=[SelectChoice("1", "One"), SelectChoice('2"<&>', "Two")])
+        many = MultiCheckboxField("Many", choices=[SelectChoice("a", "A"), SelectChoice("b&", "B")])
+
+    page = (
+        '{% from "_macros/form.html" import radios, checkboxes %}'
+        "{{ radios(form.pick) }}{{ checkboxes(form.many) }}"
+    )
+    with app.test_request_context("/", method="POST", data={"pick": '2"<&>', "many": ["b&"]}):
+        form = ChoiceForm()
+        html = render_template_string(page, form=form)
+        expected = [sub(class_="radios__input", required=False) for sub in form.pick]
+        expected += [sub(class_="checkboxes__input", required=False) for sub in form.many]
+    for tag in expected:
+        assert str(tag) in html
+    assert html.count(" checked ") == 2
+    assert 'value="2&#34;&lt;&amp;&gt;"' in html
