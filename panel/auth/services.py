@@ -3,18 +3,21 @@
 import hashlib
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_
 
 from panel.audit import record
 from panel.auth.passwords import hash_password, verify_password
+from panel.database import reads_only
 from panel.extensions import db
 from panel.limits import forget, lock, prune
 from panel.messages.outbox import mail_configured, queue_message, to_user
 from panel.models import PasswordLink, Role, User
+from panel.models.throttle import Throttle
 from panel.models.types import uk_datetime, utcnow
 from panel.text import plain_name
 
@@ -81,23 +84,31 @@ def authenticate(*, email: str, password: str, address: str) -> User:
 
     Policy: each account (the email typed, whether or not it exists) and each client address has
     a few free failures; past them, every failure makes the next attempt wait, twice as long each
-    time up to a longest wait. While a wait runs, nothing is checked (the right password too, so
-    a guesser learns nothing); once it has passed, the right password signs in, so nobody can
-    keep the owner out for longer than the longest wait. The account's and the address's rows
-    stay locked from the check to the commit: simultaneous attempts take turns.
+    time up to a longest wait. While a wait runs, the attempt is refused whatever the password
+    (so a guesser learns nothing); once it has passed, the right password signs in, so nobody can
+    keep the owner out for longer than the longest wait. The password is checked before the
+    account's and the address's rows are locked (Argon2 takes a tenth of a second of CPU, and on
+    SQLite a lock held that long would hold up everyone's saves); its verdict is acted on only
+    once they are locked and no wait runs, and the rows stay locked until the commit, so
+    simultaneous attempts take turns and each counts.
     """
     email = normalise_email(email)
+    keys = [f"email:{email[:254]}", f"address:{address[:64]}"]
+    with reads_only():
+        _refuse_while_waiting([_peek(key) for key in keys], utcnow())  # no hashing while waiting
+        user = find_user(email)
+        checked_hash = user.password_hash if user else None
+    ok, new_hash = verify_password(checked_hash, password)  # no transaction open meanwhile
     now = utcnow()
-    rows = [lock(f"email:{email[:254]}"), lock(f"address:{address[:64]}")]
+    rows = [lock(key) for key in keys]
     forget_after = timedelta(minutes=current_app.config["LOGIN_FORGET_MINUTES"])
     for row in rows:
         if row.last_failure_at is not None and now - row.last_failure_at > forget_after:
             row.failures, row.last_failure_at, row.wait_until = 0, None, None
-    waits = [row.wait_until - now for row in rows if row.wait_until and row.wait_until > now]
-    if waits:
-        raise TooManyAttempts(max(waits).total_seconds())
+    _refuse_while_waiting(rows, now)
     user = find_user(email)
-    ok, new_hash = verify_password(user.password_hash if user else None, password)
+    if user is not None and user.password_hash != checked_hash:
+        ok, new_hash = verify_password(user.password_hash, password)  # changed meanwhile
     if user is None or not ok or not user.active:
         config = current_app.config
         allowed = (config["LOGIN_FREE_FAILURES"], config["LOGIN_ADDRESS_FREE_FAILURES"])
@@ -117,6 +128,18 @@ def authenticate(*, email: str, password: str, address: str) -> User:
     if new_hash is not None:
         user.password_hash = new_hash  # parameters were raised since this hash was made
     return user
+
+
+def _peek(key: str) -> Throttle | None:
+    """The counter row for `key` as it stands, without locking or making it."""
+    return db.session.execute(db.select(Throttle).where(Throttle.key == key)).scalar_one_or_none()
+
+
+def _refuse_while_waiting(rows: Sequence[Throttle | None], now: datetime) -> None:
+    """TooManyAttempts when any of the rows has a wait still running."""
+    waits = [r.wait_until - now for r in rows if r and r.wait_until and r.wait_until > now]
+    if waits:
+        raise TooManyAttempts(max(waits).total_seconds())
 
 
 def wait_after(failures: int, *, free: int) -> timedelta:

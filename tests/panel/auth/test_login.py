@@ -1,5 +1,6 @@
 """Signing in and out: throttling, identical failures, safe redirects, sessions that really end."""
 
+import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -7,6 +8,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from panel.auth import services
 from panel.auth.views import safe_next
 from panel.extensions import db
 from panel.models import Role, Throttle, User
@@ -159,3 +161,66 @@ def test_an_empty_sign_in_form_names_each_missing_field(client: FlaskClient) -> 
 def test_the_staff_role_is_shown_the_staff_home(client: FlaskClient, staff: User) -> None:
     AuthActions(client).login(staff)
     assert "Set up a new round" in client.get("/").get_data(as_text=True)
+
+
+def _write_lock_is_free(path: str) -> bool:
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_the_password_is_checked_without_holding_the_write_lock(
+    app: Flask, client: FlaskClient, resident: User, monkeypatch: pytest.MonkeyPatch, right: bool
+) -> None:
+    """Argon2 costs a tenth of a second of CPU: on SQLite, 200 panellists signing in at once
+    queued every save behind it (issue 20). Another writer gets the lock while it runs, and the
+    attempt still counts: a failure is recorded, a success clears the account's failures."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    path = str(db.engine.url.database)
+    real = services.verify_password
+    free: list[bool] = []
+
+    def watched(stored: str | None, password: str) -> tuple[bool, str | None]:
+        free.append(_write_lock_is_free(path))
+        return real(stored, password)
+
+    monkeypatch.setattr(services, "verify_password", watched)
+    response = AuthActions(client).login(resident, password=PASSWORD if right else "wrong guess")
+    assert free == [True]
+    assert response.status_code == (302 if right else 400)
+    row = db.session.get(Throttle, f"email:{resident.email}")
+    assert (row is None) if right else (row is not None and row.failures == 1)
+
+
+def test_a_password_changed_during_the_check_is_checked_again(
+    app: Flask, client: FlaskClient, resident: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict is for the hash that was checked: if a reset lands between the check and the
+    lock, the new hash decides, so the old password no longer signs in."""
+    real = services.verify_password
+    calls: list[str | None] = []
+    resident_id, email = resident.id, resident.email
+    db.session.commit()  # the test's own transaction is over before the request's begin
+
+    def reset_meanwhile(stored: str | None, password: str) -> tuple[bool, str | None]:
+        if not calls:
+            user = db.session.get(User, resident_id)
+            assert user is not None
+            user.password_hash = PasswordHasher().hash("a brand new passphrase")
+            db.session.commit()
+        calls.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(services, "verify_password", reset_meanwhile)
+    response = AuthActions(client).login(email)
+    assert len(calls) == 2 and calls[0] != calls[1]
+    assert response.status_code == 400
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
