@@ -31,11 +31,11 @@ def invite(staff: User, person: User) -> str:
 
 
 def test_item_9_passwords_are_hashed_with_argon2id_at_the_apps_own_strength(app: Flask) -> None:
-    """Item 9: Argon2id; without test overrides the app uses argon2-cffi's RFC 9106 defaults
-    (64 MiB, 3 passes), and a hash never contains the password."""
+    """Item 9: Argon2id; without test overrides the app uses OWASP's setting (19 MiB, 2 passes,
+    1 lane), and a hash never contains the password."""
     app.config["PASSWORD_HASH_PARAMS"] = None
     hashed = hash_password("kettle garden lamp")
-    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert "kettle" not in hashed
 
 

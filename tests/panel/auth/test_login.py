@@ -224,3 +224,17 @@ def test_a_password_changed_during_the_check_is_checked_again(
     assert len(calls) == 2 and calls[0] != calls[1]
     assert response.status_code == 400
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_a_hash_made_with_argon2s_own_defaults_is_remade_at_owasps_setting(
+    app: Flask, client: FlaskClient, resident: User
+) -> None:
+    """Item 9: hashes made before the app chose OWASP's setting (argon2-cffi's 64 MiB, 3 passes,
+    4 lanes) still sign in, and are remade at the app's setting."""
+    app.config["PASSWORD_HASH_PARAMS"] = None
+    resident.password_hash = PasswordHasher().hash(PASSWORD)
+    db.session.commit()
+    assert "m=65536,t=3,p=4" in resident.password_hash
+    assert AuthActions(client).login(resident).status_code == 302
+    db.session.refresh(resident)
+    assert resident.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
