@@ -1,7 +1,8 @@
 """Command-line tools: thin click commands over the same services as the web pages.
 
 This module imports the areas' commands, never the other way round: their progress bar is in
-panel.progress.
+panel.progress. Listing the commands (`flask --help`) imports only click and these modules: each
+command imports what it uses (the database, services) inside its function.
 """
 
 import contextlib
@@ -15,7 +16,6 @@ from flask import Flask
 
 from panel.applications.cli import commands as applications
 from panel.codesign.cli import commands as codesign
-from panel.extensions import db
 from panel.results.cli import commands as results
 from panel.scoring.cli import commands as scoring
 
@@ -31,8 +31,6 @@ def plainly(command: click.Command) -> click.Command:
 
     Any other error keeps its traceback: it is a bug to fix, not a state of the machine.
     """
-    from panel.database import is_busy, is_disk_full
-
     run = command.callback
     if run is None or getattr(run, "plainly", False):
         return command
@@ -44,6 +42,9 @@ def plainly(command: click.Command) -> click.Command:
         except click.ClickException:
             raise  # the command's own message already says what happened
         except Exception as exc:
+            from panel.database import is_busy, is_disk_full
+            from panel.extensions import db
+
             message = BUSY if is_busy(exc) else DISK_FULL if is_disk_full(exc) else None
             if message is None:
                 raise
@@ -58,6 +59,7 @@ def plainly(command: click.Command) -> click.Command:
 
 def register_commands(app: Flask) -> None:
     """Attach the panel's commands to `flask --app panel`."""
+    app.cli.add_command(MigrationCommands("db", help="Perform database migrations."))
     for command in [
         create_staff,
         seed_demo,
@@ -78,6 +80,7 @@ def register_commands(app: Flask) -> None:
 def create_staff(email: str, name: str) -> None:
     """Create a staff account and print a one-time link to choose its password."""
     from panel.auth import services as accounts
+    from panel.extensions import db
     from panel.models import Role
 
     try:
@@ -96,6 +99,7 @@ def create_staff(email: str, name: str) -> None:
 def seed_demo(if_empty: bool) -> None:
     """Fill an empty database with a demo fund, people and two rounds, and print the logins."""
     from panel.demo import DemoExists, seed
+    from panel.extensions import db
 
     try:
         logins = seed()
@@ -136,6 +140,7 @@ def restore(file: Path, yes: bool) -> None:
     from flask import current_app
 
     from panel import backup as backups
+    from panel.extensions import db
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     db.session.remove()
@@ -169,3 +174,35 @@ def worker(workers: int, no_periodic: bool) -> None:
     where = current_app.config.get("PANEL_REDIS_URL") and "Redis" or "a SQLite file"
     click.echo(f"Worker started on {where}: {len(tasks.__all__)} periodic tasks and the outbox.")
     queue.consumer(workers=workers, periodic=not no_periodic).run()
+
+
+class MigrationCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's commands, loaded (with Alembic) when `db` itself is run."""
+
+    def _real(self) -> click.Group:
+        from flask import current_app
+
+        from panel.extensions import MigrateOnUse
+
+        ext = current_app.extensions.get("migrate")
+        if isinstance(ext, MigrateOnUse):
+            ext.bind()  # also puts the real `db` group on app.cli
+        commands = current_app.cli.get_command(click.Context(current_app.cli), "db")
+        assert isinstance(commands, click.Group) and not isinstance(commands, MigrationCommands)
+        return commands
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Run as the real group from here on: its options, callback and subcommands.
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._real().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._real().get_command(ctx, name)

@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING, Any
 
-import click
 from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -40,11 +39,11 @@ else:
 
 class LazyMigrate:
     """Flask-Migrate, imported (with Alembic, about a tenth of a second) only when a migration
-    command runs or code asks for `app.extensions["migrate"]`, not at every start-up."""
+    command runs or code asks for `app.extensions["migrate"]`, not at every start-up. The `db`
+    command that stands in for Flask-Migrate's is panel.cli's (it needs no SQLAlchemy to list)."""
 
     def init_app(self, app: Flask, db: SQLAlchemy, directory: str) -> None:
-        app.extensions["migrate"] = _MigrateOnUse(app, db, directory)
-        app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
+        app.extensions["migrate"] = MigrateOnUse(app, db, directory)
 
 
 def bind_migrate(app: Flask, db: SQLAlchemy, directory: str) -> Any:
@@ -55,44 +54,18 @@ def bind_migrate(app: Flask, db: SQLAlchemy, directory: str) -> Any:
     return app.extensions["migrate"]
 
 
-class _MigrateOnUse:
+class MigrateOnUse:
     """Stands in `app.extensions["migrate"]` until an attribute is asked for."""
 
     def __init__(self, app: Flask, db: SQLAlchemy, directory: str) -> None:
         self._bind = (app, db, directory)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(bind_migrate(*self._bind), name)
+        return getattr(self.bind(), name)
 
-
-class _MigrationCommands(click.Group):
-    """`flask db ...`: Flask-Migrate's commands, loaded when `db` itself is run."""
-
-    def _real(self) -> click.Group:
-        from flask import current_app
-
-        ext = current_app.extensions.get("migrate")
-        if isinstance(ext, _MigrateOnUse):
-            bind_migrate(*ext._bind)  # also puts the real `db` group on app.cli
-        commands = current_app.cli.get_command(click.Context(current_app.cli), "db")
-        assert isinstance(commands, click.Group) and not isinstance(commands, _MigrationCommands)
-        return commands
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        # Run as the real group from here on: its options, callback and subcommands.
-        return self._real().make_context(info_name, args, parent=parent, **extra)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._real().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._real().get_command(ctx, name)
+    def bind(self) -> Any:
+        """Bind the real Flask-Migrate (its `db` group replaces the stand-in on app.cli)."""
+        return bind_migrate(*self._bind)
 
 
 migrate = LazyMigrate()

@@ -4,10 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from panel.applications import (  # noqa: E402, F401
-    draft_mail,
-    form_views,
-    import_views,
-    public_views,
-    views,
-)
+
+def blueprint() -> Blueprint:
+    """The blueprint with the area's pages on it: their modules load on the first call."""
+    from panel.applications import (  # noqa: F401
+        draft_mail,
+        form_views,
+        import_views,
+        public_views,
+        views,
+    )
+
+    return bp

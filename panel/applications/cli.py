@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from panel.extensions import db
 from panel.progress import progress_bar
 
 # Commands added to `flask --app panel` by panel.cli.register_commands.
@@ -46,6 +45,7 @@ def import_applications(
     """
     from panel.applications import extras, importer, matching, services, spreadsheet
     from panel.database import reads_only
+    from panel.extensions import db
     from panel.rounds.services import find_round
 
     with reads_only():
@@ -126,6 +126,7 @@ commands.append(import_applications)
 def erase_expired_drafts() -> None:
     """Erase saved drafts (and their files) whose round has closed. Run it daily (cron)."""
     from panel.applications import drafts
+    from panel.extensions import db
 
     erased = drafts.erase_expired()
     db.session.commit()

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("codesign", __name__)
 
-from panel.codesign import views  # noqa: E402, F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with the area's pages on it: their modules load on the first call."""
+    from panel.codesign import views  # noqa: F401
+
+    return bp

@@ -2,14 +2,14 @@
 
 import click
 
-from panel.codesign import services
-from panel.rounds.services import find_round
-
 
 @click.command("show-criteria")
 @click.argument("round_ident", metavar="ROUND")
 def show_criteria(round_ident: str) -> None:
     """Print the round's adopted criteria in force: order, kind, weight and any weight change."""
+    from panel.codesign import services
+    from panel.rounds.services import find_round
+
     round_ = find_round(round_ident)
     if round_ is None:
         raise click.ClickException(f"There is no round {round_ident!r}.")

@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("ideas", __name__)
 
-from panel.ideas import moderation_views, views  # noqa: E402, F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with the area's pages on it: their modules load on the first call."""
+    from panel.ideas import moderation_views, views  # noqa: F401
+
+    return bp

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from panel.extensions import db
 from panel.progress import progress_bar
 
 
@@ -53,6 +52,7 @@ def export_command(
     its name, so there is never an export without its audit record.
     """
     from panel.database import is_disk_full
+    from panel.extensions import db
     from panel.results import exports as ex
     from panel.results.exports.make import VIA_CLI, record_export
     from panel.results.services import ResultsUnavailable
@@ -129,6 +129,7 @@ def _verify_workbook(file: Path) -> None:
 
 
 def _verify_package(file: Path, round_ident: str | None) -> None:
+    from panel.extensions import db
     from panel.results.exports.verify_giving import check_package_file
 
     report = check_package_file(file, _round(round_ident) if round_ident else None)
@@ -194,6 +195,7 @@ def seed_synthetic_command(
     Rows are bulk-inserted, so only one audit row (the round's creation) is written.
     Panellists' emails are <round slug>.p1@example.invalid, .p2, ...
     """
+    from panel.extensions import db
     from panel.models import Stage
     from panel.results.synthetic import SyntheticError, seed_synthetic
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
 
-from panel.rounds import views  # noqa: E402, F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with the area's pages on it: their modules load on the first call."""
+    from panel.rounds import views  # noqa: F401
+
+    return bp

@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("welcome", __name__)
 
-from panel.welcome import join_views, people_views, views  # noqa: E402, F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with the area's pages on it: their modules load on the first call."""
+    from panel.welcome import join_views, people_views, views  # noqa: F401
+
+    return bp
