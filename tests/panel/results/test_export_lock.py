@@ -6,8 +6,10 @@ export's session runs before it releases its reads, and at every progress tick w
 is written; each attempt must succeed.
 """
 
+import os
 import sqlite3
 import tempfile
+import threading
 from typing import Any
 
 import pytest
@@ -15,9 +17,11 @@ import sqlalchemy as sa
 from flask import Flask
 
 from panel.extensions import db
-from panel.models import FundingRound
+from panel.models import ExportJob, FundingRound
 from panel.results import exports as ex
+from panel.results.exports import jobs
 from panel.results.exports.jobs import reading_connection
+from tests.factories import gen_export_job
 from tests.worlds import gen_worked_panel
 
 
@@ -69,3 +73,33 @@ def test_a_job_export_reads_and_writes_without_holding_the_write_lock(app: Flask
     assert released
     assert any(kind == "read" for kind, _ in checks) and any(k == "write" for k, _ in checks)
     assert all(free for _kind, free in checks), checks
+
+
+def test_a_job_makes_its_file_after_pages_in_the_cpus_queue(app: Flask) -> None:
+    """A background export's thread raises its nice value while it reads the round and writes
+    the file, so people's pages and saves get the CPU first (issue 20, target 7); taking the job
+    runs at the usual priority, and a privileged worker goes back to it afterwards."""
+    if not hasattr(os, "setpriority"):
+        pytest.skip("no CPU priorities on this system")
+    panel = gen_worked_panel()
+    job_id = gen_export_job(panel.round_id, panel.staff_id, status="queued").id
+    db.session.commit()  # the job's own session takes the write lock to start it
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    me = threading.get_ident()
+    seen: list[int] = []
+
+    def note(*_args: Any) -> None:
+        if threading.get_ident() == me:  # not the heartbeat's thread
+            seen.append(os.getpriority(os.PRIO_PROCESS, 0))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        jobs.run_job(app, job_id)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    job = db.session.get(ExportJob, job_id)
+    assert job is not None and job.status == "done" and job.content
+    assert seen[0] == before  # taking the job from the queue
+    assert max(seen) == min(19, before + jobs.NICER_BY)  # reading the round
+    if os.geteuid() == 0:
+        assert os.getpriority(os.PRIO_PROCESS, 0) == before
