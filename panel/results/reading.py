@@ -95,21 +95,14 @@ def read_reviews(
     if only is not None:
         wanted.append(Review.id.in_([int(i) for i in only]))
     review = (Review.id, Review.version, Review.application_id, Review.panellist_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL hashes a GROUP BY over every score; a sum per review through the
-        # score index is faster there. SQLite is the other way round.
-        per_review = [
-            db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
-        ]
-        query = db.select(*review, *per_review).where(*wanted)
-    else:
-        query = (
-            db.select(*review, *sums)
-            .select_from(Review)
-            .outerjoin(Score, Score.review_id == Review.id)  # a review without scores shows
-            .where(*wanted)
-            .group_by(*review)
-        )
+    # One sum per review through the score index (a review without scores gets NULL). Both
+    # databases do this faster than a GROUP BY over every score: PostgreSQL would hash the
+    # GROUP BY, and SQLite's GROUP BY sorts on the four review columns (measured at 500 x 30 x
+    # 12 on SQLite: 52 ms against 70 ms).
+    per_review = [
+        db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
+    ]
+    query = db.select(*review, *per_review).where(*wanted)
     fetched = raw_rows(query)
     found: dict[int, ReadReview] = {}
     if len(packs) == 1:  # the usual case, kept to plain C calls (14,000 reviews: 4 ms)
