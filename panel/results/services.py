@@ -44,6 +44,9 @@ class ResultsUnavailable(ValueError):
     """Results cannot be computed yet; the message says why in plain words."""
 
 
+NO_CRITERIA = "There are no results yet: the criteria have not been adopted."
+
+
 @dataclass(frozen=True)
 class AppRow:
     """What the results table shows of one application besides its figures."""
@@ -296,7 +299,7 @@ def compute(round_: FundingRound, *, hide_for: User | None = None) -> RoundResul
     they declared a conflict on: no figure they are shown depends on those (item 29)."""
     rubric = current_rubric(round_)
     if rubric is None or not rubric.scored:
-        raise ResultsUnavailable("There are no results yet: the criteria have not been adopted.")
+        raise ResultsUnavailable(NO_CRITERIA)
     apps = eligible_rows(round_.id)
     by_id = {a.id: a for a in apps}
     recused = {(a, p) for a, p in standing_conflicts(round_.id) if a in by_id}
