@@ -1,7 +1,7 @@
 """The round's results: plain rows from a few queries, analysed by the criteria engine.
 
 Aggregates never come from ORM objects per score (measured: they made results 22x slower at
-500,000 scores): one GROUP BY reads every submitted review's scores packed into an integer,
+500,000 scores): one query reads every submitted review's scores packed into an integer,
 and the analysis is remembered per round until something it was made from changes.
 """
 
