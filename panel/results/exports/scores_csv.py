@@ -11,7 +11,8 @@ module. Measured at 500 x 30 x 12 (170,616 rows): see benchmarks/README.md, issu
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import suppress
 from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Connection, and_
@@ -137,7 +138,7 @@ def scores_csv_chunks(
     return _chunks(_rows(_connection(conn), query), columns, progress)
 
 
-def _rows(conn: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
+def _rows(conn: Connection, query: Any) -> Generator[list[tuple[Any, ...]], None, None]:
     """The query's rows in batches, straight from the driver's cursor (a server-side cursor on
     PostgreSQL, so the round is never held in memory). Only for queries of ids and fixed
     words: the values are rendered into the SQL."""
@@ -153,28 +154,35 @@ def _rows(conn: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
         while batch := cursor.fetchmany(CSV_CHUNK_ROWS):
             yield batch
     finally:
-        cursor.close()
+        # A download dropped unread may be collected after its connection was closed, which
+        # took the cursor with it.
+        with suppress(Exception):
+            cursor.close()
 
 
 def _chunks(
-    batches: Iterator[list[tuple[Any, ...]]],
+    batches: Generator[list[tuple[Any, ...]], None, None],
     columns: list[Mapping[Any, Any]],
     progress: Callable[[int], None] | None,
 ) -> Iterator[bytes]:
-    """Each batch of rows as csv text, every field looked up column by column."""
+    """Each batch of rows as csv text, every field looked up column by column. A download
+    stopped early closes the cursor here, before its connection is closed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     head = "\ufeff"
     lookups = [column.__getitem__ for column in columns]
-    for batch in batches:
-        writer.writerows(zip(*map(map, lookups, zip(*batch, strict=True)), strict=True))
-        yield (head + buffer.getvalue()).encode("utf-8")
-        head = ""
-        buffer.seek(0)
-        buffer.truncate()
-        if progress is not None:
-            progress(len(batch))
+    try:
+        for batch in batches:
+            writer.writerows(zip(*map(map, lookups, zip(*batch, strict=True)), strict=True))
+            yield (head + buffer.getvalue()).encode("utf-8")
+            head = ""
+            buffer.seek(0)
+            buffer.truncate()
+            if progress is not None:
+                progress(len(batch))
+    finally:
+        batches.close()
     if head:  # no scores: the headers alone
         yield (head + buffer.getvalue()).encode("utf-8")
 
