@@ -7,6 +7,7 @@ moved are read again.
 """
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from panel.extensions import db
@@ -105,26 +106,35 @@ def read_reviews(
     ]
     query = db.select(*review, *per_review).where(*wanted)
     fetched = raw_rows(query)
-    found: dict[int, ReadReview] = {}
-    if len(packs) == 1:  # the usual case, kept to plain C calls (14,000 reviews: 4 ms)
-        width, low, high = len(scored), LOW, HIGH
-        for review_id, version, application_id, panellist_id, total in fetched:
-            raw = (total or 0).to_bytes(8, "little")
-            found[review_id] = (
-                version,
-                application_id,
-                panellist_id,
-                (raw.translate(low) + raw.translate(high))[:width],
-            )
+    found: dict[int, ReadReview]
+    if len(packs) == 1:  # the usual case
+        found = _one_pack(fetched, len(scored))
     else:
+        found = {}
         widths = [len(pack) for pack in packs]
         for review_id, version, application_id, panellist_id, *totals in fetched:
             values: Sequence[int | None] = b"".join(map(_unpack, totals, widths))
             found[review_id] = (version, application_id, panellist_id, values)
-    partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
-    if partial:
+    if MISSING in b"".join(map(itemgetter(3), found.values())):
+        partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
         for review_id, values in _partial_scores(partial, scored).items():
             found[review_id] = (*found[review_id][:3], values)
+    return found
+
+
+def _one_pack(fetched: Sequence[Any], width: int) -> dict[int, ReadReview]:
+    """Reviews of at most PER_PACK criteria, each pack turned into bytes by a few C calls
+    (14,000 reviews: 4 ms)."""
+    found: dict[int, ReadReview] = {}
+    low, high = LOW, HIGH
+    for review_id, version, application_id, panellist_id, total in fetched:
+        raw = (total or 0).to_bytes(8, "little")
+        found[review_id] = (
+            version,
+            application_id,
+            panellist_id,
+            (raw.translate(low) + raw.translate(high))[:width],
+        )
     return found
 
 
