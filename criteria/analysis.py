@@ -117,7 +117,11 @@ def _compact(rules: SheetRules, rows: list[list[Sequence[int]]]) -> bool:
     flat = list(chain.from_iterable(rows))
     if not flat or set(map(type, flat)) != {bytes} or set(map(len, flat)) != {len(rules.keys)}:
         return False
-    return rules.allowed.issuperset(b"".join(flat))  # type: ignore[arg-type]
+    if not all(0 <= score <= 255 for score in rules.allowed):
+        return False
+    # Deleting every allowed score leaves nothing (one C pass; a set test per score was slower).
+    allowed = bytes(sorted(rules.allowed))
+    return not b"".join(flat).translate(None, allowed)  # type: ignore[arg-type]
 
 
 def _raise_first_invalid(
