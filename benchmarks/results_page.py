@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -124,7 +125,7 @@ def main() -> None:
         db.session.remove()
 
     has_page = "results.results" in app.view_functions
-    t_page = t_warm = t_changed = t_conflicted = t_conflicted_warm = None
+    t_page = t_warm = t_changed = t_conflicted = t_conflicted_warm = cpu_page = None
     counts: dict[int, int] = {}
     if has_page:
         client = app.test_client()
@@ -143,6 +144,7 @@ def main() -> None:
             return get_big()
 
         t_page = median_time(fresh, args.repeat)
+        cpu_page = median_time(fresh, args.repeat, clock=time.process_time)
         t_warm = median_time(get_big, args.repeat)
         get_big()
         t_changed = median_time(get_big, args.repeat, before=lambda: revise_one(app, big))
@@ -199,6 +201,10 @@ def main() -> None:
     print(f"compute(), fresh analysis:         {fmt_ms(t_compute)}")
     if t_page is not None and t_warm is not None:
         print(f"results page, fresh analysis:      {fmt_ms(t_page)}  (a worker's first view)")
+        print(
+            f"  the same, CPU time of this process: {fmt_ms(cpu_page or 0)}  (on SQLite the "
+            "database's work is in it; less moved by other work on the machine)"
+        )
         print(
             f"results page, one review revised:  {fmt_ms(t_changed)}  (first view after a change)"
         )

@@ -108,6 +108,22 @@ def _valid(rules: SheetRules, rows: list[Sequence[int]]) -> bool:
     return set(map(type, values)) == {int} and rules.allowed.issuperset(values)
 
 
+SQUARES = bytes(min(b * b, 255) for b in range(256))  # used only for scores of 15 or less
+
+
+def _compact(rules: SheetRules, rows: list[list[Sequence[int]]]) -> bool:
+    """Every row is bytes with a score per criterion, each one allowed (then no row needs the
+    per-application check)."""
+    flat = list(chain.from_iterable(rows))
+    if not flat or set(map(type, flat)) != {bytes} or set(map(len, flat)) != {len(rules.keys)}:
+        return False
+    if not all(0 <= score <= 255 for score in rules.allowed):
+        return False
+    # Deleting every allowed score leaves nothing (one C pass; a set test per score was slower).
+    allowed = bytes(sorted(rules.allowed))
+    return not b"".join(flat).translate(None, allowed)  # type: ignore[arg-type]
+
+
 def _raise_first_invalid(
     rules: SheetRules, application: str, rows: list[Sequence[int]], panellists: list[str]
 ) -> None:
@@ -151,6 +167,9 @@ def _analyse(
         rows[position].append(values)  # type: ignore[arg-type]  # checked below
         names[position].append(panellist)
 
+    # Rows of bytes (a score per byte) whose every score is allowed are checked here at once,
+    # and their criterion columns are slices of one bytes object: no per-score Python work.
+    compact = _compact(rules, rows)
     weights, weight_total = rules.weights, rules.weight_total
     sheets: list[list[float]] = []
     by_panellist: dict[str, list[tuple[str, float]]] = defaultdict(list)
@@ -168,7 +187,7 @@ def _analyse(
                 f"Panellist '{min(clash)}' declared a conflict on application '{reference}' "
                 "but also submitted a review of it."
             )
-        if own and not _valid(rules, own):
+        if own and not compact and not _valid(rules, own):
             _raise_first_invalid(rules, reference, own, panellists)
         own_sheets = [sum(map(mul, weights, values)) / weight_total for values in own]
         sheets.append(own_sheets)
@@ -182,6 +201,9 @@ def _analyse(
     limits = FlagLimits.of(scale, settings.sd_flag, settings.range_flag)
 
     keys = rules.keys
+    width = len(keys)
+    # A compact column's squares by one table lookup per score (each square fits a byte).
+    squares = SQUARES if compact and max(rules.allowed) <= 15 else None
     criterion_units: list[list[tuple[int, int, int]]] = [[] for _ in keys]
     sheet_units: list[tuple[int, float, float]] = []
     summaries: list[tuple[Summary, list[float], dict[str, float | None], float | None]] = []
@@ -192,12 +214,19 @@ def _analyse(
         means: dict[str, float | None] = dict.fromkeys(keys)
         if n:
             sheet_units.append(found)
-            for key, units, column in zip(
-                keys, criterion_units, zip(*own_rows, strict=True), strict=True
-            ):
+            if compact:
+                joined = b"".join(own_rows)  # type: ignore[arg-type]  # bytes: see _compact
+                columns: Iterable[Sequence[int]] = [joined[k::width] for k in range(width)]
+            else:
+                columns = zip(*own_rows, strict=True)
+            for key, units, column in zip(keys, criterion_units, columns, strict=True):
                 total = sum(column)
                 means[key] = total / n
-                units.append((n, total, sum(map(mul, column, column))))
+                if squares is not None:
+                    square_sum = sum(column.translate(squares))  # type: ignore[attr-defined]
+                else:
+                    square_sum = sum(map(mul, column, column))
+                units.append((n, total, square_sum))
         calibrated = calibration.calibrated.get(entry.reference) if show_calibrated else None
         if settings.rank_by == "mean":
             figures[entry.reference] = summary.mean

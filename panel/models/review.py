@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import Model
@@ -63,10 +63,15 @@ class Score(Model):
         UniqueConstraint("review_id", "rubric_criterion_id"),
         # Scales run within 0..10; the service checks the round's own scale.
         CheckConstraint("value IS NULL OR (value >= 0 AND value <= 10)", name="value_range"),
+        # A review's scores straight from the index, never the table's rows (which carry the
+        # comments): the results read every submitted review's scores on a worker's first view
+        # (issue 20; 59 -> 46 ms at 500 x 30 x 12 on SQLite). It also serves every lookup by
+        # review, so there is no index on review_id alone.
+        Index("ix_score_review_values", "review_id", "rubric_criterion_id", "value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
     rubric_criterion_id: Mapped[int] = mapped_column(
         ForeignKey("rubric_criterion.id", ondelete="RESTRICT")
     )

@@ -1,12 +1,13 @@
 """Reading a round's submitted reviews: every review's scores packed into integers in SQL.
 
 Aggregates never come from ORM objects per score (measured: they made results 22x slower at
-500,000 scores): one GROUP BY reads every submitted review's scores packed into an integer.
+500,000 scores): one query reads every submitted review's scores packed into an integer.
 `panel.results.services` keeps what was read, so after a change only the reviews whose version
 moved are read again.
 """
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from panel.extensions import db
@@ -16,10 +17,10 @@ from panel.models import Review, ReviewStatus, RubricCriterion, Score
 # database holds every score within 0..10 (a CHECK constraint), stored here as score + 1 so
 # that a zero means "no score". Criterion k of a pack sits in the low half of byte k (k < 8),
 # then in the high half of byte k - 8, so everything stays below bit 60 of SQL's signed 64-bit
-# SUM on SQLite and PostgreSQL. One GROUP BY per review then carries all its scores exactly
+# SUM on SQLite and PostgreSQL. One sum per review then carries all its scores exactly
 # and in criterion order (SUM does not care in which order it reads them), and Python turns a
 # review into bytes with a few C calls: no per-score work and nothing for the garbage
-# collector to track. Measured at 500 x 30 x 12: the packed GROUP BY took 40 ms against 81 ms
+# collector to track. Measured at 500 x 30 x 12: the packed sums took 40 ms against 81 ms
 # to fetch one row per score.
 PER_PACK = 15
 MISSING = 255  # what an empty score becomes: never a score on a 0..10 scale
@@ -95,42 +96,45 @@ def read_reviews(
     if only is not None:
         wanted.append(Review.id.in_([int(i) for i in only]))
     review = (Review.id, Review.version, Review.application_id, Review.panellist_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL hashes a GROUP BY over every score; a sum per review through the
-        # score index is faster there. SQLite is the other way round.
-        per_review = [
-            db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
-        ]
-        query = db.select(*review, *per_review).where(*wanted)
-    else:
-        query = (
-            db.select(*review, *sums)
-            .select_from(Review)
-            .outerjoin(Score, Score.review_id == Review.id)  # a review without scores shows
-            .where(*wanted)
-            .group_by(*review)
-        )
+    # One sum per review through the score index (a review without scores gets NULL), which
+    # holds the values too (ix_score_review_values), so no score row is read. Both databases
+    # do this faster than a GROUP BY over every score: PostgreSQL would hash the GROUP BY, and
+    # SQLite's GROUP BY sorts on the four review columns (measured at 500 x 30 x 12 on SQLite,
+    # before the covering index: 52 ms against 70 ms).
+    per_review = [
+        db.select(total).where(Score.review_id == Review.id).scalar_subquery() for total in sums
+    ]
+    query = db.select(*review, *per_review).where(*wanted)
     fetched = raw_rows(query)
-    found: dict[int, ReadReview] = {}
-    if len(packs) == 1:  # the usual case, kept to plain C calls (14,000 reviews: 4 ms)
-        width, low, high = len(scored), LOW, HIGH
-        for review_id, version, application_id, panellist_id, total in fetched:
-            raw = (total or 0).to_bytes(8, "little")
-            found[review_id] = (
-                version,
-                application_id,
-                panellist_id,
-                (raw.translate(low) + raw.translate(high))[:width],
-            )
+    found: dict[int, ReadReview]
+    if len(packs) == 1:  # the usual case
+        found = _one_pack(fetched, len(scored))
     else:
+        found = {}
         widths = [len(pack) for pack in packs]
         for review_id, version, application_id, panellist_id, *totals in fetched:
             values: Sequence[int | None] = b"".join(map(_unpack, totals, widths))
             found[review_id] = (version, application_id, panellist_id, values)
-    partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
-    if partial:
+    if MISSING in b"".join(map(itemgetter(3), found.values())):
+        partial = [i for i, (_, _, _, values) in found.items() if MISSING in values]
         for review_id, values in _partial_scores(partial, scored).items():
             found[review_id] = (*found[review_id][:3], values)
+    return found
+
+
+def _one_pack(fetched: Sequence[Any], width: int) -> dict[int, ReadReview]:
+    """Reviews of at most PER_PACK criteria, each pack turned into bytes by a few C calls
+    (14,000 reviews: 4 ms)."""
+    found: dict[int, ReadReview] = {}
+    low, high = LOW, HIGH
+    for review_id, version, application_id, panellist_id, total in fetched:
+        raw = (total or 0).to_bytes(8, "little")
+        found[review_id] = (
+            version,
+            application_id,
+            panellist_id,
+            (raw.translate(low) + raw.translate(high))[:width],
+        )
     return found
 
 

@@ -1,11 +1,9 @@
 """Results, the panel meeting agenda and notes, decisions, the lottery and method settings."""
 
-import dataclasses
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 import criteria
 from panel.access import policy, round_for_member, round_or_404
@@ -13,8 +11,7 @@ from panel.applications.queries import eligible_application
 from panel.coproduction.services.meetings import meeting_summary
 from panel.extensions import db
 from panel.models import Application, FundingRound, MeetingNote
-from panel.money import format_pence
-from panel.results import bp, charts, decisions, stages, words
+from panel.results import bp, charts, decisions, page_rows, stages, words
 from panel.results import services as results_service
 from panel.results.forms import LotteryForm, MethodForm, NoteForm
 from panel.scoring.services.lookups import standing_conflict
@@ -85,77 +82,22 @@ def results(round_id: int) -> Any:
         high=round_.scale_max,
         funded=set(suggestion.funded) if suggestion else set(),
     )
+    # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
+    link = url_for(
+        "results.application_result", round_id=round_.id, application_id=page_rows.STAND_IN
+    )
     return render_template(
         "results/results.html",
         round=round_,
         found=found,
-        lines=_table_lines(round_, found, rows),
+        table=page_rows.table_rows(found, rows, link),
         calibrated=found.result.settings.calibrate,
         sort=sort,
         suggestion=suggestion,
-        chart=chart,
-        standings=words.standings(found, suggestion, round_.quorum),
+        bars=page_rows.bar_rows(chart, with_budget=suggestion is not None),
+        standings=page_rows.standing_items(words.standings(found, suggestion, round_.quorum), link),
         agreement=words.round_sentence(found),
     )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class TableLine:
-    """One application's row of the results table, every figure already formatted."""
-
-    app: results_service.AppRow
-    href: str
-    rank: str
-    amount: str
-    reviews: str
-    figures: Markup
-    criteria: Markup
-    short: bool
-    flagged: bool
-
-
-FIGURE_CELL = '<td class="table__cell table__cell--numeric" data-label="{}">{}</td>'
-
-
-def _table_lines(
-    round_: FundingRound,
-    found: results_service.RoundResults,
-    rows: list[tuple[criteria.ApplicationResult, results_service.AppRow]],
-) -> list[TableLine]:
-    """The table's rows formatted here, once: 500 rows x 20 figures through template filters
-    and macros took 130 ms to draw. The figure cells of a row are one piece of markup, as
-    escaping 10,000 cells one by one was then the largest cost left; they hold only numbers
-    this function formatted, never user text."""
-    fmt, keys = results_service.fmt, [c.key for c in found.scored]
-    calibrated = found.result.settings.calibrate  # engine_settings: calibrate, or rank by it
-    # Each cell carries its column's name: on a phone each row becomes a labelled card.
-    labels = ["Mean", "Median", "SD", "Range", "Percent"] + (["Calibrated"] if calibrated else [])
-    titles = [str(escape(c.title)) for c in found.scored]
-    of_panel = f" of {found.panel_size}"
-    # One url_for with a stand-in id, then the real ids: a url_for per row cost 4 ms.
-    stand_in = "987654321"
-    link = url_for("results.application_result", round_id=round_.id, application_id=stand_in)
-    lines = []
-    for res, app in rows:
-        figures = [fmt(res.mean), fmt(res.median), fmt(res.sd), fmt(res.range)]
-        figures.append("–" if res.percent is None else f"{res.percent:.0f}%")
-        if calibrated:
-            figures.append(fmt(res.calibrated))
-        means = [fmt(res.criterion_means.get(k)) for k in keys]
-        lines.append(
-            TableLine(
-                app=app,
-                href=link.replace(stand_in, str(app.id)),
-                rank="–" if res.rank is None else str(res.rank),
-                amount=format_pence(app.amount_requested_pence),
-                reviews=f"{res.n}{of_panel}",
-                figures=Markup("".join(map(FIGURE_CELL.format, labels, figures))),  # noqa: S704
-                criteria=Markup("".join(map(FIGURE_CELL.format, titles, means))),  # noqa: S704
-                short=not res.meets_quorum,
-                flagged=res.flagged,
-            )
-        )
-    return lines
 
 
 @bp.route("/rounds/<int:round_id>/results/<int:application_id>")

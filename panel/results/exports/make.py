@@ -1,7 +1,7 @@
 """Making an export: the chosen format written to a file, with progress for a long one."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -19,6 +19,7 @@ from panel.results.exports.feedback import feedback_sheet
 from panel.results.exports.giving import giving_package, grants_sheet
 from panel.results.exports.names import Names
 from panel.results.exports.options import FORMATS, ExportError, ExportOptions, variant
+from panel.results.exports.scores_csv import write_scores_csv
 from panel.results.exports.sheets import (
     conflicts_sheet,
     criteria_sheet,
@@ -27,7 +28,7 @@ from panel.results.exports.sheets import (
     scores_sheet,
     summary_sheet,
 )
-from panel.results.exports.spreadsheet import Sheet, XlsxWriter, csv_chunks, write_csv
+from panel.results.exports.spreadsheet import Sheet, XlsxWriter, write_csv
 from panel.results.services import compute
 
 Progress = Callable[[int, int], None]
@@ -125,13 +126,9 @@ def _write(
             progress(min(done, total), total)
 
     if options.fmt == "scores-csv":
-        results = compute(round_)
-        sheet = scores_sheet(
-            results, Names(round_.id, anonymise=options.anonymise), conn, stored_times=True
+        write_scores_csv(
+            round_, out, anonymise=options.anonymise, conn=conn, release=release, progress=tick
         )
-        if release is not None:
-            release()
-        write_csv(sheet, out, progress=tick)
     elif options.fmt in ("xlsx", "csv"):
         results = compute(round_)
         names = Names(round_.id, anonymise=options.anonymise)
@@ -179,15 +176,6 @@ def _write(
         write_book(out, [feedback], tick)
     if progress is not None:
         progress(total, total)
-
-
-def scores_csv_chunks(round_: FundingRound, *, anonymise: bool, conn: Any) -> Iterator[bytes]:
-    """The per-score csv as chunks for a streamed download. The analysis is done here (so
-    ResultsUnavailable is raised before anything is sent); the scores are read through `conn`
-    as the chunks are taken, outside the request's session."""
-    results = compute(round_)
-    names = Names(round_.id, anonymise=anonymise)
-    return csv_chunks(scores_sheet(results, names, conn, stored_times=True))
 
 
 def write_book(out: IO[bytes], sheets: list[Sheet], tick: Callable[[int], None] | None) -> None:

@@ -31,7 +31,8 @@ from panel.models import ExportJob, FundingRound
 from panel.results import bp
 from panel.results import exports as ex
 from panel.results.exports import jobs, liveness
-from panel.results.exports.make import VIA_WEB, record_export, scores_csv_chunks
+from panel.results.exports.make import VIA_WEB, record_export
+from panel.results.exports.scores_csv import scores_csv_chunks
 from panel.results.services import ResultsUnavailable
 
 FORMAT_HINTS = {

@@ -103,3 +103,54 @@ def test_the_reviews_sheet_gives_the_engines_sheet_score_of_each_review(app: Fla
     assert sorted(results.sheet_scores().values()) == sorted(
         s for r in results.result.applications for s in r.sheet_scores
     )
+
+
+def test_the_score_csv_decides_counted_in_sql_as_the_analysis_does(app: Flask) -> None:
+    """Issue 20: the per-score csv decides "counted" in SQL (without the analysis); it must
+    hold exactly the Scores sheet's rows: a set-aside review, an ineligible application, a
+    withdrawn conflict and a review back in draft all as the analysis counts them."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+
+    panel = gen_worked_panel()
+    _set_aside_b_and_drop_d(panel)
+    # A withdrawn declaration sets nothing aside; a review back in draft does not count.
+    of_c = db.session.execute(
+        db.select(Review.panellist_id).where(Review.application_id == panel.app_ids["C"])
+    ).scalars()
+    c_reviews = list(of_c)
+    db.session.add(
+        Conflict(
+            round_id=panel.round_id,
+            application_id=panel.app_ids["C"],
+            panellist_id=c_reviews[0],
+            kind="member",
+            declared_by_id=c_reviews[0],
+            withdrawn_at=datetime.now(UTC),
+            withdrawn_by_id=c_reviews[0],
+            withdrawn_reason="Declared by mistake",
+        )
+    )
+    draft = db.session.execute(
+        db.select(Review).where(
+            Review.application_id == panel.app_ids["E"],
+            Review.panellist_id == panel.panellist_ids[0],
+        )
+    ).scalar_one()
+    draft.status = "draft"
+    db.session.commit()
+    round_ = db.session.get(FundingRound, panel.round_id)
+    assert round_ is not None
+    counted = compute(round_).counted
+    assert len(counted) == 27 - 5 - 1 - 1
+    text = export_bytes(panel.round_id, "scores-csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    sheet = records(workbook(export_bytes(panel.round_id, "xlsx"))["Scores"])
+    assert len(rows) == len(sheet) == len(counted) * 2
+    pairs = [(r["Reference"], r["Panellist"], r["Criterion"], r["Score"]) for r in rows]
+    assert pairs == [
+        (r["Reference"], r["Panellist"], r["Criterion"], str(r["Score"])) for r in sheet
+    ]
+    assert (ref("E"), "Panellist Person 1") not in {(r["Reference"], r["Panellist"]) for r in rows}
+    assert sum(r["Reference"] == ref("C") for r in rows) == len(c_reviews) * 2
