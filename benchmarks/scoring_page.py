@@ -5,7 +5,8 @@ Usage: .venv/bin/python benchmarks/scoring_page.py [--sizes 30,500,2000] [--pane
 For each size a synthetic round at the Scoring stage (half the reviews submitted) is made in a
 fresh scratch database; a panellist signs in, and the page of an application they have not
 submitted is fetched `--repeat` times, then saved as a draft `--repeat` times (each save with
-the version the page showed; the redirect is not followed). Also prints the queries each takes.
+the version the page showed; the redirect is not followed). Also prints the queries each takes,
+and the median of `progress.next_to_score` called on its own (4 x `--repeat` calls).
 Prints figures; asserts nothing. Target: at most 30 ms median at 12 criteria, and the largest
 round within 1.2x of the smallest (the ratio printed last, the worse of GET and save).
 """
@@ -29,10 +30,12 @@ TARGET = 1.2
 LIMIT_MS = 30.0
 
 
-def one_size(applications: int, args: argparse.Namespace) -> tuple[float, float, int, int]:
-    """(GET median s, save median s, GET queries, save queries) for one round size."""
-    from panel.models import Application, Review, Stage, User
+def one_size(applications: int, args: argparse.Namespace) -> tuple[float, float, int, int, float]:
+    """(GET median s, save median s, GET queries, save queries, next_to_score median s) for
+    one round size."""
+    from panel.models import Application, FundingRound, Review, Stage, User
     from panel.results.synthetic import seed_synthetic
+    from panel.scoring.services.progress import next_to_score
 
     app, _url = make_app(args.database_url)
     with app.app_context():
@@ -63,6 +66,12 @@ def one_size(applications: int, args: argparse.Namespace) -> tuple[float, float,
             ).scalars()
             if a not in done
         )
+        round_ = db.session.get(FundingRound, round_id)
+        next_times = []
+        for _ in range(args.repeat * 4):
+            start = time.perf_counter()
+            next_to_score(round_=round_, panellist=user)
+            next_times.append(time.perf_counter() - start)
         db.session.remove()
     gc.collect()
     gc.freeze()  # as panel/wsgi.py does once the app is built
@@ -112,6 +121,7 @@ def one_size(applications: int, args: argparse.Namespace) -> tuple[float, float,
         statistics.median(save_times),
         get_queries,
         save_queries,
+        statistics.median(next_times),
     )
 
 
@@ -127,10 +137,11 @@ def main() -> None:
     results = {}
     for size in sizes:
         results[size] = one_size(size, args)
-        t_get, t_save, q_get, q_save = results[size]
+        t_get, t_save, q_get, q_save, t_next = results[size]
         print(
             f"{size:>5} applications: GET {t_get * 1000:6.1f} ms ({q_get} queries), "
-            f"save {t_save * 1000:6.1f} ms ({q_save} queries)"
+            f"save {t_save * 1000:6.1f} ms ({q_save} queries); "
+            f"next_to_score alone {t_next * 1000:5.2f} ms"
         )
     first, last = results[sizes[0]], results[sizes[-1]]
     worst = max(max(r[0], r[1]) for r in results.values()) * 1000
