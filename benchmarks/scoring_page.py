@@ -3,9 +3,11 @@
 Usage: .venv/bin/python benchmarks/scoring_page.py [--sizes 30,500,2000] [--panellists 30]
        [--criteria 12] [--repeat 25] [--database-url postgresql+psycopg://...]
 For each size a synthetic round at the Scoring stage (half the reviews submitted) is made in a
-fresh scratch database; a panellist signs in, and the page of an application they have not
-submitted is fetched `--repeat` times, then saved as a draft `--repeat` times (each save with
-the version the page showed; the redirect is not followed). Also prints the queries each takes.
+fresh scratch database, and a panellist signs in. Then, `--repeat` times and taking the sizes
+in turn (so load from other work falls on every size alike), the page of an application they
+have not submitted is fetched and saved as a draft (with the version a fresh page shows; the
+redirect is not followed). Prints the medians of wall and CPU time and the queries each takes,
+and the median of `progress.next_to_score` called on its own (4 x `--repeat` calls).
 Prints figures; asserts nothing. Target: at most 30 ms median at 12 criteria, and the largest
 round within 1.2x of the smallest (the ratio printed last, the worse of GET and save).
 """
@@ -29,90 +31,95 @@ TARGET = 1.2
 LIMIT_MS = 30.0
 
 
-def one_size(applications: int, args: argparse.Namespace) -> tuple[float, float, int, int]:
-    """(GET median s, save median s, GET queries, save queries) for one round size."""
-    from panel.models import Application, Review, Stage, User
-    from panel.results.synthetic import seed_synthetic
+class Size:
+    """One round size: its own app and scratch database, a signed-in panellist, their times."""
 
-    app, _url = make_app(args.database_url)
-    with app.app_context():
-        round_ = seed_synthetic(
-            applications=applications,
-            panellists=args.panellists,
-            criteria_count=args.criteria,
-            seed=1,
-            stage=Stage.SCORING,
-            submitted_fraction=0.5,
-            password=PASSWORD,
-        )
-        round_id = round_.id
-        db.session.commit()
-        email = f"{round_.slug}.p1@example.invalid"
-        user = db.session.execute(db.select(User).where(User.email == email)).scalar_one()
-        done = set(
-            db.session.execute(
-                db.select(Review.application_id).where(
-                    Review.panellist_id == user.id, Review.status == "submitted"
-                )
-            ).scalars()
-        )
-        target = next(
-            a
-            for a in db.session.execute(
-                db.select(Application.id).where(Application.round_id == round_id)
-            ).scalars()
-            if a not in done
-        )
-        db.session.remove()
-    gc.collect()
-    gc.freeze()  # as panel/wsgi.py does once the app is built
-    client = app.test_client()
-    client.post("/login", data={"email": email, "password": PASSWORD})
-    url = f"/rounds/{round_id}/scoring/{target}"
-    page = client.get(url)
-    assert page.status_code == 200, (page.status_code, page.text[:300])
-    fields = sorted(set(re.findall(r'name="(score_\d+)"', page.text)))
+    def __init__(self, applications: int, args: argparse.Namespace) -> None:
+        from panel.models import Application, FundingRound, Review, Stage, User
+        from panel.results.synthetic import seed_synthetic
+        from panel.scoring.services.progress import next_to_score
 
-    queries = 0
+        self.applications = applications
+        app, _url = make_app(args.database_url)
+        with app.app_context():
+            round_ = seed_synthetic(
+                applications=applications,
+                panellists=args.panellists,
+                criteria_count=args.criteria,
+                seed=1,
+                stage=Stage.SCORING,
+                submitted_fraction=0.5,
+                password=PASSWORD,
+            )
+            round_id = round_.id
+            db.session.commit()
+            email = f"{round_.slug}.p1@example.invalid"
+            user = db.session.execute(db.select(User).where(User.email == email)).scalar_one()
+            done = set(
+                db.session.execute(
+                    db.select(Review.application_id).where(
+                        Review.panellist_id == user.id, Review.status == "submitted"
+                    )
+                ).scalars()
+            )
+            target = next(
+                a
+                for a in db.session.execute(
+                    db.select(Application.id).where(Application.round_id == round_id)
+                ).scalars()
+                if a not in done
+            )
+            round_ = db.session.get(FundingRound, round_id)
+            next_times = []
+            for _ in range(args.repeat * 4):
+                start = time.perf_counter()
+                next_to_score(round_=round_, panellist=user)
+                next_times.append(time.perf_counter() - start)
+            self.next_median = statistics.median(next_times)
+            db.session.remove()
+        self.client = app.test_client()
+        self.client.post("/login", data={"email": email, "password": PASSWORD})
+        self.url = f"/rounds/{round_id}/scoring/{target}"
+        page = self.client.get(self.url)
+        assert page.status_code == 200, (page.status_code, page.text[:300])
+        self.fields = sorted(set(re.findall(r'name="(score_\d+)"', page.text)))
+        self.queries = 0
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", self._count)
+        # (wall, CPU) seconds of each GET and save; the queries of the last of each.
+        self.gets: list[tuple[float, float]] = []
+        self.saves: list[tuple[float, float]] = []
+        self.get_queries = self.save_queries = 0
 
-    def count(*_a: Any, **_k: Any) -> None:
-        nonlocal queries
-        queries += 1
+    def _count(self, *_a: Any, **_k: Any) -> None:
+        self.queries += 1
 
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", count)
+    def _timed(self, call: Any) -> tuple[Any, tuple[float, float]]:
+        self.queries = 0
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = call()
+        return result, (time.perf_counter() - wall, time.process_time() - cpu)
 
-    def get() -> Any:
-        return client.get(url)
-
-    def version() -> str:
-        found = re.search(r'name="version"[^>]*value="(\d+)"', get().text)
+    def step(self, n: int) -> None:
+        """One timed GET, then one timed draft save with the version a fresh page shows."""
+        _page, took = self._timed(lambda: self.client.get(self.url))
+        self.gets.append(took)
+        self.get_queries = self.queries
+        found = re.search(r'name="version"[^>]*value="(\d+)"', self.client.get(self.url).text)
         assert found, "no version field"
-        return found[1]
-
-    get_times, save_times = [], []
-    get_queries = save_queries = 0
-    for n in range(args.repeat):
-        queries = 0
-        start = time.perf_counter()
-        get()
-        get_times.append(time.perf_counter() - start)
-        get_queries = queries
-        data = {f: str((n + i) % 5 + 1) for i, f in enumerate(fields)}
-        data.update(version=version(), action="draft", overall_comment=f"draft {n}")
-        queries = 0
-        start = time.perf_counter()
-        saved = client.post(url, data=data)
-        save_times.append(time.perf_counter() - start)
-        save_queries = queries
+        data = {f: str((n + i) % 5 + 1) for i, f in enumerate(self.fields)}
+        data.update(version=found[1], action="draft", overall_comment=f"draft {n}")
+        saved, took = self._timed(lambda: self.client.post(self.url, data=data))
         assert saved.status_code == 302, (saved.status_code, saved.text[:300])
-    gc.unfreeze()
-    return (
-        statistics.median(get_times),
-        statistics.median(save_times),
-        get_queries,
-        save_queries,
-    )
+        self.saves.append(took)
+        self.save_queries = self.queries
+
+    def medians(self, which: int) -> tuple[float, float]:
+        """(GET, save) medians of wall (0) or CPU (1) time, in seconds."""
+        return (
+            statistics.median(t[which] for t in self.gets),
+            statistics.median(t[which] for t in self.saves),
+        )
 
 
 def main() -> None:
@@ -123,21 +130,34 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results = {}
-    for size in sizes:
-        results[size] = one_size(size, args)
-        t_get, t_save, q_get, q_save = results[size]
+    built = [Size(int(s), args) for s in args.sizes.split(",")]
+    gc.collect()
+    gc.freeze()  # as panel/wsgi.py does once the app is built
+    # Round robin: each repeat times every size once, so a busy moment on a shared machine
+    # falls on all sizes alike instead of on whichever size was running then.
+    for n in range(args.repeat):
+        for size in built:
+            size.step(n)
+    gc.unfreeze()
+    for size in built:
+        (t_get, t_save), (c_get, c_save) = size.medians(0), size.medians(1)
         print(
-            f"{size:>5} applications: GET {t_get * 1000:6.1f} ms ({q_get} queries), "
-            f"save {t_save * 1000:6.1f} ms ({q_save} queries)"
+            f"{size.applications:>5} applications: GET {t_get * 1000:6.1f} ms "
+            f"(CPU {c_get * 1000:5.1f} ms, {size.get_queries} queries), "
+            f"save {t_save * 1000:6.1f} ms (CPU {c_save * 1000:5.1f} ms, "
+            f"{size.save_queries} queries); next_to_score alone {size.next_median * 1000:5.2f} ms"
         )
-    first, last = results[sizes[0]], results[sizes[-1]]
-    worst = max(max(r[0], r[1]) for r in results.values()) * 1000
+    first, last = built[0], built[-1]
+    worst = max(max(s.medians(0)) for s in built) * 1000
     print(f"slowest median: {worst:.1f} ms (target <= {LIMIT_MS:g} ms)")
+    cpu = max(b / a for a, b in zip(first.medians(1), last.medians(1), strict=True))
+    print(f"CPU time ratio: {cpu:.2f}x ({last.applications} against {first.applications})")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    ratio = max(last[0] / first[0], last[1] / first[1])
-    print(f"ratio: {ratio:.2f}x (target <= {TARGET}x; {sizes[-1]} against {sizes[0]} applications)")
+    ratio = max(b / a for a, b in zip(first.medians(0), last.medians(0), strict=True))
+    print(
+        f"ratio: {ratio:.2f}x (target <= {TARGET}x; "
+        f"{last.applications} against {first.applications} applications)"
+    )
 
 
 if __name__ == "__main__":

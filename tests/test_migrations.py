@@ -62,3 +62,101 @@ def test_migrations_from_empty_match_the_models_and_step_down_and_up(empty_datab
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM audit_event")
         db.engine.dispose()
+
+
+def _triggers(engine: sa.Engine) -> dict[str, str]:
+    """Every trigger (and PostgreSQL trigger function) by name, with its definition."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            ).all()
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+                "UNION ALL SELECT proname, prosrc FROM pg_proc "
+                "WHERE pronamespace = 'public'::regnamespace"
+            ).all()
+    return {name: definition for name, definition in rows}
+
+
+def test_the_migrations_make_the_same_triggers_and_checks_as_the_models(
+    empty_database: str, database_url: str
+) -> None:
+    """compare_metadata sees neither triggers nor CHECK constraints: compare them here."""
+    migrated = create_app(base_config(empty_database))
+    with migrated.app_context():
+        upgrade()
+        from_migrations = _triggers(db.engine)
+        checks = {c["name"] for c in sa.inspect(db.engine).get_check_constraints("application")}
+        db.engine.dispose()
+    models = sa.create_engine(database_url)
+    try:
+        assert from_migrations == _triggers(models)
+        assert {"review_counted_update", "conflict_counted_update"} <= set(from_migrations)
+        expected = {c["name"] for c in sa.inspect(models).get_check_constraints("application")}
+        assert "ck_application_counted_reviews_not_negative" in expected
+        assert checks == expected
+    finally:
+        models.dispose()
+
+
+def test_the_counted_reviews_migration_fills_the_count_of_a_round_in_progress(
+    empty_database: str,
+) -> None:
+    """0016 on a database with reviews and conflicts: each application gets its count, and the
+    triggers keep it from then on; stepping down removes the column, and up again refills it."""
+    from panel.models import Application, Review
+    from panel.scoring.services.lookups import is_counted
+    from tests.factories import gen_conflict, gen_review, gen_staff
+    from tests.worlds import gen_scoring_world
+
+    def counts() -> tuple[list[int], list[int]]:
+        stored = db.session.execute(
+            sa.select(Application.counted_reviews).order_by(Application.id)
+        ).scalars()
+        by_id = dict(
+            db.session.execute(
+                sa.select(Review.application_id, sa.func.count(Review.id))
+                .where(is_counted())
+                .group_by(Review.application_id)
+            ).all()
+        )
+        ids = db.session.execute(sa.select(Application.id).order_by(Application.id)).scalars()
+        return list(stored), [by_id.get(i, 0) for i in ids]
+
+    app = create_app(base_config(empty_database))
+    with app.app_context():
+        upgrade()
+        world = gen_scoring_world(gen_staff())
+        pat, olu, kim = world.panellists
+        a0, a1, _a2 = world.applications
+        for panellist in (pat, olu, kim):
+            gen_review(a0, panellist, scores=[3, 3, 3])
+        gen_review(a1, pat, scores=[3, 3, 3])
+        gen_review(a1, olu, scores=[3, None, None], status="draft")
+        gen_conflict(a0, kim)  # sets Kim's submitted review aside
+        gen_conflict(a1, pat, withdrawn_by=world.staff)  # withdrawn: Pat's review counts
+        db.session.commit()
+        a0_id, pat_id = a0.id, pat.id
+        assert counts() == ([2, 1, 0], [2, 1, 0])
+        db.session.remove()
+        downgrade(revision="score_values")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("application")}
+        assert "counted_reviews" not in columns
+        with db.engine.begin() as conn:  # Olu submits on a1 while no trigger counts it
+            conn.exec_driver_sql(
+                "UPDATE review SET status = 'submitted', submitted_at = updated_at "
+                "WHERE status = 'draft'"
+            )
+        upgrade()
+        assert counts() == ([2, 2, 0], [2, 2, 0])
+        db.session.execute(  # from now on the triggers keep it
+            sa.update(Review)
+            .where(Review.application_id == a0_id, Review.panellist_id == pat_id)
+            .values(status="draft")
+        )
+        db.session.commit()
+        assert counts() == ([1, 2, 0], [1, 2, 0])
+        db.session.remove()
+        db.engine.dispose()

@@ -18,6 +18,7 @@ from panel.models.application_form import (
 from panel.models.audit import AuditEvent
 from panel.models.auth_token import PasswordLink
 from panel.models.conflict import CONFLICT_KIND_LABELS, Conflict, ConflictKind
+from panel.models.counted import COUNTED_REVIEWS_TRIGGERS
 from panel.models.criterion import (
     Boundary,
     Criterion,
@@ -110,6 +111,7 @@ from panel.models.throttle import Throttle
 from panel.models.user import Role, User
 
 __all__ = [
+    "COUNTED_REVIEWS_TRIGGERS",
     "MAX_QUESTIONS",
     "QUESTION_KINDS",
     "ApplicationDraft",

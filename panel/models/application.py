@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -63,6 +64,9 @@ class Application(Model):
         # "Import" and however often (docs/security.md item 28).
         UniqueConstraint("import_id", "import_row"),
         CheckConstraint("(import_id IS NULL) = (import_row IS NULL)", name="import_row_pair"),
+        # "Next to score" reads this in order and stops at the first application the panellist
+        # may still score (panel/scoring/services/progress.py, next_to_score).
+        Index("ix_application_next_to_score", "round_id", "status", "counted_reviews", "reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +108,16 @@ class Application(Model):
     # Answers to the round's extra questions (panel.models.application_form.FormQuestion), as
     # text by question key ("q12"); a question removed later leaves its answer here.
     extra_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # How many of its reviews count (submitted, and not set aside by a standing conflict, as
+    # panel.scoring.services.lookups.is_counted says). Kept by the database's triggers on review
+    # and conflict (panel/models/counted.py), never written by the app: it may be stale in a
+    # session that has changed a review since it loaded the application.
+    # The CHECK is the column's own (as migration 0015 adds it), so SQLite can drop the column.
+    counted_reviews: Mapped[int] = mapped_column(
+        CheckConstraint("counted_reviews >= 0", name="counted_reviews_not_negative"),
+        default=0,
+        server_default="0",
+    )
 
     checks: Mapped[list["EligibilityCheck"]] = relationship(back_populates="application")
 

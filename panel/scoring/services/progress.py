@@ -101,7 +101,10 @@ def next_to_score(*, round_: FundingRound, panellist: User) -> Application | Non
 
     One query, and no row per application comes back: the scoring page asks for this on
     every view, so its cost is the database's indexed lookups, not Python's work per
-    application (which grew with the round)."""
+    application (which grew with the round). The counted reviews are the application's
+    `counted_reviews`, kept by the database (panel/models/counted.py), so the query reads the
+    index `ix_application_next_to_score` in order and stops at the first application the
+    panellist may still score, however large the round."""
     submitted = exists().where(
         Review.application_id == Application.id,
         Review.panellist_id == panellist.id,
@@ -112,16 +115,10 @@ def next_to_score(*, round_: FundingRound, panellist: User) -> Application | Non
         Conflict.panellist_id == panellist.id,
         conflict_stands(),
     )
-    counted = (
-        db.select(func.count(Review.id))
-        .where(Review.application_id == Application.id, is_counted())
-        .correlate(Application)
-        .scalar_subquery()
-    )
     return db.session.execute(
         db.select(Application)
         .where(eligible_in_round(round_.id), ~submitted, ~recused)
-        .order_by(counted, Application.reference)
+        .order_by(Application.counted_reviews, Application.reference)
         .limit(1)
     ).scalar_one_or_none()
 

@@ -5,9 +5,15 @@ answer is the rule's (fewest counted reviews, ties by reference) at both sizes.
 benchmarks/scoring_page.py times them at 30, 500 and 2,000 applications.
 """
 
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tests.conftest import CountQueries
+from panel.extensions import db
+from panel.scoring.services.progress import next_to_score
+from tests.conftest import POSTGRES_URL, CountQueries
 from tests.factories import gen_application
 from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
@@ -60,3 +66,32 @@ def _next_shown(page: str) -> str:
     """The reference the page offers under "Next to score"."""
     after = page.split("Next to score", 1)[1]
     return after.split('<p class="body">', 1)[1].split(":", 1)[0].strip()
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's plan; PostgreSQL plans by its statistics")
+def test_next_to_score_reads_the_index_in_order_without_sorting(
+    make_scoring_round,  # noqa: ANN001 (a fixture returning a factory)
+) -> None:
+    """The query walks ix_application_next_to_score (round, status, count, reference) in order
+    and stops at the first application left to score: no count per application, no sort."""
+    world = make_scoring_round(panellists=2, applications=3)
+    captured: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
+        captured.append((statement, params))
+
+    sa.event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        next_to_score(round_=world.round, panellist=world.panellists[0])
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", grab)
+    statement, params = next((s, p) for s, p in captured if "FROM application" in s)
+    plan = " | ".join(
+        row[3]
+        for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", params
+        )
+    )
+    assert "USING INDEX ix_application_next_to_score (round_id=? AND status=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # no sort
+    assert "count(" not in statement.lower()
