@@ -53,7 +53,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from panel.models import Application, FundingRound, Review, Stage, User
+    from panel.applications.queries import eligible_in_round
+    from panel.models import Application, Conflict, FundingRound, Review, Stage, User
     from panel.results import exports as ex
     from panel.results.exports import jobs
     from panel.results.synthetic import seed_synthetic
@@ -81,12 +82,17 @@ def main() -> None:
                 )
             ).scalars()
         )
-        targets = [
+        conflicted = set(
+            db.session.execute(
+                db.select(Conflict.application_id).where(Conflict.panellist_id == user_id)
+            ).scalars()
+        )
+        targets = [  # applications this panellist may score and has not submitted
             a
             for a in db.session.execute(
-                db.select(Application.id).where(Application.round_id == round_id)
+                db.select(Application.id).where(eligible_in_round(round_id))
             ).scalars()
-            if a not in submitted
+            if a not in submitted and a not in conflicted
         ][:5]
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
