@@ -9,6 +9,7 @@ comes from the models; tests/test_migrations.py proves the migrations build the 
 import contextvars
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -208,6 +209,19 @@ def count_queries(app: Flask) -> CountQueries:
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+def write_lock_is_free(path: str) -> bool:
+    """Whether another connection could take SQLite's write lock on `path` at once (no wait)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
 
 
 class AuthActions:

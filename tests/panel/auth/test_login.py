@@ -1,6 +1,5 @@
 """Signing in and out: throttling, identical failures, safe redirects, sessions that really end."""
 
-import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +11,7 @@ from panel.auth import services
 from panel.auth.views import safe_next
 from panel.extensions import db
 from panel.models import Role, Throttle, User
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, AuthActions, write_lock_is_free
 
 
 def test_a_resident_signs_in_with_any_case_of_their_email(
@@ -163,18 +162,6 @@ def test_the_staff_role_is_shown_the_staff_home(client: FlaskClient, staff: User
     assert "Set up a new round" in client.get("/").get_data(as_text=True)
 
 
-def _write_lock_is_free(path: str) -> bool:
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
-
-
 @pytest.mark.parametrize("right", [True, False])
 def test_the_password_is_checked_without_holding_the_write_lock(
     app: Flask, client: FlaskClient, resident: User, monkeypatch: pytest.MonkeyPatch, right: bool
@@ -189,7 +176,7 @@ def test_the_password_is_checked_without_holding_the_write_lock(
     free: list[bool] = []
 
     def watched(stored: str | None, password: str) -> tuple[bool, str | None]:
-        free.append(_write_lock_is_free(path))
+        free.append(write_lock_is_free(path))
         return real(stored, password)
 
     monkeypatch.setattr(services, "verify_password", watched)

@@ -7,7 +7,6 @@ is written; each attempt must succeed.
 """
 
 import os
-import sqlite3
 import tempfile
 import threading
 from typing import Any
@@ -21,20 +20,9 @@ from panel.models import ExportJob, FundingRound
 from panel.results import exports as ex
 from panel.results.exports import jobs
 from panel.results.exports.jobs import reading_connection
+from tests.conftest import write_lock_is_free
 from tests.factories import gen_export_job
 from tests.worlds import gen_worked_panel
-
-
-def _lock_is_free(path: str) -> bool:
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "scores-csv", "feedback", "360giving"])
@@ -49,7 +37,7 @@ def test_a_job_export_reads_and_writes_without_holding_the_write_lock(app: Flask
 
     def during_reads(*_args: Any) -> None:
         if not released:
-            checks.append(("read", _lock_is_free(path)))
+            checks.append(("read", write_lock_is_free(path)))
 
     def release() -> None:
         nonlocal released
@@ -57,7 +45,7 @@ def test_a_job_export_reads_and_writes_without_holding_the_write_lock(app: Flask
         db.session.commit()
 
     def progress(done: int, total: int) -> None:
-        checks.append(("write", _lock_is_free(path)))
+        checks.append(("write", write_lock_is_free(path)))
 
     round_ = db.session.get(FundingRound, panel.round_id)
     sa.event.listen(db.engine, "before_cursor_execute", during_reads)
