@@ -22,9 +22,7 @@ def lock(key: str) -> Throttle:
     if read_only_request():
         # Answering a fault (panel.faults): nothing will be saved, so only look; a row is
         # neither made nor locked, and a key never seen before counts nothing.
-        found: Throttle | None = db.session.execute(
-            db.select(Throttle).where(Throttle.key == key)
-        ).scalar_one_or_none()
+        found = peek(key)
         return found if found is not None else Throttle(key=key, failures=0)
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     for _ in range(3):
@@ -44,6 +42,14 @@ def lock(key: str) -> Throttle:
         # Removed between the two statements by a request that had it locked (a successful
         # sign-in clears its account's row): make it again.
     raise RuntimeError(f"could not lock the counter row {key!r}")
+
+
+def peek(key: str) -> Throttle | None:
+    """The counter row for `key` as it stands, neither made nor locked."""
+    found: Throttle | None = db.session.execute(
+        db.select(Throttle).where(Throttle.key == key)
+    ).scalar_one_or_none()
+    return found
 
 
 def forget(key: str) -> None:

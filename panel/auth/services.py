@@ -14,7 +14,7 @@ from panel.audit import record
 from panel.auth.passwords import hash_password, verify_password
 from panel.database import reads_only
 from panel.extensions import db
-from panel.limits import forget, lock, prune
+from panel.limits import forget, lock, peek, prune
 from panel.messages.outbox import mail_configured, queue_message, to_user
 from panel.models import PasswordLink, Role, User
 from panel.models.throttle import Throttle
@@ -95,7 +95,7 @@ def authenticate(*, email: str, password: str, address: str) -> User:
     email = normalise_email(email)
     keys = [f"email:{email[:254]}", f"address:{address[:64]}"]
     with reads_only():
-        _refuse_while_waiting([_peek(key) for key in keys], utcnow())  # no hashing while waiting
+        _refuse_while_waiting([peek(key) for key in keys], utcnow())  # no hashing while waiting
         user = find_user(email)
         checked_hash = user.password_hash if user else None
     ok, new_hash = verify_password(checked_hash, password)  # no transaction open meanwhile
@@ -128,11 +128,6 @@ def authenticate(*, email: str, password: str, address: str) -> User:
     if new_hash is not None:
         user.password_hash = new_hash  # parameters were raised since this hash was made
     return user
-
-
-def _peek(key: str) -> Throttle | None:
-    """The counter row for `key` as it stands, without locking or making it."""
-    return db.session.execute(db.select(Throttle).where(Throttle.key == key)).scalar_one_or_none()
 
 
 def _refuse_while_waiting(rows: Sequence[Throttle | None], now: datetime) -> None:
