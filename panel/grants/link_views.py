@@ -2,6 +2,7 @@
 end-of-grant report. Every request counts towards a per-address limit; a wrong, used or expired
 link gets a plain page."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import current_app, make_response, redirect, render_template, request
 
 from panel.access import policy
 from panel.extensions import db
+from panel.forms import PanelForm
 from panel.grants import bp, links, reports, services
 from panel.grants.forms import AcceptForm, ReportForm
 from panel.models import Grant, GrantLink
@@ -87,20 +89,15 @@ def accept() -> Any:
     form = AcceptForm()
     status = 200
     if request.method == "POST":
-        refused = _too_many()
-        if refused is not None:
-            return refused
-        if form.validate_on_submit():
-            try:
-                services.accept_offer(
-                    link=link, grant=grant, name=form.name.data or "", role=form.role.data or ""
-                )
-            except services.GrantError as exc:
-                db.session.rollback()
-                form.show_problems(exc.problems)
-            else:
-                return _done("accept")
-        db.session.commit()  # the attempt counts, whatever was typed
+        answer = _submit(
+            form,
+            "accept",
+            lambda: services.accept_offer(
+                link=link, grant=grant, name=form.name.data or "", role=form.role.data or ""
+            ),
+        )
+        if answer is not None:
+            return answer
         status = 400
     application = grant.application
     return render_template(
@@ -118,20 +115,15 @@ def report() -> Any:
     form = ReportForm()
     status = 200
     if request.method == "POST":
-        refused = _too_many()
-        if refused is not None:
-            return refused
-        if form.validate_on_submit():
-            try:
-                reports.submit_report(
-                    link=link, grant=grant, values=form.values(), photos=form.photo_bytes()
-                )
-            except services.GrantError as exc:
-                db.session.rollback()
-                form.show_problems(exc.problems)
-            else:
-                return _done("report")
-        db.session.commit()
+        answer = _submit(
+            form,
+            "report",
+            lambda: reports.submit_report(
+                link=link, grant=grant, values=form.values(), photos=form.photo_bytes()
+            ),
+        )
+        if answer is not None:
+            return answer
         status = 400
     return render_template(
         "grants/report.html",
@@ -142,6 +134,25 @@ def report() -> Any:
         max_photos=reports.MAX_PHOTOS,
         photo_kb=reports.PHOTO_MAX_BYTES // 1024,
     ), status
+
+
+def _submit(form: PanelForm, purpose: str, save: Callable[[], object]) -> Any | None:
+    """A link page's POST: refused past the address's limit; saved and done when the form is
+    valid and the service takes it; otherwise None, with the problems on the form. Either way
+    the attempt counts towards the limit."""
+    refused = _too_many()
+    if refused is not None:
+        return refused
+    if form.validate_on_submit():
+        try:
+            save()
+        except services.GrantError as exc:
+            db.session.rollback()
+            form.show_problems(exc.problems)
+        else:
+            return _done(purpose)
+    db.session.commit()  # the attempt counts, whatever was typed
+    return None
 
 
 def _done(purpose: str) -> Any:
