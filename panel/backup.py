@@ -24,7 +24,10 @@ and restore into a new, empty database with:
     createdb panel_restored
     pg_restore --no-owner --dbname=panel_restored panel-YYYY-MM-DD.dump
 
-where DATABASE is your PANEL_DATABASE_URL without the "+psycopg" part."""
+where DATABASE is your PANEL_DATABASE_URL without the "+psycopg" part. Restore the whole
+dump, not --data-only into an existing schema: the database's triggers keep counts of its
+rows, and with the triggers already there they would count the restored rows a second time
+(a data-only restore needs --disable-triggers)."""
 
 
 class BackupError(RuntimeError):

@@ -117,3 +117,5 @@ def test_on_postgresql_the_backup_command_explains_pg_dump(
     result = runner.invoke(args=["backup", str(tmp_path / "x")])  # type: ignore[attr-defined]
     assert result.exit_code == 1
     assert "pg_dump --format=custom" in result.output
+    # A data-only restore into a schema with its triggers would count every review again.
+    assert "not --data-only" in result.output and "--disable-triggers" in result.output
