@@ -65,7 +65,11 @@ REVISED = {"n": 0}
 
 
 def revise_one(app: Any, round_id: int) -> None:
-    """Change one submitted score and bump its review's version, as a save at the meeting does."""
+    """Change one submitted score, bump its review's version and remake its kept bytes, as a
+    save at the meeting does."""
+    from panel.models import Review, Rubric, Score
+    from panel.models.review import pack_scores
+
     with app.app_context():
         REVISED["n"] += 1
         review_id = db.session.execute(
@@ -82,9 +86,13 @@ def revise_one(app: Any, round_id: int) -> None:
             ),
             {"v": review_id},
         )
-        db.session.execute(
-            sa.text("UPDATE review SET version = version + 1 WHERE id = :v"), {"v": review_id}
-        )
+        review = db.session.get(Review, review_id)
+        rubric = db.session.get(Rubric, review.rubric_id)
+        scores = sa.select(Score.rubric_criterion_id, Score.value)
+        values = dict(db.session.execute(scores.where(Score.review_id == review_id)).all())
+        review.version += 1
+        review.score_pack = pack_scores(values.get(c.id) for c in rubric.scored)
+        review.score_pack_version = review.version
         db.session.commit()
 
 

@@ -40,6 +40,7 @@ from panel.models import (
     User,
 )
 from panel.models.application import ApplicationImport
+from panel.models.review import pack_scores
 
 PASSWORD = "correct horse battery"
 LIGHT_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -409,12 +410,14 @@ def gen_review(
     status: str = ReviewStatus.SUBMITTED,
     comments: Sequence[str] = (),
     commit: bool = True,
+    keep_bytes: bool = True,
     **values: Any,
 ) -> Review:
     """A review with a score per scored criterion of the rubric (in order), submitted unless told.
 
     `rubric` defaults to the round's latest; `scores` is a list in the rubric's order or a dict
-    by criterion. None is a missing score, never 0.
+    by criterion. None is a missing score, never 0. The scores are kept as bytes on the row too,
+    as save_review keeps them, unless `keep_bytes` is False (a writer that skips them).
     """
     if rubric is None:
         rubric = (
@@ -449,6 +452,10 @@ def gen_review(
             )
         )
     db.session.flush()
+    if keep_bytes:  # as save_review does, once the Score rows are written
+        review.score_pack = pack_scores(scores.get(c) for c in rubric.scored)
+        review.score_pack_version = review.version
+        db.session.flush()
     if commit:
         db.session.commit()
     return review

@@ -160,3 +160,51 @@ def test_the_counted_reviews_migration_fills_the_count_of_a_round_in_progress(
         assert counts() == ([1, 2, 0], [1, 2, 0])
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_score_pack_migration_makes_every_reviews_bytes_from_its_score_rows(
+    empty_database: str,
+) -> None:
+    """0017 on a database with reviews: each gets the bytes of its Score rows at its version,
+    by the rule of pack_scores (a gap where a score is empty), and the triggers keep them
+    honest from then on; stepping down removes the columns and the triggers."""
+    from panel.models import Review, Score
+    from panel.models.review import NO_SCORE
+    from tests.factories import gen_review, gen_staff
+    from tests.worlds import gen_scoring_world
+
+    def packs() -> list[tuple[bytes | None, int | None, int]]:
+        rows = db.session.execute(
+            sa.select(Review.score_pack, Review.score_pack_version, Review.version).order_by(
+                Review.id
+            )
+        ).all()
+        return [(None if p is None else bytes(p), made_at, v) for p, made_at, v in rows]
+
+    app = create_app(base_config(empty_database))
+    with app.app_context():
+        upgrade()
+        world = gen_scoring_world(gen_staff())
+        pat, olu, _kim = world.panellists
+        a0, a1, _a2 = world.applications
+        gen_review(a0, pat, scores=[3, 0, 10], keep_bytes=False, version=4)
+        gen_review(a0, olu, scores=[2, None, None], status="draft", keep_bytes=False)
+        gen_review(a1, pat, scores=[], keep_bytes=False)
+        db.session.commit()
+        assert packs() == [(None, None, 4), (None, None, 1), (None, None, 1)]
+        db.session.remove()
+        downgrade(revision="counted_reviews")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("review")}
+        assert not {"score_pack", "score_pack_version"} & columns
+        assert not [name for name in _triggers(db.engine) if name.startswith("score_pack")]
+        upgrade()
+        assert packs() == [
+            (bytes([3, 0, 10]), 4, 4),
+            (bytes([2, NO_SCORE, NO_SCORE]), 1, 1),
+            (bytes([NO_SCORE] * 3), 1, 1),
+        ]
+        db.session.execute(sa.update(Score).values(value=1))  # the triggers now mark them stale
+        db.session.commit()
+        assert [made_at for _, made_at, _ in packs()] == [None, None, 1]
+        db.session.remove()
+        db.engine.dispose()

@@ -95,6 +95,7 @@ from panel.models.message import (
     MessageStatus,
     MessageWording,
 )
+from panel.models.packed import SCORE_PACK_TRIGGERS
 from panel.models.person import (
     CONTACT_WAY_LABELS,
     ConductAgreement,
@@ -114,6 +115,7 @@ __all__ = [
     "COUNTED_REVIEWS_TRIGGERS",
     "MAX_QUESTIONS",
     "QUESTION_KINDS",
+    "SCORE_PACK_TRIGGERS",
     "ApplicationDraft",
     "Attachment",
     "FormDocument",

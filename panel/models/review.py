@@ -1,9 +1,18 @@
 """A panellist's review of one application: a score per adopted scored criterion."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import Model
@@ -14,6 +23,23 @@ from panel.models.user import User
 class ReviewStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+# A review's scores kept on its row as well as in its Score rows (issue 20, target 4): one byte
+# per scored criterion of the review's rubric, in the rubric's order, the score itself or
+# NO_SCORE where there is none (scales run within 0..10). The results read every submitted
+# review of a round at a worker's first view; reading these bytes is one scan of the round's
+# reviews instead of one index lookup per review into 170,000 score rows (PostgreSQL: about
+# 70 ms of a 150 ms budget at 500 x 30 x 12). The bytes count only while score_pack_version
+# equals version: every change to a review's scores bumps its version (the results' memory
+# relies on that already), so a writer that changes scores without remaking the bytes leaves
+# them stale, and the results then read that review's Score rows instead.
+NO_SCORE = 255
+
+
+def pack_scores(values: Iterable[int | None]) -> bytes:
+    """A review's scores in rubric order as bytes: the score, or NO_SCORE where there is none."""
+    return bytes(NO_SCORE if value is None else value for value in values)
 
 
 class Review(Model):
@@ -44,6 +70,9 @@ class Review(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The scores as bytes (pack_scores), made at score_pack_version: see NO_SCORE above.
+    score_pack: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    score_pack_version: Mapped[int | None] = mapped_column(default=None)
     # Scores changed after first submission (during scoring or at the panel meeting).
     revised: Mapped[bool] = mapped_column(default=False)
     # Staff who typed in a paper or phone review for the panellist.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 
 from panel.audit import record
 from panel.extensions import db
@@ -38,6 +38,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.models.review import pack_scores
 
 CHUNK = 5_000
 CONFLICT_RATE = 0.05
@@ -405,28 +406,34 @@ def seed_synthetic(
     _bulk(Review, reviews, tick)
     low, high = round_.scale_min, round_.scale_max
     scores: list[dict[str, Any]] = []
+    packs: list[dict[str, Any]] = []
     for review_id, aid, uid in db.session.execute(
         db.select(Review.id, Review.application_id, Review.panellist_id)
         .where(Review.round_id == round_.id)
         .order_by(Review.id)
     ).all():
         base = quality[aid] + harshness[uid]
+        values = []
         for rid in scored_ids:
-            value = round(base + criterion_bias[rid] + rng.gauss(0, 0.7))
+            value = min(high, max(low, round(base + criterion_bias[rid] + rng.gauss(0, 0.7))))
+            values.append(value)
             scores.append(
                 {
                     "review_id": review_id,
                     "rubric_criterion_id": rid,
-                    "value": min(high, max(low, value)),
+                    "value": value,
                     "comment": "Good local reach." if rng.random() < 0.03 else "",
                 }
             )
+        packs.append({"id": review_id, "score_pack": pack_scores(values), "score_pack_version": 1})
         if len(scores) >= CHUNK:
             db.session.execute(insert(Score), scores)
+            db.session.execute(update(Review), packs)
             tick(len(scores))
-            scores = []
+            scores, packs = [], []
     if scores:
         db.session.execute(insert(Score), scores)
+        db.session.execute(update(Review), packs)
         tick(len(scores))
     record(
         actor=staff,

@@ -22,6 +22,7 @@ from panel.models import (
     Score,
     User,
 )
+from panel.models.review import pack_scores
 from panel.models.types import utcnow
 from panel.rubrics import current_rubric
 from panel.scoring.services.errors import (
@@ -213,6 +214,10 @@ def save_review(
         if review.submitted_at is None:
             review.submitted_at = now
     db.session.flush()
+    # The scores' bytes only now, once the Score rows are written: writing those marked the
+    # bytes stale (panel/models/packed.py), and this makes them current again.
+    review.score_pack = pack_scores(scores.get(c.id, ScoreEntry(None)).value for c in criteria)
+    review.score_pack_version = review.version
     after = _snapshot(review, criteria)
     if was_submitted and before is not None and before["scores"] != after["scores"]:
         review.revised = True
