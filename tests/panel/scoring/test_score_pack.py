@@ -69,6 +69,7 @@ def test_every_save_from_the_scoring_page_leaves_the_bytes_current(
 def test_a_score_changed_any_other_way_leaves_the_bytes_stale_never_wrong(
     app: Flask, world: ScoringWorld
 ) -> None:
+    """Item 81: a repair by hand, a deleted or emptied score all send the results to the rows."""
     reviews = [gen_review(world.applications[0], p, scores=[3, 3, 3]) for p in world.panellists]
     ids = [r.id for r in reviews]
     assert [kept(i) for i in ids] == [(bytes([3, 3, 3]), 1, 1)] * 3
