@@ -190,9 +190,9 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
         stale=stale,
         at_meeting=at_meeting,
         saved_scores=lookups.scores_by_criterion(review),
-        others=_others(round_, application),
+        others=_others(round_, application, own=review),
         may_see_others=blind.may_see_others(
-            round_=round_, viewer=current_user, application=application
+            round_=round_, viewer=current_user, application=application, own=review
         ),
         conflicts_open=rules.conflicts_open(round_),
         next_up=_next_up(round_, application) if not by_staff else None,
@@ -234,15 +234,22 @@ def _after_save(
     return redirect(url_for("scoring.score", round_id=round_.id, application_id=application.id))
 
 
-def _others(round_: FundingRound, application: Application) -> list[dict[str, Any]]:
-    """Other panellists' counted reviews, as the signed-in person may see them (blind rule)."""
+def _others(
+    round_: FundingRound, application: Application, *, own: blind.OwnReview
+) -> list[dict[str, Any]]:
+    """Other panellists' counted reviews, as the signed-in person may see them (blind rule).
+    `own`: the review the page shows (the signed-in person's own, unless staff enter for
+    someone, which `blind` tells apart)."""
+    reviews = blind.others_reviews(
+        round_=round_, application=application, viewer=current_user, own=own
+    )
     return [
         {
             "review": r,
             "name": blind.shown_name(r.panellist, viewer=current_user),
             "scores": lookups.scores_by_criterion(r),
         }
-        for r in blind.others_reviews(round_=round_, application=application, viewer=current_user)
+        for r in reviews
     ]
 
 
