@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
+from panel.database import commit_keeping_loaded
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, FundingRound, User
@@ -173,8 +174,15 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                 db.session.rollback()
                 abort(404)
             else:
-                db.session.commit()
-                return _after_save(round_, application, panellist, saved, by_staff, first_submit)
+                # Where to next is read before the commit (in the transaction that saved), and
+                # the commit keeps what is loaded: nothing is read again after it, so on
+                # SQLite the write lock is not taken a second time just to answer.
+                message, next_url = _after_save(
+                    round_, application, panellist, saved, by_staff, first_submit
+                )
+                commit_keeping_loaded()
+                flash(message, "success")
+                return redirect(next_url)
         else:
             status = 400
     return render_template(
@@ -207,31 +215,26 @@ def _after_save(
     saved: Any,
     by_staff: bool,
     first_submit: bool,
-) -> Any:
+) -> tuple[str, str]:
+    """What to say after a save, and where to go: (message, URL)."""
     if by_staff:
         what = "submitted" if saved.status == "submitted" else "saved as a draft"
-        flash(
+        return (
             f"{panellist.display_name}'s scores for {application.reference} have been {what}.",
-            "success",
+            url_for("scoring.coverage", round_id=round_.id),
         )
-        return redirect(url_for("scoring.coverage", round_id=round_.id))
     if saved.status == "submitted" and first_submit:
         # On to the next application to score, or to the end of the queue.
-        flash(f"Scores sent for {application.reference}.", "success")
-        queue = progress.my_queue(round_=round_, panellist=panellist)
-        if queue.next_up is None:
-            return redirect(url_for("scoring.all_scored", round_id=round_.id))
-        return redirect(
-            url_for("scoring.score", round_id=round_.id, application_id=queue.next_up.id)
-        )
+        next_up = progress.next_to_score(round_=round_, panellist=panellist)
+        if next_up is None:
+            url = url_for("scoring.all_scored", round_id=round_.id)
+        else:
+            url = url_for("scoring.score", round_id=round_.id, application_id=next_up.id)
+        return f"Scores sent for {application.reference}.", url
+    here = url_for("scoring.score", round_id=round_.id, application_id=application.id)
     if saved.status == "submitted":
-        flash(f"Your changes to the scores for {application.reference} are saved.", "success")
-    else:
-        flash(
-            f"Your draft for {application.reference} is saved. You can finish it later.",
-            "success",
-        )
-    return redirect(url_for("scoring.score", round_id=round_.id, application_id=application.id))
+        return f"Your changes to the scores for {application.reference} are saved.", here
+    return f"Your draft for {application.reference} is saved. You can finish it later.", here
 
 
 def _others(
