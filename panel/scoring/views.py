@@ -144,6 +144,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                     submit=form.submitting,
                     expected_version=form.expected_version(),
                     reason=form.reason.data or "",
+                    rubric=rubric,
                 )
             except errors.ReasonNeeded as exc:
                 db.session.rollback()
