@@ -115,7 +115,7 @@ def enter_for(round_id: int, application_id: int, user_id: int) -> Any:
 def _review_page(round_: FundingRound, application: Application, *, panellist: User) -> Any:
     """The scoring form for `panellist` (the signed-in panellist, or staff entering for them)."""
     by_staff = current_user.id != panellist.id
-    rubric = current_rubric(round_)
+    rubric = current_rubric(round_, with_criteria=True)
     criteria = rubric.scored if rubric is not None else []
     review = lookups.find_review(application_id=application.id, panellist_id=panellist.id)
     # Read before saving: the save updates this same object.

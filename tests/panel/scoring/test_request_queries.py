@@ -16,14 +16,14 @@ from tests.factories import gen_application
 from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
 # The reads of each request: user, round, membership, application, conflict, conduct,
-# rubric and its criteria, then what the request itself needs.
+# the rubric with its criteria, then what the request itself needs.
 READS = {
     "My scoring": 10,
-    "scoring page, a draft saved": 13,
-    "scoring page, submitted": 15,
-    "first submit": 15,
-    "draft save": 13,
-    "revision": 13,
+    "scoring page, a draft saved": 12,
+    "scoring page, submitted": 14,
+    "first submit": 14,
+    "draft save": 12,
+    "revision": 12,
 }
 
 
