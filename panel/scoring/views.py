@@ -62,7 +62,6 @@ def my_scoring(round_id: int) -> Any:
         "scoring/my_scoring.html",
         round=round_,
         queue=queue,
-        rubric=current_rubric(round_),
         closed=rules.may_change_scores(round_, by_staff=False),
         phase=rules.phase(round_),
         colours=progress.STATUS_COLOURS,

@@ -18,7 +18,7 @@ from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 # The reads of each request: user, round, membership, application, conflict, conduct,
 # the rubric with its criteria, then what the request itself needs.
 READS = {
-    "My scoring": 10,
+    "My scoring": 9,
     "scoring page, a draft saved": 12,
     "scoring page, submitted": 14,
     "first submit": 14,
