@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, flash, render_template_string
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +19,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
@@ -305,6 +308,21 @@ def test_choice_inputs_match_the_wtforms_widget(app: Flask) -> None:
     assert 'value="2&#34;&lt;&amp;&gt;"' in html
 
 
+class TextArea(widgets.TextArea):
+    """WTForms' textarea widget (by its class name), counting its calls."""
+
+    calls = 0
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        TextArea.calls += 1
+        return super().__call__(field, **kwargs)
+
+
+class OwnWidget(widgets.TextArea):
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        return Markup("<textarea>own widget</textarea>")
+
+
 def test_a_plain_textarea_is_written_as_the_general_branch_writes_it(app: Flask) -> None:
     """`field` writes a plain textarea itself (a scoring page has thirteen, and the general
     branch and the widget were most of its time): the markup must stay byte for byte what the
@@ -338,6 +356,15 @@ def test_a_plain_textarea_is_written_as_the_general_branch_writes_it(app: Flask)
         html = render_template_string(page, form=form)
     parts = html.split("<p>")[1:]
     assert len(parts) == 2 * len(calls)
+    # The widget is called by the general branch only (the short one writes the tag itself),
+    # and a textarea with a widget of its own always takes the general branch.
+    with app.test_request_context("/", method="POST", data=sent):
+        form = NotesForm()
+        form.free.widget = TextArea()
+        render_template_string(page, form=form)
+        assert TextArea.calls == sum(1 for name, _ in calls if name == "free")
+        form.free.widget = OwnWidget()
+        assert render_template_string(page, form=form).count("own widget") == 4
     for plain, general in zip(parts[::2], parts[1::2], strict=True):
         assert "<textarea" in plain
         assert plain == general
