@@ -104,6 +104,23 @@ def reads_only() -> Iterator[None]:
         _reads_only.reset(token)
 
 
+def commit_keeping_loaded() -> None:
+    """Commit, keeping what the session has loaded as it was written, instead of expiring it.
+
+    For a request that answers with a redirect right after its commit: an ordinary commit
+    expires every object, and the answer's last looks (the signed-in user, for the response
+    headers) read them again in a new transaction, which on SQLite takes the write lock a
+    second time. Only where nothing read after the commit needs another writer's changes.
+    """
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 # ------------------------------------------------------------------ faults
 
 # SQLite's primary result codes (the low byte of the extended code).

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, flash, render_template_string
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +19,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
@@ -303,3 +306,67 @@ def test_choice_inputs_match_the_wtforms_widget(app: Flask) -> None:
         assert str(tag) in html
     assert html.count(" checked ") == 2
     assert 'value="2&#34;&lt;&amp;&gt;"' in html
+
+
+class TextArea(widgets.TextArea):
+    """WTForms' textarea widget (by its class name), counting its calls."""
+
+    calls = 0
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        TextArea.calls += 1
+        return super().__call__(field, **kwargs)
+
+
+class OwnWidget(widgets.TextArea):
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        return Markup("<textarea>own widget</textarea>")
+
+
+def test_a_plain_textarea_is_written_as_the_general_branch_writes_it(app: Flask) -> None:
+    """`field` writes a plain textarea itself (a scoring page has thirteen, and the general
+    branch and the widget were most of its time): the markup must stay byte for byte what the
+    general branch writes through WTForms' widget, with errors, hints, classes, length flags
+    and awkward text alike. (`attrs={"class": ""}` sends a field down the general branch
+    without changing its markup.)"""
+
+    class NotesForm(FlaskForm):
+        short = TextAreaField(
+            "Short note", validators=[Length(min=5, max=20, message="5 to 20 characters")]
+        )
+        free = TextAreaField("Free text")
+        capped = TextAreaField("Capped", validators=[Length(max=2000)])
+
+    calls = [
+        ("short", 'hint="Say it briefly"'),
+        ("short", 'rows=3, classes="textarea--wide"'),
+        ("free", ""),
+        ("free", 'hint="Anything", label="Another label", label_class="label label--s"'),
+        ("capped", "rows=4"),
+    ]
+    page = '{% from "_macros/form.html" import field %}' + "".join(
+        f"<p>{{{{ field(form.{name}{', ' if args else ''}{args}) }}}}</p>"
+        f"<p>{{{{ field(form.{name}, {args}{', ' if args else ''}attrs={{'class': ''}}) }}}}</p>"
+        for name, args in calls
+    )
+    sent = {"short": 'x"<&>\r\nline two, far too long', "free": SCRIPT, "capped": "kept"}
+    with app.test_request_context("/", method="POST", data=sent):
+        form = NotesForm()
+        assert not form.validate()  # "short" is over 20 characters: its error shows
+        html = render_template_string(page, form=form)
+    parts = html.split("<p>")[1:]
+    assert len(parts) == 2 * len(calls)
+    # The widget is called by the general branch only (the short one writes the tag itself),
+    # and a textarea with a widget of its own always takes the general branch.
+    with app.test_request_context("/", method="POST", data=sent):
+        form = NotesForm()
+        form.free.widget = TextArea()
+        render_template_string(page, form=form)
+        assert TextArea.calls == sum(1 for name, _ in calls if name == "free")
+        form.free.widget = OwnWidget()
+        assert render_template_string(page, form=form).count("own widget") == 4
+    for plain, general in zip(parts[::2], parts[1::2], strict=True):
+        assert "<textarea" in plain
+        assert plain == general
+    assert 'aria-invalid="true"' in parts[0] and 'maxlength="20" minlength="5"' in parts[0]
+    assert SCRIPT not in html and "&lt;script&gt;" in html

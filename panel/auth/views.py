@@ -30,6 +30,7 @@ from panel.auth.forms import (
     SetPasswordForm,
 )
 from panel.auth.passwords import verify_password
+from panel.database import commit_keeping_loaded
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.messages.outbox import mail_configured
@@ -79,7 +80,9 @@ def login() -> Any:
             error = str(exc)
         else:
             accounts.clear_failures(email=user.email)
-            db.session.commit()
+            # Keeps the account as this transaction read it: signing in and the response's
+            # headers then read nothing again (on SQLite, no second write lock for that).
+            commit_keeping_loaded()
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("rounds.home"))
     status = 400 if (form.errors or error) else 200

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel.access import policy, round_for_member, round_or_404
+from panel.database import commit_keeping_loaded
 from panel.extensions import db
 from panel.forms import ConfirmForm
 from panel.models import Application, FundingRound, User
@@ -61,7 +62,6 @@ def my_scoring(round_id: int) -> Any:
         "scoring/my_scoring.html",
         round=round_,
         queue=queue,
-        rubric=current_rubric(round_),
         closed=rules.may_change_scores(round_, by_staff=False),
         phase=rules.phase(round_),
         colours=progress.STATUS_COLOURS,
@@ -114,7 +114,7 @@ def enter_for(round_id: int, application_id: int, user_id: int) -> Any:
 def _review_page(round_: FundingRound, application: Application, *, panellist: User) -> Any:
     """The scoring form for `panellist` (the signed-in panellist, or staff entering for them)."""
     by_staff = current_user.id != panellist.id
-    rubric = current_rubric(round_)
+    rubric = current_rubric(round_, with_criteria=True)
     criteria = rubric.scored if rubric is not None else []
     review = lookups.find_review(application_id=application.id, panellist_id=panellist.id)
     # Read before saving: the save updates this same object.
@@ -143,6 +143,7 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                     submit=form.submitting,
                     expected_version=form.expected_version(),
                     reason=form.reason.data or "",
+                    rubric=rubric,
                 )
             except errors.ReasonNeeded as exc:
                 db.session.rollback()
@@ -173,8 +174,15 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
                 db.session.rollback()
                 abort(404)
             else:
-                db.session.commit()
-                return _after_save(round_, application, panellist, saved, by_staff, first_submit)
+                # Where to next is read before the commit (in the transaction that saved), and
+                # the commit keeps what is loaded: nothing is read again after it, so on
+                # SQLite the write lock is not taken a second time just to answer.
+                message, next_url = _after_save(
+                    round_, application, panellist, saved, by_staff, first_submit
+                )
+                commit_keeping_loaded()
+                flash(message, "success")
+                return redirect(next_url)
         else:
             status = 400
     return render_template(
@@ -190,9 +198,9 @@ def _review_page(round_: FundingRound, application: Application, *, panellist: U
         stale=stale,
         at_meeting=at_meeting,
         saved_scores=lookups.scores_by_criterion(review),
-        others=_others(round_, application),
+        others=_others(round_, application, own=review),
         may_see_others=blind.may_see_others(
-            round_=round_, viewer=current_user, application=application
+            round_=round_, viewer=current_user, application=application, own=review
         ),
         conflicts_open=rules.conflicts_open(round_),
         next_up=_next_up(round_, application) if not by_staff else None,
@@ -207,42 +215,44 @@ def _after_save(
     saved: Any,
     by_staff: bool,
     first_submit: bool,
-) -> Any:
+) -> tuple[str, str]:
+    """What to say after a save, and where to go: (message, URL)."""
     if by_staff:
         what = "submitted" if saved.status == "submitted" else "saved as a draft"
-        flash(
+        return (
             f"{panellist.display_name}'s scores for {application.reference} have been {what}.",
-            "success",
+            url_for("scoring.coverage", round_id=round_.id),
         )
-        return redirect(url_for("scoring.coverage", round_id=round_.id))
     if saved.status == "submitted" and first_submit:
         # On to the next application to score, or to the end of the queue.
-        flash(f"Scores sent for {application.reference}.", "success")
-        queue = progress.my_queue(round_=round_, panellist=panellist)
-        if queue.next_up is None:
-            return redirect(url_for("scoring.all_scored", round_id=round_.id))
-        return redirect(
-            url_for("scoring.score", round_id=round_.id, application_id=queue.next_up.id)
-        )
+        next_up = progress.next_to_score(round_=round_, panellist=panellist)
+        if next_up is None:
+            url = url_for("scoring.all_scored", round_id=round_.id)
+        else:
+            url = url_for("scoring.score", round_id=round_.id, application_id=next_up.id)
+        return f"Scores sent for {application.reference}.", url
+    here = url_for("scoring.score", round_id=round_.id, application_id=application.id)
     if saved.status == "submitted":
-        flash(f"Your changes to the scores for {application.reference} are saved.", "success")
-    else:
-        flash(
-            f"Your draft for {application.reference} is saved. You can finish it later.",
-            "success",
-        )
-    return redirect(url_for("scoring.score", round_id=round_.id, application_id=application.id))
+        return f"Your changes to the scores for {application.reference} are saved.", here
+    return f"Your draft for {application.reference} is saved. You can finish it later.", here
 
 
-def _others(round_: FundingRound, application: Application) -> list[dict[str, Any]]:
-    """Other panellists' counted reviews, as the signed-in person may see them (blind rule)."""
+def _others(
+    round_: FundingRound, application: Application, *, own: blind.OwnReview
+) -> list[dict[str, Any]]:
+    """Other panellists' counted reviews, as the signed-in person may see them (blind rule).
+    `own`: the review the page shows (the signed-in person's own, unless staff enter for
+    someone, which `blind` tells apart)."""
+    reviews = blind.others_reviews(
+        round_=round_, application=application, viewer=current_user, own=own
+    )
     return [
         {
             "review": r,
             "name": blind.shown_name(r.panellist, viewer=current_user),
             "scores": lookups.scores_by_criterion(r),
         }
-        for r in blind.others_reviews(round_=round_, application=application, viewer=current_user)
+        for r in reviews
     ]
 
 

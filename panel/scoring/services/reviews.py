@@ -114,6 +114,7 @@ def save_review(
     submit: bool,
     expected_version: int,
     reason: str = "",
+    rubric: Rubric | None = None,
 ) -> Review:
     """Save the panellist's own review (or staff's paper entry for them): draft or submitted.
 
@@ -121,13 +122,20 @@ def save_review(
     for an ineligible or conflicted application, and from a stale form (`expected_version` is
     the version the form showed, 0 when there was no review yet). Every save is audited.
     At the Panel meeting a panellist may revise their own submitted review with a `reason`.
+    `rubric`: the round's rubric in force, when the caller has just read it in this
+    transaction (read here otherwise, or when it is not this round's).
     """
     by_staff = staff_acting_for(actor=actor, panellist=panellist)
-    at_meeting = meeting_revision(
-        round_,
-        by_staff=by_staff,
-        review=find_review(application_id=application.id, panellist_id=panellist.id),
-    )
+    # Lock the row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) so
+    # two tabs saving at once cannot both pass the version check; the checks below read it
+    # too, in the same order as ever. Reading it takes the lock and refuses nothing.
+    review = db.session.execute(
+        db.select(Review)
+        .where(Review.application_id == application.id, Review.panellist_id == panellist.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    at_meeting = meeting_revision(round_, by_staff=by_staff, review=review)
     if at_meeting:
         if not submit:
             raise AlreadySubmitted("At the panel meeting, save your changed scores in full.")
@@ -141,21 +149,14 @@ def save_review(
     check_scorable(round_, application)
     if standing_conflict(application_id=application.id, panellist_id=panellist.id):
         raise ConflictDeclared("A conflict of interest is declared on this application.")
-    rubric = current_rubric(round_)
+    if rubric is None or rubric.round_id != round_.id:
+        rubric = current_rubric(round_)
     if rubric is None:
         raise NoRubric(NO_RUBRIC_TEXT)
     check_entries(round_=round_, rubric=rubric, scores=scores, submit=submit)
     if len(overall_comment) > OVERALL_MAX:
         raise ScoringError(f"Keep your overall comment under {OVERALL_MAX:,} characters")
 
-    # Lock the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) so two
-    # tabs saving at once cannot both pass the version check.
-    review = db.session.execute(
-        db.select(Review)
-        .where(Review.application_id == application.id, Review.panellist_id == panellist.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
     current_version = review.version if review is not None else 0
     if current_version != expected_version:
         raise StaleReview(review)

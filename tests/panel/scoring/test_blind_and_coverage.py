@@ -4,7 +4,8 @@ import re
 
 from flask.testing import FlaskClient
 
-from panel.scoring.services.blind import others_reviews
+from panel.scoring.services.blind import may_see_others, others_reviews
+from panel.scoring.services.lookups import find_review
 from panel.scoring.services.progress import coverage
 from tests.conftest import CountQueries
 from tests.factories import gen_application
@@ -62,6 +63,30 @@ def test_before_submitting_a_panellist_sees_nothing_of_others_scores_anywhere(
     # Nothing leaks through the staff-only routes either.
     for path in ("coverage", "conflicts", f"scoring/sheet/{pat.id}"):
         assert client.get(f"/rounds/{world.round.id}/{path}").status_code == 404
+
+
+def test_a_review_passed_in_as_the_viewers_own_must_be_theirs_for_that_application(
+    client: FlaskClient, world: ScoringWorld
+) -> None:
+    """The scoring page passes the review it has just read as the viewer's own (to save a
+    query); anyone else's review, or one of another application, is never taken for it."""
+    olu_scores_first(client, world)
+    pat, olu = world.panellists[0], world.panellists[1]
+    first, second = world.applications[0], world.applications[1]
+    olus = find_review(application_id=first.id, panellist_id=olu.id)
+    assert olus is not None and olus.status == "submitted"
+    kwargs = {"round_": world.round, "viewer": pat, "application": first}
+    assert not may_see_others(**kwargs, own=olus)
+    assert others_reviews(**kwargs, own=olus) == []
+    assert not may_see_others(**kwargs, own=None)
+    # Pat submits the second application only: that review does not open the first.
+    sign_in_as(client, pat)
+    assert client.post(score_url(world, 1), data=score_data(world, [4, 4, 4])).status_code == 302
+    pats_second = find_review(application_id=second.id, panellist_id=pat.id)
+    assert pats_second is not None and pats_second.status == "submitted"
+    assert not may_see_others(**kwargs, own=pats_second)
+    assert may_see_others(round_=world.round, viewer=pat, application=second, own=pats_second)
+    assert others_reviews(**kwargs, own=pats_second) == []
 
 
 def test_after_submitting_they_see_how_the_panel_scored_it_by_first_name(
