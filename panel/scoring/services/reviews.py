@@ -198,8 +198,10 @@ def save_review(
             review.entered_by_id = actor.id
 
     existing = {s.rubric_criterion_id: s for s in review.scores}
+    values: list[int | None] = []  # in rubric order, for the kept bytes below
     for criterion in criteria:
         entry = scores.get(criterion.id, ScoreEntry(None))
+        values.append(entry.value)
         score = existing.get(criterion.id)
         if score is None:
             score = Score(rubric_criterion_id=criterion.id)
@@ -217,7 +219,7 @@ def save_review(
     db.session.flush()
     # The scores' bytes only now, once the Score rows are written: writing those marked the
     # bytes stale (panel/models/packed.py), and this makes them current again.
-    review.score_pack = pack_scores(scores.get(c.id, ScoreEntry(None)).value for c in criteria)
+    review.score_pack = pack_scores(values)
     review.score_pack_version = review.version
     after = _snapshot(review, criteria)
     if was_submitted and before is not None and before["scores"] != after["scores"]:
