@@ -36,9 +36,11 @@ def _round(
     *,
     criteria: int,
     scores: Callable[[int, int], list[int | None]],
+    kept: bool = True,
 ) -> dict[str, Any]:
     """A 0-10 round: 3 applications, 4 panellists, `criteria` scored criteria (an eligibility
-    question between them), every review submitted with scores(application, panellist)."""
+    question between them), every review submitted with scores(application, panellist), its
+    scores kept as bytes on its row unless `kept` is False."""
     panel = [make_user(Role.RESIDENT, name=f"P{i}") for i in range(4)]
     round_ = make_round(members=tuple(panel), stage=Stage.PANEL, scale_min=0, scale_max=10)
     rubric = gen_rubric(round_, staff, scored=(), eligibility=())
@@ -64,6 +66,7 @@ def _round(
                 rubric=rubric,
                 scores=dict(zip(scored, scores(a, p), strict=True)),
                 commit=False,
+                keep_bytes=kept,
             )
     db.session.commit()
     return {"round": round_, "rubric": rubric, "apps": apps, "panel": panel}
@@ -91,16 +94,6 @@ def _direct(round_: FundingRound, scored: list[RubricCriterion]) -> set[tuple[st
     return {(a, p, tuple(v)) for (a, p), v in cells.items()}
 
 
-def _forget_kept_bytes(round_: FundingRound) -> None:
-    """Every review of the round as a writer that skips the kept bytes leaves it."""
-    db.session.execute(
-        db.update(Review)
-        .where(Review.round_id == round_.id)
-        .values(score_pack=None, score_pack_version=None)
-    )
-    db.session.commit()
-
-
 @pytest.mark.parametrize("kept", [True, False], ids=["kept-bytes", "score-rows"])
 @pytest.mark.parametrize("criteria", [1, 8, 12, 15, 16, 31])
 def test_packed_rows_match_the_scores_one_by_one(
@@ -121,9 +114,7 @@ def test_packed_rows_match_the_scores_one_by_one(
             edges[(a + p + i) % 2] if i % 3 == 0 else draw.randint(0, 10) for i in range(criteria)
         ]
 
-    made = _round(make_round, make_user, staff, criteria=criteria, scores=scores)
-    if not kept:
-        _forget_kept_bytes(made["round"])
+    made = _round(make_round, make_user, staff, criteria=criteria, scores=scores, kept=kept)
     scored = made["rubric"].scored
     references = {a.id: a.reference for a in made["apps"]}
     read = reading.read_reviews(made["round"].id, scored)

@@ -14,6 +14,7 @@ from panel.models import SCORE_PACK_TRIGGERS, Review, Rubric, Score, Stage
 from panel.models.review import NO_SCORE, pack_scores
 from panel.results.reading import read_reviews
 from panel.results.synthetic import seed_synthetic
+from tests.conftest import CountQueries
 from tests.factories import gen_review
 from tests.panel.scoring.conftest import ScoringWorld, score_data, sign_in_as
 
@@ -102,22 +103,14 @@ def test_a_score_changed_any_other_way_leaves_the_bytes_stale_never_wrong(
 
 
 def test_the_results_read_current_bytes_without_a_score_row(
-    app: Flask, world: ScoringWorld
+    app: Flask, world: ScoringWorld, count_queries: CountQueries
 ) -> None:
     """No score row is read while every review's bytes are current."""
     for n, application in enumerate(world.applications):
         for p, panellist in enumerate(world.panellists):
             gen_review(application, panellist, scores=[n, p, n + p])
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         read = read_reviews(world.round.id, world.rubric.scored)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(read) == 9
     assert not [s for s in statements if "FROM score" in s]
     by_pair = {(a, p): list(v) for _, a, p, v in read.values()}
