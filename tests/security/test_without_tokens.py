@@ -1,0 +1,22 @@
+"""The test helper empties each CSRF token (on here, as in production), and nothing else."""
+
+import re
+
+from flask.testing import FlaskClient
+
+from panel.models import User
+from tests.pages import without_tokens
+from tests.security.helpers import sign_in
+
+
+def test_every_token_on_a_signed_in_page_with_a_form_is_emptied(
+    client: FlaskClient, staff: User
+) -> None:
+    sign_in(client, staff)
+    page = client.get("/rounds/new").get_data(as_text=True)
+    tokens = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert len(tokens) >= 2  # the sign-out button's and the form's
+    emptied = without_tokens(page)
+    assert not any(token in emptied for token in tokens)
+    assert emptied.count('name="csrf_token"') == page.count('name="csrf_token"')
+    assert len(page) - len(emptied) == sum(len(token) for token in tokens)
