@@ -4,7 +4,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from panel.applications import services
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
+from panel.models.types import uk_today
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import gen_rubric
@@ -58,7 +59,7 @@ def _statuses() -> dict[str, str]:
 def test_a_member_of_the_public_applies_and_fixes_a_mistake(
     live_server: str, page: Any, make_round: Callable[..., FundingRound]
 ) -> None:
-    today = date.today()
+    today = uk_today()
     make_round(
         slug="spring",
         stage=Stage.APPLICATIONS,

@@ -1,12 +1,13 @@
 """In a real browser (issue 19): staff add a question and ask for a document; a group reads what
 the panel will score, saves a draft with a file, comes back through the private link, and sends."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from panel.extensions import db
 from panel.models import Application, Attachment, Stage, User
+from panel.models.types import uk_today
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.browser.journeys import ask_for_document, finish_and_send, open_apply_page, save_a_draft
 from tests.conftest import PASSWORD
@@ -16,7 +17,7 @@ from tests.factories import gen_boundary, gen_round, gen_rubric
 def test_a_group_reads_the_criteria_saves_a_draft_returns_by_its_link_attaches_and_sends(
     live_server: str, page: Any, browser: Any, staff: User, tmp_path: Path
 ) -> None:
-    today = date.today()
+    today = uk_today()
     round_ = gen_round(
         created_by=staff,
         slug="spring",

@@ -4,13 +4,14 @@ round goes through eligibility, scoring and a confirmed award; staff make the of
 accepts it, staff record a payment, the group sends its end-of-grant report, staff accept it,
 and it appears on the public "What we funded" page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from panel.applications.eligibility import eligibility_criteria, record_checks
 from panel.extensions import db
 from panel.models import Application, FundingRound, Outcome, Stage, User
+from panel.models.types import uk_today
 from panel.results.decisions import confirm_drafts, decide
 from panel.rounds.services import advance_stage
 from panel.rubrics import current_rubric
@@ -89,7 +90,7 @@ def panel_funds_the_application(round_id: int, staff_id: int, panellist_id: int)
 def test_a_group_goes_from_reading_the_criteria_to_what_we_funded(
     live_server: str, page: Any, browser: Any, staff: User, tmp_path: Path
 ) -> None:
-    today = date.today()
+    today = uk_today()
     panellist = gen_user(name="Pat Panellist")
     round_ = gen_round(
         created_by=staff,

@@ -15,7 +15,7 @@ in any order. A new POST route needs an entry in POSTS, and its objects in `buil
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -43,6 +43,7 @@ from panel.models import (
     User,
 )
 from panel.models.application import ApplicationImport
+from panel.models.types import uk_today
 from panel.notes import report
 from panel.welcome import people as records
 from tests.factories import (
@@ -162,7 +163,7 @@ def build_world(staff: User) -> CsrfWorld:
     for title in ("Brings neighbours together", "Value for money"):
         gen_criterion(codesign, olu, title, shortlisted=True)  # to share weights and adopt
 
-    today = date.today()
+    today = uk_today()
     applying = gen_round(
         created_by=staff,
         slug="csrf-apply",
@@ -375,7 +376,7 @@ def _copro(round_attr: str | None = None, **objects: str) -> Callable[[CsrfWorld
 def _today(*fields: str, **answers: Any) -> Fill:
     """Today's date in each named date field, and the other answers."""
     return lambda world, values, names: {
-        **{f: date.today().isoformat() for f in fields},
+        **{f: uk_today().isoformat() for f in fields},
         **answers,
     }
 
@@ -617,7 +618,7 @@ POSTS: dict[str, Post] = {
         "staff",
         lambda w: {"round_id": w.grants["later"].id, "grant_id": w.grants["to_pay"].id},
         page="grants.grant_page",
-        fill=typed(amount="100", paid_on=date.today().isoformat(), reference="BACS"),
+        fill=typed(amount="100", paid_on=uk_today().isoformat(), reference="BACS"),
     ),
     "grants.review": Post(
         "staff",

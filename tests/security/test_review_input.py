@@ -11,7 +11,7 @@ import logging
 import pkgutil
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import lxml.html
@@ -25,6 +25,7 @@ import panel
 from panel.access import policy
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
+from panel.models.types import uk_today
 from panel.urls import MAX_ID
 from tests.conftest import base_config
 from tests.panel.applications.conftest import GOOD
@@ -115,7 +116,7 @@ def test_item_33_a_nul_character_in_any_string_slot_of_a_url_is_404(
 ) -> None:
     """Item 33: anonymous GET /apply/a%00b (500 on PostgreSQL before) and a NUL in every
     string slot of every route, anonymous and as staff, answer 404."""
-    today = date.today()
+    today = uk_today()
     make_round(
         slug="open",
         stage=Stage.APPLICATIONS,
@@ -269,7 +270,7 @@ def test_item_33_a_nul_in_a_staff_search_is_an_ordinary_search(
 
 
 def open_round(make_round: Callable[..., FundingRound]) -> FundingRound:
-    today = date.today()
+    today = uk_today()
     return make_round(
         slug="spring",
         stage=Stage.APPLICATIONS,

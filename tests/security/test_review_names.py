@@ -5,7 +5,7 @@ walks reuse the csrf walk's world (tests/security/csrf_world.py).
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
+from panel.models.types import uk_today
 from tests.panel.applications.conftest import GOOD
 from tests.security.csrf_world import POSTS, build_world
 from tests.security.helpers import csrf_token
@@ -141,7 +142,7 @@ def test_item_43_imports_and_the_cli_strip_the_same_characters(
     "settings",
     [
         {"stage": Stage.CODESIGN},
-        {"stage": Stage.APPLICATIONS, "applications_open_on": date.today() + timedelta(days=1)},
+        {"stage": Stage.APPLICATIONS, "applications_open_on": uk_today() + timedelta(days=1)},
     ],
     ids=["co-design", "before-its-opening-date"],
 )
@@ -155,7 +156,7 @@ def test_item_43_an_unpublished_round_shows_the_same_plain_page_as_no_round_at_a
         slug="secret",
         name="Hidden Harbour Fund",
         fund_name="Quiet Money",
-        applications_close_on=date.today() + timedelta(days=30),
+        applications_close_on=uk_today() + timedelta(days=30),
         **settings,
     )
     unknown = client.get("/apply/no-such-round")
@@ -164,7 +165,7 @@ def test_item_43_an_unpublished_round_shows_the_same_plain_page_as_no_round_at_a
     assert secret.status_code == unknown.status_code == 404
     assert "not taking applications" in page
     assert page == unknown.get_data(as_text=True)
-    for hidden in ("Hidden Harbour", "Quiet Money", str(date.today().year + 1), "secret"):
+    for hidden in ("Hidden Harbour", "Quiet Money", str(uk_today().year + 1), "secret"):
         assert hidden not in page
     token = csrf_token(client, "/login")
     posted = client.post("/apply/secret", data={**GOOD, "csrf_token": token})

@@ -9,7 +9,7 @@ tests run on SQLite, where BEGIN IMMEDIATE already serialises them.
 
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from panel.applications.services import RATE_LIMIT_PER_HOUR
 from panel.extensions import db
 from panel.models import Application, FundingRound, Stage, User
 from panel.models.application import ApplicationAttempt
+from panel.models.types import uk_today
 from tests.conftest import base_config
 from tests.panel.applications.conftest import GOOD
 from tests.security.helpers import csrf_token
@@ -91,7 +92,7 @@ def test_item_34_twenty_simultaneous_applications_from_one_address_get_exactly_f
     """Item 34: 20 different applications from one address at the same moment: exactly 5 (the
     hourly limit) are saved and answered with a confirmation; 15 get the 429 page; 5 attempts
     are counted. (The same answers sent again never count twice: item 64.)"""
-    today = date.today()
+    today = uk_today()
     make_round(
         slug="spring",
         stage=Stage.APPLICATIONS,
@@ -126,7 +127,7 @@ def test_item_34_the_application_limit_counts_per_address(
     app: Flask, make_round: Callable[..., FundingRound], staff: User
 ) -> None:
     """Item 34: the lock is per address: five at once from each of two addresses are all saved."""
-    today = date.today()
+    today = uk_today()
     make_round(
         slug="spring",
         stage=Stage.APPLICATIONS,

@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from panel.applications.validation import FIELDS
 from panel.models import Application, FundingRound, Stage
+from panel.models.types import uk_today
 from tests.factories import gen_received_application
 
 # What a person types into the public form: every answer good.
@@ -61,7 +62,7 @@ def csv_bytes(rows: list[list[str]], headers: list[str] | None = None, bom: bool
 @pytest.fixture
 def open_round(make_round: Callable[..., FundingRound]) -> FundingRound:
     """A round taking applications today (CF26, awards £250 to £5,000)."""
-    today = date.today()
+    today = uk_today()
     return make_round(
         slug="spring",
         stage=Stage.APPLICATIONS,

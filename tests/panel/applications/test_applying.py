@@ -3,7 +3,7 @@ erased after the round closes, staff set up extra questions and documents."""
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from panel.models import (
     FundingRound,
     User,
 )
-from panel.models.types import utcnow
+from panel.models.types import uk_today, utcnow
 from tests.conftest import AuthActions
 from tests.factories import gen_boundary, gen_idea, gen_rubric, gen_staff
 from tests.panel.applications.conftest import GOOD
@@ -175,7 +175,7 @@ def test_the_erase_expired_drafts_command_erases_drafts_once_the_round_has_close
     db.session.commit()
     result = runner.invoke(args=["erase-expired-drafts"])
     assert "0 expired drafts erased" in result.output
-    open_round.applications_close_on = date.today() - timedelta(days=1)
+    open_round.applications_close_on = uk_today() - timedelta(days=1)
     for draft in db.session.execute(db.select(ApplicationDraft)).scalars():
         draft.expires_at = drafts.expiry_for(open_round)
     db.session.commit()
@@ -188,7 +188,7 @@ def test_a_closed_round_stops_its_draft_links(
     client: FlaskClient, open_round: FundingRound
 ) -> None:
     _, token = drafts.save(round_=open_round, answers=dict(GOOD))
-    open_round.applications_close_on = date.today() - timedelta(days=1)
+    open_round.applications_close_on = uk_today() - timedelta(days=1)
     db.session.commit()
     assert client.get(f"/apply/spring/continue/{token}").status_code == 404
 

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from panel.applications import services
 from panel.extensions import db
 from panel.models import Application, AuditEvent, FundingRound, Stage
 from panel.models.application import ApplicationAttempt
+from panel.models.types import uk_today
 from tests.panel.applications.conftest import GOOD
 
 
@@ -126,7 +127,7 @@ def test_references_count_up_per_round_with_four_digits(
 ) -> None:
     for n in range(3):
         _apply(client, submission_key=f"k{n}", project_title=f"Project {n}")
-    today = date.today()
+    today = uk_today()
     make_round(
         slug="autumn",
         reference_prefix="CF27",
@@ -218,7 +219,7 @@ def test_mistakes_do_not_count_towards_the_rate_limit(
     "settings",
     [
         {"stage": Stage.ELIGIBILITY},
-        {"applications_close_on": date.today() - timedelta(days=1)},
+        {"applications_close_on": uk_today() - timedelta(days=1)},
     ],
 )
 def test_a_round_no_longer_taking_applications_shows_a_plain_closed_page_and_saves_nothing(
@@ -248,7 +249,7 @@ def test_an_unknown_round_is_not_found(client: FlaskClient, open_round: FundingR
 
 @pytest.mark.parametrize(
     "settings",
-    [{"stage": Stage.CODESIGN}, {"applications_open_on": date.today() + timedelta(days=1)}],
+    [{"stage": Stage.CODESIGN}, {"applications_open_on": uk_today() + timedelta(days=1)}],
 )
 def test_a_round_not_yet_taking_applications_looks_like_no_round_and_saves_nothing(
     client: FlaskClient, open_round: FundingRound, settings: dict[str, Any]

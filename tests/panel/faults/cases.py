@@ -7,7 +7,7 @@ saved during the fault and that the kept form, sent again, saves exactly what wa
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from panel.extensions import db
 from panel.models import (
@@ -20,6 +20,7 @@ from panel.models import (
     Stage,
     User,
 )
+from panel.models.types import uk_today
 from tests.factories import gen_criterion, gen_round, gen_user
 from tests.worlds import gen_scoring_world, gen_worked_round
 
@@ -98,7 +99,7 @@ def enter_for(staff: User) -> Case:
 
 def apply(staff: User) -> Case:
     """The public application form."""
-    today = date.today()
+    today = uk_today()
     round_ = gen_round(
         created_by=staff,
         slug="spring",

@@ -2,12 +2,13 @@
 passed, staff closed scoring, applications or the criteria discussion closed): the answer says
 nothing was saved and shows what was typed, read-only, to copy or hand to staff (#13 item 16)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
 from panel.extensions import db
 from panel.models import Conflict, FundingRound, Stage, User
+from panel.models.types import uk_today
 from tests.panel.faults.cases import CASES, COMMENT, OVERALL, Case
 from tests.panel.faults.conftest import open_form
 from tests.panel.faults.pages import PageForm, post, read_only_answers
@@ -75,9 +76,7 @@ def test_applications_closing_while_the_public_form_is_filled_in_keeps_the_answe
     """Item 44: the round stops taking applications while someone fills in the public form."""
     case = CASES["apply"](staff)
     form = open_form(client, case)
-    page = send_after(
-        client, case, form, {"applications_close_on": date.today() - timedelta(days=1)}
-    )
+    page = send_after(client, case, form, {"applications_close_on": uk_today() - timedelta(days=1)})
     assert "This round is closed" in page
     answers = read_only_answers(page)
     assert answers["Tell us about the project"] == case.typed["summary"]

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from panel.extensions import db
 from panel.grants import funded, reports
 from panel.models import AuditEvent, Grant, GrantLink, GrantPayment, GrantPhoto, GrantReport
+from panel.models.types import uk_today
 from tests import pictures
 from tests.conftest import AuthActions
 from tests.panel.grants.helpers import issue_link, make_offer, multipart
@@ -91,7 +92,7 @@ def test_the_whole_life_of_a_grant_from_offer_to_what_we_funded(
     assert "Only £1,000 of the grant is left to pay" in over.get_data(as_text=True)
     paid = client.post(
         f"/rounds/{round_.id}/grants/{grant.id}/payments",
-        data={"amount": "600", "paid_on": date.today().isoformat(), "reference": "BACS 1"},
+        data={"amount": "600", "paid_on": uk_today().isoformat(), "reference": "BACS 1"},
     )
     assert paid.status_code == 302
     shown = client.get(f"/rounds/{round_.id}/grants/{grant.id}").get_data(as_text=True)
@@ -278,7 +279,7 @@ def test_payments_never_pass_the_grant_and_are_audited(client: FlaskClient, staf
     grant = make_offer(client, round_.id, apps["A"].id)
     early = client.post(
         f"/rounds/{round_.id}/grants/{grant.id}/payments",
-        data={"amount": "100", "paid_on": date.today().isoformat()},
+        data={"amount": "100", "paid_on": uk_today().isoformat()},
     )
     assert early.status_code == 400 and "once the group has accepted" in early.get_data(
         as_text=True
@@ -288,7 +289,7 @@ def test_payments_never_pass_the_grant_and_are_audited(client: FlaskClient, staf
     for amount in ("400", "600"):
         client.post(
             f"/rounds/{round_.id}/grants/{grant.id}/payments",
-            data={"amount": amount, "paid_on": date.today().isoformat()},
+            data={"amount": amount, "paid_on": uk_today().isoformat()},
         )
     assert sum(db.session.execute(db.select(GrantPayment.amount_pence)).scalars()) == 1_000_00
     audited = db.session.execute(

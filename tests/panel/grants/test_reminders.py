@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from panel.extensions import db
 from panel.grants import reminders
 from panel.models import Grant, GrantLink, Message
-from panel.models.types import utcnow
+from panel.models.types import uk_today, utcnow
 from tests.conftest import AuthActions
 from tests.panel.grants.helpers import make_offer
 from tests.panel.messages.conftest import (  # noqa: F401  (the real SMTP server's fixtures)
@@ -93,7 +93,7 @@ def test_the_overdue_page_shows_when_each_group_was_last_reminded(
     queue_worker: Any,
 ) -> None:
     world, grant = _accepted_offer(client, staff)
-    grant.report_due_on = date.today() - timedelta(days=20)
+    grant.report_due_on = uk_today() - timedelta(days=20)
     db.session.commit()
     page = client.get("/grants/overdue").get_data(as_text=True)
     assert "Not yet" in page and "reminded by email" in page
@@ -106,7 +106,7 @@ def test_the_overdue_page_shows_when_each_group_was_last_reminded(
 def test_no_reminders_without_a_mail_server(app: Flask, client: FlaskClient, staff: Any) -> None:
     app.config["MAIL_SERVER"] = ""
     _, grant = _accepted_offer(client, staff)
-    grant.report_due_on = date.today() - timedelta(days=20)
+    grant.report_due_on = uk_today() - timedelta(days=20)
     db.session.commit()
     assert reminders.remind_overdue() == 0
     assert db.session.execute(db.select(GrantLink.id)).first() is None

@@ -3,7 +3,7 @@ application form and the record of how the criteria were agreed show them."""
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 
@@ -11,6 +11,7 @@ from panel.codesign import services as codesign
 from panel.extensions import db
 from panel.ideas import services
 from panel.models import AuditEvent, FundingRound, Idea, Stage, User
+from panel.models.types import uk_today
 from tests.conftest import AuthActions
 from tests.factories import gen_idea
 
@@ -61,7 +62,7 @@ def test_the_public_form_and_the_board_name_the_ideas_and_a_proposal_starts_from
     client: FlaskClient, staff: User, resident: User, make_round: Callable[..., FundingRound]
 ) -> None:
     idea = gen_idea(resident, title="Warm spaces", where="Northfield")
-    today = date.today()
+    today = uk_today()
     applying = make_round(
         slug="open-now",
         stage=Stage.APPLICATIONS,

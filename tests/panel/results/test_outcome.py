@@ -1,7 +1,7 @@
 """Closing the loop (issue 14): after Decided the panel reads what was decided; "You said, we
 did" is the panel's, and the public's at /fund/<slug> only once staff publish it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -10,6 +10,7 @@ from panel.codesign import services as codesign
 from panel.coproduction.services.entries import add_offscreen
 from panel.extensions import db
 from panel.models import ActivityKind, AuditEvent, CoproStage, Criterion, Stage, User
+from panel.models.types import uk_today
 from tests.conftest import AuthActions
 from tests.factories import gen_decision
 from tests.pages import without_tokens
@@ -66,7 +67,7 @@ def test_you_said_we_did_is_public_only_once_published_and_holds_nothing_persona
     add_offscreen(
         person=proposer,
         kind=ActivityKind.WORKSHOP,
-        happened_on=date.today() - timedelta(days=3),
+        happened_on=uk_today() - timedelta(days=3),
         minutes=90,
         note="",
         round_=round_,
