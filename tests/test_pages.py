@@ -1,12 +1,20 @@
-"""The test helper empties each CSRF token (on here, as in production), and nothing else."""
+"""tests.pages: the helper empties each CSRF token of a page, and nothing else."""
 
 import re
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from panel.models import User
+from tests.conftest import base_config
 from tests.pages import without_tokens
 from tests.security.helpers import sign_in
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    return base_config(database_url, WTF_CSRF_ENABLED=True)  # tokens on the page, as in production
 
 
 def test_every_token_on_a_signed_in_page_with_a_form_is_emptied(
