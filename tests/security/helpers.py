@@ -1,6 +1,5 @@
 """Plain helpers for the security tests, which run with CSRF on (see conftest.py)."""
 
-import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -8,8 +7,7 @@ from flask.testing import FlaskClient
 from panel.extensions import db
 from panel.models import AuditEvent, User
 from tests.conftest import PASSWORD
-
-TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+from tests.pages import TOKEN
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:
